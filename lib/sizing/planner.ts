@@ -1,0 +1,116 @@
+import { formatGiB } from '../catalog/units';
+import { SizingError } from '../errors';
+import { isGguf } from './quantization';
+import { resolveRequest, type ResolvedRequest } from './request';
+import { compareLayouts, describeHardware, searchOption, type Layout, type OptionResult } from './search';
+import { suggestAlternatives } from './suggestions';
+import type { ModelPlan, PlanRequest } from './types';
+
+/**
+ * Plans how to serve a model: which accelerator and instance type, how to split it (tensor and
+ * pipeline parallel), how much memory each accelerator spends on weights, KV cache and overhead, how
+ * many full-length sequences fit, and what a replica costs per hour. Deterministic.
+ *
+ * With no accelerator and no instance type, picks the cheapest feasible instance type among the
+ * candidates (cost per replica), ties broken by fewer accelerators.
+ *
+ * @throws SizingError when the request is invalid or nothing fits; `suggestions` says what would.
+ */
+export function planModel(request: PlanRequest): ModelPlan {
+  const resolved = resolveRequest(request);
+  const best = findBestLayout(resolved);
+  if (!best.fit) throw doesNotFit(resolved, best.results);
+  return toPlan(resolved, best.fit);
+}
+
+/** Searches every hardware option; returns the best fitting layout (if any) and every option's result. */
+export function findBestLayout(request: ResolvedRequest): { fit?: Layout; results: OptionResult[] } {
+  const results = request.hardware.map((option) => searchOption(request, option));
+  const fits = results.flatMap((result) => (result.fit ? [result.fit] : []));
+  return { fit: fits.sort(compareLayouts)[0], results };
+}
+
+function toPlan(request: ResolvedRequest, fit: Layout): ModelPlan {
+  const { memory } = fit;
+  return {
+    model: request.model,
+    engine: request.engine,
+    quantization: request.quantization,
+    kvCacheDtype: request.kvCacheDtype,
+    accelerator: fit.option.accelerator,
+    instanceType: fit.option.instanceType,
+    tensorParallel: fit.tensorParallel,
+    pipelineParallel: fit.pipelineParallel,
+    acceleratorsPerReplica: fit.devices,
+    nodesPerReplica: fit.nodes,
+    acceleratorsPerNode: fit.option.devicesPerNode,
+    maxContextLength: request.maxContextLength,
+    concurrency: request.concurrency,
+    gpuMemoryUtilization: request.utilization,
+    memory: {
+      weightsBytes: memory.weightsBytes,
+      kvCacheBytes: memory.kvCacheBytes,
+      overheadBytes: memory.overheadBytes,
+      requiredBytesPerAccelerator: memory.requiredBytesPerAccelerator,
+      usableBytesPerAccelerator: memory.usableBytesPerAccelerator,
+      kvCacheCapacityBytes: memory.kvCacheCapacityBytes,
+      kvCacheBytesPerToken: memory.kvCacheBytesPerToken,
+      totalWeightsBytes: memory.totalWeightsBytes,
+    },
+    maxConcurrentSequences: memory.maxConcurrentSequences,
+    hourlyCostUsd: fit.hourlyCostUsd,
+    warnings: warningsFor(request, fit),
+  };
+}
+
+function warningsFor(request: ResolvedRequest, fit: Layout): string[] {
+  const { model, engine, quantization } = request;
+  const { accelerator, instanceType } = fit.option;
+  const warnings = [...(model.caveats ?? [])];
+  if (quantization === 'none' && model.dtype === 'bfloat16' && !accelerator.supportsBf16) {
+    warnings.push(`${accelerator.id} has no bf16: ${model.id} (bf16) will run in fp16, where some bf16-trained models overflow`);
+  }
+  if (isGguf(quantization) && (engine === 'vllm' || engine === 'fastchat-vllm')) {
+    warnings.push(`GGUF in vLLM is experimental and slower than its native formats; prefer llama-cpp for GGUF or AWQ/GPTQ for vLLM`);
+  }
+  if (!model.mla && fit.tensorParallel > model.kvHeads && request.profile.kvCache) {
+    warnings.push(`tensor parallel ${fit.tensorParallel} > ${model.kvHeads} KV heads: each KV head is replicated ${fit.tensorParallel / model.kvHeads} times`);
+  }
+  if (fit.nodes > 1) {
+    warnings.push(`one replica spans ${fit.nodes} nodes (TP ${fit.tensorParallel} per node, PP ${fit.pipelineParallel}): needs a LeaderWorkerSet and a fast interconnect`);
+  }
+  if (instanceType && fit.devices < instanceType.acceleratorCount && fit.nodes === 1) {
+    warnings.push(`a replica uses ${fit.devices} of ${instanceType.name}'s ${instanceType.acceleratorCount} accelerators; the cost shown is the whole instance`);
+  }
+  if (instanceType && instanceType.onDemandUsdPerHour === undefined) {
+    warnings.push(`${instanceType.name} has no on-demand price (Capacity Blocks or reservations only): cost unknown`);
+  }
+  if (request.utilization < 0.5) {
+    warnings.push(`gpuMemoryUtilization ${request.utilization} leaves most of the accelerator unused`);
+  }
+  return warnings;
+}
+
+function doesNotFit(request: ResolvedRequest, results: OptionResult[]): SizingError {
+  const tried = results.map((result, i) => ({ result, option: request.hardware[i] }));
+  const closest = tried
+    .filter((t) => t.result.closest)
+    .sort((a, b) => b.result.closest!.memory.kvCacheCapacityBytes - a.result.closest!.memory.kvCacheCapacityBytes)[0];
+  const what = `${request.model.id} (${request.engine}, ${request.quantization}, context ${request.maxContextLength} x ${request.concurrency} sequences)`;
+  let detail: string;
+  if (closest) {
+    const l = closest.result.closest!;
+    const m = l.memory;
+    detail =
+      `${tried.length === 1 ? 'on' : `on any of ${tried.length} candidates; the closest is`} ${describeHardware(closest.option)} ` +
+      `with TP ${l.tensorParallel} x PP ${l.pipelineParallel}: per accelerator it needs weights ${formatGiB(m.weightsBytes)} + ` +
+      `KV cache ${formatGiB(m.kvCacheBytes)} + overhead ${formatGiB(m.overheadBytes)} = ${formatGiB(m.requiredBytesPerAccelerator)}, ` +
+      `but ${formatGiB(m.usableBytesPerAccelerator)} is usable`;
+  } else {
+    detail = tried.map((t) => t.result.reason).filter(Boolean).join('; ');
+  }
+  return new SizingError('does-not-fit', `${what} does not fit ${detail}`, {
+    field: request.hardwareField ?? 'model',
+    suggestions: suggestAlternatives(request),
+  });
+}

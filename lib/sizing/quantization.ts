@@ -1,0 +1,80 @@
+import { weightParamSplit } from '../catalog/models';
+import type { Accelerator, ModelArchitecture } from '../catalog/types';
+import { ENGINE_PROFILES } from './engine-profiles';
+import type { Engine, KvCacheDtype, Quantization } from './types';
+
+/**
+ * Bits per weight of each format (facts D6). `linearBits` applies to the quantized Linear layers;
+ * embeddings and lm_head stay 16-bit for every GPU format except GGUF, whose published
+ * bits-per-weight average already covers all tensors (llama.cpp tools/quantize/README.md).
+ */
+interface WeightFormat {
+  readonly linearBits: number;
+  readonly embeddingBits: number;
+  /** Lowest CUDA compute capability whose kernels run the format (NVIDIA), when there is one. */
+  readonly minComputeCapability?: number;
+  /** Needs FP8 tensor cores (CC >= 8.9, or an FP8-capable AMD/Neuron device). */
+  readonly needsFp8?: boolean;
+  /** Has CUDA-only kernels (no ROCm build). */
+  readonly cudaOnly?: boolean;
+}
+
+const WEIGHT_FORMATS: Readonly<Record<Quantization, WeightFormat>> = {
+  none: { linearBits: 16, embeddingBits: 16 },
+  fp8: { linearBits: 8, embeddingBits: 16, needsFp8: true }, // + per-tensor scales (negligible)
+  // vLLM docs: INT8 W8A8 needs compute capability >= 7.5.
+  int8: { linearBits: 8, embeddingBits: 16, minComputeCapability: 7.5 },
+  eetq: { linearBits: 8, embeddingBits: 16, cudaOnly: true },
+  'bitsandbytes-8bit': { linearBits: 8, embeddingBits: 16, cudaOnly: true },
+  // 4-bit + one fp32 absmax per 64-weight block = 4.5 bits (4.127 with double quant; we stay conservative).
+  'bitsandbytes-nf4': { linearBits: 4.5, embeddingBits: 16, cudaOnly: true },
+  // 4 bits + fp16 scale/128 + 4-bit zero/128 = 4.156 bits (group size 128); AWQ kernels need CC >= 7.5.
+  awq: { linearBits: 4.156, embeddingBits: 16, minComputeCapability: 7.5 },
+  gptq: { linearBits: 4.156, embeddingBits: 16, minComputeCapability: 6.0 },
+  'gguf-q4_k_m': { linearBits: 4.8944, embeddingBits: 4.8944 }, // Llama-3.1-8B: 4.8944 bpw
+  'gguf-q8_0': { linearBits: 8.5008, embeddingBits: 8.5008 }, // 8.5008 bpw
+};
+
+/** Bytes of all weights of `model` in `quantization` (MoE: all experts are resident). */
+export function weightBytes(model: ModelArchitecture, quantization: Quantization): number {
+  const format = WEIGHT_FORMATS[quantization];
+  const { embeddingParams, linearParams } = weightParamSplit(model);
+  return Math.round((linearParams * format.linearBits + embeddingParams * format.embeddingBits) / 8);
+}
+
+/** Bytes per KV-cache element: the served dtype (16-bit) or fp8. */
+export function kvElementBytes(kvCacheDtype: KvCacheDtype): number {
+  return kvCacheDtype === 'fp8' ? 1 : 2;
+}
+
+/**
+ * Why `engine` cannot run `quantization` on `accelerator`, or undefined when it can. Pure facts of the
+ * engines and hardware; the planner turns a reason into an error or skips that hardware.
+ */
+export function quantizationIncompatibility(
+  engine: Engine,
+  quantization: Quantization,
+  accelerator: Accelerator,
+): string | undefined {
+  const profile = ENGINE_PROFILES[engine];
+  if (!profile.quantizations.includes(quantization)) {
+    return `${engine} does not load '${quantization}' weights (it supports: ${profile.quantizations.join(', ')})`;
+  }
+  const format = WEIGHT_FORMATS[quantization];
+  if (format.needsFp8 && !accelerator.supportsFp8) {
+    return `'${quantization}' needs FP8 tensor cores (compute capability >= 8.9: L4, L40S, H100, H200, B200); ${accelerator.id} has none`;
+  }
+  const cc = accelerator.computeCapability;
+  if (format.minComputeCapability !== undefined && cc !== undefined && cc < format.minComputeCapability) {
+    return `'${quantization}' kernels need compute capability >= ${format.minComputeCapability}; ${accelerator.id} is ${cc.toFixed(1)}`;
+  }
+  if (format.cudaOnly && accelerator.vendor !== 'nvidia') {
+    return `'${quantization}' has CUDA kernels only; ${accelerator.id} is not an NVIDIA GPU`;
+  }
+  return undefined;
+}
+
+/** True for the llama.cpp file formats. */
+export function isGguf(quantization: Quantization): boolean {
+  return quantization.startsWith('gguf-');
+}

@@ -1,0 +1,247 @@
+import { ACCELERATORS, lookupAccelerator } from '../catalog/accelerators';
+import { INSTANCE_TYPES, lookupInstanceType } from '../catalog/instance-types';
+import { lookupModel, validateModelArchitecture } from '../catalog/models';
+import type { Accelerator, InstanceType, ModelArchitecture } from '../catalog/types';
+import { SizingError } from '../errors';
+import { ENGINE_PROFILES, type EngineSizingProfile } from './engine-profiles';
+import { tensorParallelIncompatibility, validTensorParallelSizes } from './parallelism';
+import { quantizationIncompatibility } from './quantization';
+import { ENGINES, KV_CACHE_DTYPES, QUANTIZATIONS, type Engine, type KvCacheDtype, type PlanRequest, type Quantization } from './types';
+import { describe, fraction, oneOf, positiveInteger } from './validate';
+
+/** Default node size when no instance type says otherwise: an 8-GPU HGX/DGX server. */
+export const DEFAULT_ACCELERATORS_PER_NODE = 8;
+/** Default context when the request names none (long-context models rarely need their maximum). */
+export const DEFAULT_MAX_CONTEXT = 8192;
+
+/** Hardware a replica may land on: an EC2 instance type, or an on-prem node of known size. */
+export interface HardwareOption {
+  readonly accelerator: Accelerator;
+  readonly instanceType?: InstanceType;
+  /** Devices per node. */
+  readonly devicesPerNode: number;
+}
+
+/** A `PlanRequest` checked and resolved against the catalogs. */
+export interface ResolvedRequest {
+  readonly model: ModelArchitecture;
+  readonly engine: Engine;
+  readonly profile: EngineSizingProfile;
+  readonly quantization: Quantization;
+  readonly kvCacheDtype: KvCacheDtype;
+  readonly maxContextLength: number;
+  readonly concurrency: number;
+  readonly tensorParallel?: number;
+  readonly pipelineParallel?: number;
+  readonly utilization: number;
+  readonly hardware: readonly HardwareOption[];
+  /** The prop that named the hardware, if any: mismatches are then errors, not filters. */
+  readonly hardwareField?: 'instanceType' | 'accelerator';
+  /** Why hardware was dropped from the candidates (for the error when nothing is left). */
+  readonly excluded: readonly string[];
+}
+
+function resolveModel(model: unknown): ModelArchitecture {
+  if (typeof model === 'string') return lookupModel(model);
+  if (typeof model === 'object' && model !== null) return validateModelArchitecture(model, 'model');
+  throw new SizingError('invalid-model', `model must be a Hugging Face hub id or a ModelArchitecture object, got ${describe(model)}`, {
+    field: 'model',
+    suggestions: ["model: 'meta-llama/Llama-3.1-8B-Instruct'", 'llm-constructs catalog models'],
+  });
+}
+
+/** Checks every field of `request` and resolves names against the catalogs. Throws SizingError. */
+export function resolveRequest(request: PlanRequest): ResolvedRequest {
+  if (typeof request !== 'object' || request === null) {
+    throw new SizingError('invalid-request', `planModel expects a PlanRequest object, got ${describe(request)}`, {
+      suggestions: ["planModel({ model: 'meta-llama/Llama-3.1-8B-Instruct', accelerator: 'A10G' })"],
+    });
+  }
+  const model = resolveModel(request.model);
+  const engine = oneOf(request.engine ?? 'vllm', ENGINES, 'engine');
+  const profile = ENGINE_PROFILES[engine];
+  const quantization = oneOf(request.quantization ?? profile.defaultQuantization, QUANTIZATIONS, 'quantization');
+  const kvCacheDtype = oneOf(request.kvCacheDtype ?? 'auto', KV_CACHE_DTYPES, 'kvCacheDtype');
+  if (!profile.kvCacheDtypes.includes(kvCacheDtype)) {
+    throw new SizingError('unsupported-kv-cache-dtype', `${engine} has no '${kvCacheDtype}' KV cache`, {
+      field: 'kvCacheDtype',
+      suggestions: ["kvCacheDtype: 'auto'", "engine: 'vllm' (supports an fp8 KV cache)"],
+    });
+  }
+  if (!profile.quantizations.includes(quantization)) {
+    throw new SizingError('unsupported-quantization', `${engine} does not load '${quantization}' weights`, {
+      field: 'quantization',
+      suggestions: [
+        `quantization: one of ${profile.quantizations.join(', ')}`,
+        ...(quantization.startsWith('gguf-') ? ["engine: 'llama-cpp' or 'ollama' (GGUF files)"] : []),
+      ],
+    });
+  }
+
+  const maxContextLength = resolveContext(request.maxContextLength, model);
+  const concurrency = positiveInteger(request.concurrency ?? 1, 'concurrency', 'concurrency: 1 (sequences of maxContextLength held at once)');
+  const tensorParallel = resolveTensorParallel(request.tensorParallel, model, profile, engine);
+  const pipelineParallel = resolvePipelineParallel(request.pipelineParallel, model, profile, engine);
+  const utilization =
+    request.gpuMemoryUtilization === undefined
+      ? profile.defaultUtilization
+      : fraction(request.gpuMemoryUtilization, 'gpuMemoryUtilization', `gpuMemoryUtilization: ${profile.defaultUtilization} (the ${engine} default)`);
+
+  const { hardware, hardwareField, excluded } = resolveHardware(request, engine, profile, quantization);
+  return {
+    model, engine, profile, quantization, kvCacheDtype, maxContextLength, concurrency,
+    tensorParallel, pipelineParallel, utilization, hardware, hardwareField, excluded,
+  };
+}
+
+function resolveContext(value: unknown, model: ModelArchitecture): number {
+  if (value === undefined) return Math.min(model.maxContextLength, DEFAULT_MAX_CONTEXT);
+  const context = positiveInteger(value, 'maxContextLength', `maxContextLength: ${Math.min(model.maxContextLength, DEFAULT_MAX_CONTEXT)}`);
+  if (context > model.maxContextLength) {
+    throw new SizingError('context-too-long', `maxContextLength ${context} exceeds ${model.id}'s maximum of ${model.maxContextLength} tokens (max_position_embeddings)`, {
+      field: 'maxContextLength',
+      suggestions: [`maxContextLength: ${model.maxContextLength} or less`],
+    });
+  }
+  return context;
+}
+
+function resolveTensorParallel(value: unknown, model: ModelArchitecture, profile: EngineSizingProfile, engine: Engine): number | undefined {
+  if (value === undefined) return undefined;
+  const tp = positiveInteger(value, 'tensorParallel', 'omit tensorParallel to let the planner choose');
+  if (tp > 1 && !profile.tensorParallel) {
+    throw new SizingError('no-tensor-parallel', `${engine} does not shard a model with tensor parallelism (tensorParallel ${tp})`, {
+      field: 'tensorParallel',
+      suggestions: ['tensorParallel: 1', "engine: 'vllm' for tensor parallelism"],
+    });
+  }
+  const reason = tensorParallelIncompatibility(model, tp);
+  if (reason) {
+    throw new SizingError('invalid-tensor-parallel', `tensorParallel ${tp} is impossible: ${reason}`, {
+      field: 'tensorParallel',
+      suggestions: [`tensorParallel: one of ${validTensorParallelSizes(model, Math.max(16, tp)).join(', ')}`],
+    });
+  }
+  return tp;
+}
+
+function resolvePipelineParallel(value: unknown, model: ModelArchitecture, profile: EngineSizingProfile, engine: Engine): number | undefined {
+  if (value === undefined) return undefined;
+  const pp = positiveInteger(value, 'pipelineParallel', 'omit pipelineParallel to let the planner choose');
+  if (pp > 1 && !profile.multiNode && !profile.layerSplit) {
+    throw new SizingError('no-pipeline-parallel', `${engine} has no pipeline parallelism (pipelineParallel ${pp})`, {
+      field: 'pipelineParallel',
+      suggestions: ['pipelineParallel: 1', "engine: 'vllm' (pipeline parallel across nodes)"],
+    });
+  }
+  if (pp > model.layers) {
+    throw new SizingError('invalid-pipeline-parallel', `pipelineParallel ${pp} exceeds ${model.id}'s ${model.layers} layers`, {
+      field: 'pipelineParallel',
+      suggestions: [`pipelineParallel: ${model.layers} or less`],
+    });
+  }
+  return pp;
+}
+
+function resolveHardware(
+  request: PlanRequest,
+  engine: Engine,
+  profile: EngineSizingProfile,
+  quantization: Quantization,
+): { hardware: HardwareOption[]; hardwareField?: 'instanceType' | 'accelerator'; excluded: string[] } {
+  const accelerator = request.accelerator === undefined ? undefined : lookupAccelerator(request.accelerator);
+  const instance = request.instanceType === undefined ? undefined : lookupInstanceType(request.instanceType);
+  const perNode =
+    request.acceleratorsPerNode === undefined
+      ? undefined
+      : positiveInteger(request.acceleratorsPerNode, 'acceleratorsPerNode', `acceleratorsPerNode: ${DEFAULT_ACCELERATORS_PER_NODE}`);
+  if (instance && accelerator && instance.acceleratorId !== accelerator.id) {
+    throw new SizingError('conflicting-hardware', `instanceType ${instance.name} carries ${instance.acceleratorId}, not accelerator ${accelerator.id}`, {
+      field: 'instanceType',
+      suggestions: [`accelerator: '${instance.acceleratorId}'`, 'drop accelerator: the instance type implies it'],
+    });
+  }
+  if (instance && perNode !== undefined && perNode !== instance.acceleratorCount) {
+    throw new SizingError('conflicting-hardware', `acceleratorsPerNode ${perNode} contradicts instanceType ${instance.name} (${instance.acceleratorCount} per node)`, {
+      field: 'acceleratorsPerNode',
+      suggestions: ['drop acceleratorsPerNode: the instance type implies it'],
+    });
+  }
+
+  let options: HardwareOption[];
+  if (instance) {
+    options = [{ accelerator: lookupAccelerator(instance.acceleratorId), instanceType: instance, devicesPerNode: instance.acceleratorCount }];
+  } else if (accelerator && (perNode !== undefined || request.instanceTypes === undefined) && !sellsOnEc2(accelerator, perNode)) {
+    // On-prem: a named node size, or an accelerator EC2 does not sell (MI300X, H100 NVL, ...).
+    options = [{ accelerator, devicesPerNode: perNode ?? DEFAULT_ACCELERATORS_PER_NODE }];
+  } else {
+    const candidates = request.instanceTypes === undefined ? INSTANCE_TYPES : resolveInstanceList(request.instanceTypes);
+    options = candidates
+      .filter((it) => accelerator === undefined || it.acceleratorId === accelerator.id)
+      .map((it) => ({ accelerator: lookupAccelerator(it.acceleratorId), instanceType: it, devicesPerNode: it.acceleratorCount }));
+    if (options.length === 0) {
+      throw new SizingError('no-candidate-hardware', `none of instanceTypes [${(request.instanceTypes ?? []).join(', ')}] carries ${accelerator?.id}`, {
+        field: 'instanceTypes',
+        suggestions: [`add an instance type with ${accelerator?.id}`, 'drop accelerator to choose among the instance types'],
+      });
+    }
+  }
+
+  const hardwareField = instance ? 'instanceType' : accelerator ? 'accelerator' : undefined;
+  const excluded: string[] = [];
+  const usable = options.filter((option) => {
+    const reason = hardwareIncompatibility(engine, profile, quantization, option.accelerator);
+    if (reason && hardwareField) {
+      throw new SizingError('unsupported-hardware', reason, {
+        field: hardwareField,
+        suggestions: hardwareSuggestions(engine, profile, quantization, option.accelerator),
+      });
+    }
+    if (reason) excluded.push(`${option.instanceType?.name ?? option.accelerator.id}: ${reason}`);
+    return reason === undefined;
+  });
+  if (usable.length === 0) {
+    throw new SizingError('no-candidate-hardware', `no candidate hardware runs ${engine} with '${quantization}': ${[...new Set(excluded.map((e) => e.split(': ').slice(1).join(': ')))].join('; ')}`, {
+      field: 'instanceTypes',
+      suggestions: hardwareSuggestions(engine, profile, quantization, options[0].accelerator),
+    });
+  }
+  return { hardware: usable, hardwareField, excluded };
+}
+
+/** EC2 sells the accelerator, and no on-prem node size was named. */
+function sellsOnEc2(accelerator: Accelerator, perNode: number | undefined): boolean {
+  return perNode === undefined && INSTANCE_TYPES.some((it) => it.acceleratorId === accelerator.id);
+}
+
+function resolveInstanceList(names: unknown): InstanceType[] {
+  if (!Array.isArray(names) || names.length === 0) {
+    throw new SizingError('invalid-instance-types', `instanceTypes must be a non-empty list of EC2 instance types, got ${describe(names)}`, {
+      field: 'instanceTypes',
+      suggestions: ["instanceTypes: ['g5.xlarge', 'g5.12xlarge']"],
+    });
+  }
+  return names.map((name) => lookupInstanceType(name));
+}
+
+/** Why the engine cannot run on this accelerator with this weight format. */
+export function hardwareIncompatibility(engine: Engine, profile: EngineSizingProfile, quantization: Quantization, accelerator: Accelerator): string | undefined {
+  if (profile.hardware === 'neuron' && accelerator.kind !== 'neuron') {
+    return `${engine} runs only on AWS Neuron devices (inferentia2, trainium); ${accelerator.id} is a GPU`;
+  }
+  if (profile.hardware === 'gpu' && accelerator.kind === 'neuron') {
+    return `${engine} needs a GPU; ${accelerator.id} is an AWS Neuron device (use engine 'tgi-neuron')`;
+  }
+  return quantizationIncompatibility(engine, quantization, accelerator);
+}
+
+function hardwareSuggestions(engine: Engine, profile: EngineSizingProfile, quantization: Quantization, accelerator: Accelerator): string[] {
+  if (profile.hardware === 'neuron' && accelerator.kind !== 'neuron') return ["accelerator: 'inferentia2' (instanceType 'inf2.xlarge')", "engine: 'tgi' on GPUs"];
+  if (profile.hardware === 'gpu' && accelerator.kind === 'neuron') return ["engine: 'tgi-neuron'", "accelerator: a GPU such as 'L4' or 'A10G'"];
+  const alternatives = profile.quantizations.filter((q) => q !== quantization && quantizationIncompatibility(engine, q, accelerator) === undefined);
+  const capable = ACCELERATORS.filter((a) => hardwareIncompatibility(engine, profile, quantization, a) === undefined).map((a) => a.id);
+  return [
+    ...(alternatives.length > 0 ? [`quantization: one of ${alternatives.join(', ')} on ${accelerator.id}`] : []),
+    ...(capable.length > 0 ? [`accelerator: one that runs '${quantization}' with ${engine}, e.g. ${capable.slice(0, 5).join(', ')}`] : []),
+  ];
+}

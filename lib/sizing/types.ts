@@ -1,0 +1,92 @@
+import type { Accelerator, InstanceType, ModelArchitecture } from '../catalog/types';
+
+/** Model servers the library can size and deploy. */
+export const ENGINES = ['vllm', 'tgi', 'tgi-neuron', 'fastchat-vllm', 'llama-cpp', 'ollama', 'tei', 'triton-trtllm'] as const;
+export type Engine = (typeof ENGINES)[number];
+
+/** Weight formats. `none` = the model's 16-bit weights (fp32 checkpoints are served in 16 bits). */
+export const QUANTIZATIONS = [
+  'none', 'fp8', 'int8', 'eetq', 'bitsandbytes-8bit', 'bitsandbytes-nf4', 'awq', 'gptq', 'gguf-q4_k_m', 'gguf-q8_0',
+] as const;
+export type Quantization = (typeof QUANTIZATIONS)[number];
+
+/** KV-cache element type: `auto` = the served weight dtype (2 bytes), `fp8` = 1 byte. */
+export const KV_CACHE_DTYPES = ['auto', 'fp8'] as const;
+export type KvCacheDtype = (typeof KV_CACHE_DTYPES)[number];
+
+/** "Can I serve this model on this hardware, and how?" */
+export interface PlanRequest {
+  /** A catalog hub id (`meta-llama/Llama-3.1-8B-Instruct`) or any model's architecture. */
+  readonly model: string | ModelArchitecture;
+  /** @default 'vllm' */
+  readonly engine?: Engine;
+  /** e.g. `A10G`, `A100-40GB`, `H200`, `inferentia2`. @default any accelerator of the candidates */
+  readonly accelerator?: string;
+  /** e.g. `g5.12xlarge`: implies the accelerator and the accelerators per node. */
+  readonly instanceType?: string;
+  /** Candidate instance types (a node pool's choice). @default the whole catalog */
+  readonly instanceTypes?: readonly string[];
+  /** @default 'none' ('gguf-q4_k_m' for llama-cpp and ollama) */
+  readonly quantization?: Quantization;
+  /** Tokens per sequence (prompt + output). @default min(model maximum, 8192) */
+  readonly maxContextLength?: number;
+  /** Sequences of `maxContextLength` held in the KV cache at once. @default 1 */
+  readonly concurrency?: number;
+  /** Force the tensor-parallel size. @default the smallest valid size that fits */
+  readonly tensorParallel?: number;
+  /** Force the pipeline-parallel size. @default 1 unless one node is not enough */
+  readonly pipelineParallel?: number;
+  /** Fraction of accelerator memory the engine may use. @default the engine's (vLLM 0.92) */
+  readonly gpuMemoryUtilization?: number;
+  /** KV-cache dtype. @default 'auto' */
+  readonly kvCacheDtype?: KvCacheDtype;
+  /**
+   * Accelerators per node when no instance type is known (on-prem servers).
+   * @default 8 (the usual HGX/DGX server)
+   */
+  readonly acceleratorsPerNode?: number;
+}
+
+export interface MemoryBreakdown {
+  /** Weights held by one accelerator (one NeuronCore on Neuron). */
+  readonly weightsBytes: number;
+  /** KV cache for `concurrency` sequences of `maxContextLength`, per accelerator. */
+  readonly kvCacheBytes: number;
+  /** Activations, CUDA graphs, non-torch memory and the engine's safety margins, per accelerator. */
+  readonly overheadBytes: number;
+  /** weights + KV cache + overhead. */
+  readonly requiredBytesPerAccelerator: number;
+  /** Software-visible memory x utilization. */
+  readonly usableBytesPerAccelerator: number;
+  /** What the engine will give the KV cache: usable - weights - overhead (may exceed `kvCacheBytes`). */
+  readonly kvCacheCapacityBytes: number;
+  /** KV bytes per token on one accelerator (after tensor/pipeline sharding). */
+  readonly kvCacheBytesPerToken: number;
+  /** Weights of the whole model in the served format. */
+  readonly totalWeightsBytes: number;
+}
+
+export interface ModelPlan {
+  readonly model: ModelArchitecture;
+  readonly engine: Engine;
+  readonly quantization: Quantization;
+  readonly kvCacheDtype: KvCacheDtype;
+  readonly accelerator: Accelerator;
+  readonly instanceType?: InstanceType;
+  readonly tensorParallel: number;
+  readonly pipelineParallel: number;
+  /** Devices one replica requests (GPUs; Neuron devices, each of 2 NeuronCores). */
+  readonly acceleratorsPerReplica: number;
+  readonly nodesPerReplica: number;
+  /** Devices per node of the chosen instance type (or `acceleratorsPerNode`). */
+  readonly acceleratorsPerNode: number;
+  readonly maxContextLength: number;
+  readonly concurrency: number;
+  readonly gpuMemoryUtilization: number;
+  readonly memory: MemoryBreakdown;
+  /** Sequences of `maxContextLength` the KV cache holds at once. */
+  readonly maxConcurrentSequences: number;
+  /** On-demand USD per hour of the nodes one replica occupies, when an instance type is known. */
+  readonly hourlyCostUsd?: number;
+  readonly warnings: string[];
+}
