@@ -6,3 +6,5 @@
 export * from './catalog';
 export * from './sizing';
 export { LlmConstructsError, SizingError, ValidationError } from './errors';
+export * from './constructs';
+export type { SecretKeyRef, ContainerRecipe, EnvVar, EngineOptions } from './engines/types';

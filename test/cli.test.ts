@@ -5,7 +5,7 @@ import { PRICE_DATE } from '../lib/catalog/instance-types';
 
 /** Runs the BUILT binary (`npm test` builds first), as a user of `npx llm-constructs` would. */
 const root = path.join(__dirname, '..');
-const bin = path.join(root, 'build', 'cli', 'main.js');
+const bin = path.join(root, 'build', 'lib', 'cli', 'main.js');
 
 function run(...args: string[]) {
   const result = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd: root });

@@ -491,7 +491,7 @@ export function lookupModel(id: string): ModelArchitecture {
     throw new SizingError(
       'invalid-model',
       `model must be a non-empty Hugging Face hub id such as "meta-llama/Llama-3.1-8B", or a ModelArchitecture object; got ${describe(id)}.`,
-      { field: 'model' },
+      { field: 'model', suggestions: ["model: 'meta-llama/Llama-3.1-8B-Instruct'", 'a ModelArchitecture object with the fields of its config.json'] },
     );
   }
   const wanted = id.trim().toLowerCase();
@@ -581,7 +581,7 @@ export function validateModelArchitecture(arch: unknown, field = 'model'): Model
     throw new SizingError(
       'invalid-model-architecture',
       `${name} is ${describe(value)}; expected ${expected}${origin ? ` (from ${origin})` : ''}.`,
-      { field: name },
+      { field: name, suggestions: [`${name}: ${expected}${origin ? ` (from ${origin})` : ''}`] },
     );
   };
   if (!isRecord(arch)) {
@@ -666,7 +666,7 @@ export function weightParamSplit(model: ModelArchitecture): { embeddingParams: n
       'invalid-model-architecture',
       `model.totalParams is ${model.totalParams}, fewer than the ${embeddingParams} embedding/lm_head ` +
         `parameters of vocabSize x hiddenSize${model.tiedEmbeddings ? '' : ' x 2 (untied)'} for ${model.id}.`,
-      { field: 'model.totalParams' },
+      { field: 'model.totalParams', suggestions: [`model.totalParams: at least ${embeddingParams} (all parameters, embeddings included)`] },
     );
   }
   return { embeddingParams, linearParams: model.totalParams - embeddingParams };

@@ -6,3 +6,5 @@ export { validTensorParallelSizes, tensorParallelIncompatibility, kvHeadsPerRank
 export { DEFAULT_ACCELERATORS_PER_NODE, DEFAULT_MAX_CONTEXT } from './request';
 export * from './types';
 export { SizingError } from '../errors';
+export { hostResources, type HostResources } from './host-resources';
+export { startupBudgetSeconds, DEFAULT_LOAD_BANDWIDTH } from './startup';

@@ -2,7 +2,7 @@ import { lookupAccelerator } from '../catalog/accelerators';
 import { INSTANCE_TYPES } from '../catalog/instance-types';
 import type { InstanceType } from '../catalog/types';
 import { formatGiB } from '../catalog/units';
-import { weightBytes } from './quantization';
+import { isGguf, weightBytes } from './quantization';
 import { hardwareIncompatibility, type HardwareOption, type ResolvedRequest } from './request';
 import { compareLayouts, describeHardware, searchOption, type Layout } from './search';
 import type { Quantization } from './types';
@@ -31,6 +31,11 @@ export function suggestAlternatives(request: ResolvedRequest): string[] {
   if (shorter) suggestions.push(shorter);
   const fewer = fewerSequences(request);
   if (fewer) suggestions.push(fewer);
+  if (request.tensorParallel !== undefined || request.pipelineParallel !== undefined) {
+    // A forced split can be what fails (e.g. TP 16 on 8-GPU nodes): say what the planner's own choice is.
+    const free = best({ ...request, tensorParallel: undefined, pipelineParallel: undefined });
+    if (free) suggestions.push(`omit tensorParallel/pipelineParallel: fits ${describeLayout(free)}`);
+  }
   if (suggestions.length === 0) {
     suggestions.push(`${request.model.id} needs ${formatGiB(weightBytes(request.model, request.quantization))} of weights alone: no catalog hardware holds it with ${request.engine}`);
   }
@@ -66,8 +71,9 @@ function ec2Options(request: ResolvedRequest, keep: (it: InstanceType) => boolea
 /** A smaller weight format that the engine and hardware run and that fits the same hardware. */
 function tryQuantizations(request: ResolvedRequest): string | undefined {
   const current = weightBytes(request.model, request.quantization);
+  // GGUF in vLLM is experimental: suggest it only to the engines built for it.
   const formats = request.profile.quantizations
-    .filter((q) => weightBytes(request.model, q) < current)
+    .filter((q) => weightBytes(request.model, q) < current && (!isGguf(q) || !request.profile.tensorParallel))
     .sort((a, b) => weightBytes(request.model, b) - weightBytes(request.model, a));
   for (const quantization of formats) {
     const hardware = request.hardware.filter(

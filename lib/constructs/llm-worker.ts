@@ -1,0 +1,254 @@
+import { Chart } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { PodMonitor } from '../../imports/monitoring.coreos.com';
+import type { ModelArchitecture } from '../catalog/types';
+import { recipeFor } from '../engines';
+import type { ContainerRecipe, SecretKeyRef } from '../engines/types';
+import { LlmConstructsError, SizingError, ValidationError } from '../errors';
+import { planModel } from '../sizing/planner';
+import { startupBudgetSeconds } from '../sizing/startup';
+import type { Engine, KvCacheDtype, ModelPlan, Quantization } from '../sizing/types';
+import { LeaderWorkerSet, LWS_WORKER_INDEX_LABEL } from './leader-worker-set';
+import { cacheVolume, type ModelCache } from './model-cache';
+import { checkDnsLabel, toDnsLabel } from './names';
+import { planPlacement } from './placement';
+import { podTemplate } from './pod-template';
+
+export interface LlmWorkerProps {
+  /** Hub id from the catalog, or any model's architecture (fields of its config.json). */
+  readonly model: string | ModelArchitecture;
+  /** @default 'vllm' */
+  readonly engine?: Engine;
+  /** As in `PlanRequest`. @default the cheapest accelerator that fits */
+  readonly accelerator?: string;
+  /** As in `PlanRequest`; also pins pods to that instance type. */
+  readonly instanceType?: string;
+  /** As in `PlanRequest`. */
+  readonly quantization?: Quantization;
+  /** As in `PlanRequest`. @default min(model maximum, 8192) */
+  readonly maxContextLength?: number;
+  /** As in `PlanRequest`. @default 1 */
+  readonly concurrency?: number;
+  /** As in `PlanRequest`. */
+  readonly tensorParallel?: number;
+  /** As in `PlanRequest`. */
+  readonly pipelineParallel?: number;
+  /** As in `PlanRequest`. */
+  readonly gpuMemoryUtilization?: number;
+  /** As in `PlanRequest`. @default 'auto' */
+  readonly kvCacheDtype?: KvCacheDtype;
+  /** As in `PlanRequest` (on-prem node size). */
+  readonly acceleratorsPerNode?: number;
+  /** @default 1 */
+  readonly replicas?: number;
+  /** Name clients send as `"model"`. @default the hub id's last segment, lowercased */
+  readonly servedModelName?: string;
+  /** Object name. @default `<chart id>-<construct id>` */
+  readonly name?: string;
+  /** Hugging Face token, by reference only. */
+  readonly hfTokenSecret?: SecretKeyRef;
+  /** Names of docker-registry Secrets. @default none */
+  readonly imagePullSecrets?: readonly string[];
+  /** Where weights are cached. @default { type: 'emptyDir' } sized from the weights */
+  readonly modelCache?: ModelCache;
+  /** GGUF file inside the hub repo (llama-cpp). */
+  readonly ggufFile?: string;
+  /** Replaces the engine's pinned image. */
+  readonly image?: string;
+  /** @default 'IfNotPresent' (images are pinned) */
+  readonly imagePullPolicy?: 'IfNotPresent' | 'Always' | 'Never';
+  readonly extraArgs?: readonly string[];
+  readonly extraEnv?: Readonly<Record<string, string>>;
+  /** Bytes per second at which weights reach the pod, for the startup budget. @default 200 MB/s */
+  readonly loadBandwidthBytesPerSecond?: number;
+  /**
+   * `replace` updates one pod at a time without an extra GPU node (maxSurge 0); `surge` starts the new
+   * pod first (needs spare accelerators). @default 'replace'
+   */
+  readonly rollout?: 'replace' | 'surge';
+  /** Seconds a stopping pod gets to finish in-flight generations. @default 120 */
+  readonly terminationGracePeriodSeconds?: number;
+  /** FastChat workers: the controller URL. */
+  readonly controllerUrl?: string;
+}
+
+const CACHE_PATH = '/models';
+const RAY_PORT = 6379;
+
+/**
+ * One model server, sized by the planner: a Deployment (or a LeaderWorkerSet when one replica spans
+ * nodes), its Service, a PodMonitor, a PodDisruptionBudget when replicated, and the cache claim.
+ */
+export class LlmWorker extends Construct {
+  /** The sizing plan every object derives from. */
+  public readonly plan: ModelPlan;
+  /** Name clients use in the OpenAI API. */
+  public readonly modelName: string;
+  /** Name of the ClusterIP Service. */
+  public readonly service: string;
+  /** In-cluster base URL: the OpenAI-compatible API (`.../v1`) or the engine's own API. */
+  public readonly endpoint: string;
+  /** The engine recipe (image, args, ports, probes). */
+  public readonly recipe: ContainerRecipe;
+  /** Pod labels that select this worker's pods. */
+  public readonly selector: Record<string, string>;
+  /** The workload object (KubeDeployment or LeaderWorkerSet). */
+  public readonly workload: k8s.KubeDeployment | LeaderWorkerSet;
+
+  constructor(scope: Construct, id: string, props: LlmWorkerProps) {
+    super(scope, id);
+    if (typeof props !== 'object' || props === null) {
+      throw new ValidationError('invalid-props', `LlmWorker ${id}: props must be an object with at least 'model'`, { suggestions: ["{ model: 'mistralai/Mistral-7B-Instruct-v0.3' }"] });
+    }
+    const chart = Chart.of(this);
+    const name = checkDnsLabel(props.name ?? `${chart.node.id}-${id}`, props.name ? 'name' : 'id');
+    const replicas = props.replicas ?? 1;
+    if (!Number.isSafeInteger(replicas) || replicas < 0) {
+      throw new ValidationError('invalid-replicas', `LlmWorker ${id}: replicas must be a non-negative integer, got ${String(replicas)}`, { field: 'replicas', suggestions: ['replicas: 1'] });
+    }
+
+    this.plan = withContext(id, () =>
+      planModel({
+        model: props.model,
+        engine: props.engine,
+        accelerator: props.accelerator,
+        instanceType: props.instanceType,
+        quantization: props.quantization,
+        maxContextLength: props.maxContextLength,
+        concurrency: props.concurrency,
+        tensorParallel: props.tensorParallel,
+        pipelineParallel: props.pipelineParallel,
+        gpuMemoryUtilization: props.gpuMemoryUtilization,
+        kvCacheDtype: props.kvCacheDtype,
+        acceleratorsPerNode: props.acceleratorsPerNode,
+      }),
+    );
+    this.modelName = props.servedModelName ?? (this.plan.model.id.split('/').pop() ?? name).toLowerCase();
+    this.service = name;
+    this.recipe = withContext(id, () =>
+      recipeFor(this.plan, {
+        servedModelName: this.modelName,
+        cachePath: CACHE_PATH,
+        hfTokenSecret: props.hfTokenSecret,
+        image: props.image,
+        extraArgs: props.extraArgs,
+        extraEnv: props.extraEnv,
+        ggufFile: props.ggufFile,
+        controllerUrl: props.controllerUrl,
+        workerAddress: `http://${name}.${chart.namespace ?? 'default'}.svc:${21002}`,
+      }),
+    );
+    if (this.plan.nodesPerReplica > 1 && !this.recipe.multiNode) {
+      throw new ValidationError('no-multi-node', `LlmWorker ${id}: ${this.plan.model.id} needs ${this.plan.nodesPerReplica} nodes per replica, but ${this.plan.engine} cannot span nodes`, {
+        field: 'engine',
+        suggestions: ["engine: 'vllm' (multi-node with a LeaderWorkerSet)", 'a larger instance type or a quantization that fits one node'],
+      });
+    }
+
+    this.selector = { 'app.kubernetes.io/name': 'llm-worker', 'app.kubernetes.io/instance': name };
+    const labels = { ...this.selector, 'app.kubernetes.io/component': this.plan.engine, 'llm-constructs.io/model': toDnsLabel(this.modelName) };
+    const template = {
+      plan: this.plan,
+      recipe: this.recipe,
+      cache: withContext(id, () => cacheVolume(this, `${name}-cache`, props.modelCache ?? { type: 'emptyDir' }, this.plan)),
+      cachePath: CACHE_PATH,
+      placement: planPlacement(this.plan, props.instanceType !== undefined),
+      labels,
+      startupBudgetSeconds: startupBudgetSeconds(this.plan, this.recipe.initSeconds, props.loadBandwidthBytesPerSecond),
+      imagePullPolicy: props.imagePullPolicy ?? 'IfNotPresent',
+      imagePullSecrets: props.imagePullSecrets ?? [],
+      terminationGracePeriodSeconds: props.terminationGracePeriodSeconds ?? 120,
+    };
+
+    let serviceSelector = this.selector;
+    if (this.plan.nodesPerReplica > 1) {
+      this.workload = this.leaderWorkerSet(name, replicas, template);
+      serviceSelector = { ...this.selector, [LWS_WORKER_INDEX_LABEL]: '0' };
+    } else {
+      const surge = props.rollout === 'surge';
+      this.workload = new k8s.KubeDeployment(this, 'deployment', {
+        metadata: { name, labels },
+        spec: {
+          replicas,
+          selector: { matchLabels: this.selector },
+          strategy: {
+            type: 'RollingUpdate',
+            rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(surge ? 1 : 0), maxUnavailable: k8s.IntOrString.fromNumber(surge ? 0 : 1) },
+          },
+          template: podTemplate(template),
+        },
+      });
+    }
+
+    const metricsPort = this.recipe.ports.metrics !== undefined && this.recipe.ports.metrics !== this.recipe.ports.http ? 'metrics' : 'http';
+    new k8s.KubeService(this, 'service', {
+      metadata: { name, labels },
+      spec: {
+        type: 'ClusterIP',
+        selector: serviceSelector,
+        ports: [
+          { name: 'http', port: this.recipe.ports.http, targetPort: k8s.IntOrString.fromString('http') },
+          ...(metricsPort === 'metrics' ? [{ name: 'metrics', port: this.recipe.ports.metrics!, targetPort: k8s.IntOrString.fromString('metrics') }] : []),
+        ],
+      },
+    });
+    if (this.recipe.metricsPath) {
+      new PodMonitor(this, 'pod-monitor', {
+        metadata: { name, labels },
+        spec: { selector: { matchLabels: this.selector }, podMetricsEndpoints: [{ port: metricsPort, path: this.recipe.metricsPath }] },
+      });
+    }
+    if (replicas > 1) {
+      new k8s.KubePodDisruptionBudget(this, 'pdb', {
+        metadata: { name, labels },
+        spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: this.selector } },
+      });
+    }
+    this.endpoint = `http://${name}.${chart.namespace ?? 'default'}.svc.cluster.local:${this.recipe.ports.http}${this.recipe.openAiBasePath ?? ''}`;
+  }
+
+  /** vLLM over Ray: the leader starts the Ray head and serves; workers join the head and block. */
+  private leaderWorkerSet(name: string, replicas: number, template: Parameters<typeof podTemplate>[0]): LeaderWorkerSet {
+    const serve = [...(this.recipe.command ?? ['vllm', 'serve']), ...this.recipe.args, '--distributed-executor-backend', 'ray'];
+    const leader = podTemplate({
+      ...template,
+      labels: { ...template.labels, role: 'leader' },
+      command: ['/bin/sh', '-c'],
+      args: [`ray start --head --port=${RAY_PORT} && exec ${serve.map(shellQuote).join(' ')}`],
+    });
+    const worker = podTemplate({
+      ...template,
+      labels: { ...template.labels, role: 'worker' },
+      command: ['/bin/sh', '-c'],
+      args: [`exec ray start --address=$(LWS_LEADER_ADDRESS):${RAY_PORT} --block`],
+    });
+    // Workers serve no HTTP: their health is the group's (LWS recreates the group when one fails).
+    const workerContainer = worker.spec!.containers[0];
+    const workerSpec = { ...worker.spec!, containers: [{ ...workerContainer, startupProbe: undefined, readinessProbe: undefined, livenessProbe: undefined, ports: [] }] };
+    return new LeaderWorkerSet(this, 'leader-worker-set', {
+      metadata: { name, labels: template.labels },
+      replicas,
+      size: this.plan.nodesPerReplica,
+      leaderTemplate: leader,
+      workerTemplate: { ...worker, spec: workerSpec },
+    });
+  }
+}
+
+function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_./:=@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Prefixes sizing and validation errors with the construct id, keeping their code, field and suggestions. */
+function withContext<T>(id: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof LlmConstructsError && !error.message.startsWith('LlmWorker')) {
+      const Type = error instanceof SizingError ? SizingError : ValidationError;
+      throw new Type(error.code, `LlmWorker ${id}: ${error.message.split('\n')[0]}`, { field: error.field, suggestions: error.suggestions });
+    }
+    throw error;
+  }
+}

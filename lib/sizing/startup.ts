@@ -1,0 +1,20 @@
+import { GB } from '../catalog/units';
+import type { ModelPlan } from './types';
+
+/**
+ * Default rate at which a pod gets weights onto its accelerators, bytes per second: a download from
+ * the Hugging Face Hub or S3 at ~200 MB/s is the slow path; a warm local cache is faster. Stated
+ * here so the startup budget is explainable; override with `loadBandwidthBytesPerSecond`.
+ */
+export const DEFAULT_LOAD_BANDWIDTH = 0.2 * GB;
+
+/**
+ * Seconds a model server may take from container start to "model loaded": the checkpoint at the load
+ * bandwidth, plus the engine's own initialisation (CUDA graphs, compilation, warm-up),
+ * plus 50% margin. A startup probe with a smaller budget kills a pod that is still loading.
+ */
+export function startupBudgetSeconds(plan: ModelPlan, engineInitSeconds: number, loadBandwidthBytesPerSecond = DEFAULT_LOAD_BANDWIDTH): number {
+  // Every pod downloads the whole checkpoint (hub snapshots are not split by pipeline stage).
+  const loadSeconds = plan.memory.totalWeightsBytes / loadBandwidthBytesPerSecond;
+  return Math.ceil((loadSeconds + engineInitSeconds) * 1.5);
+}

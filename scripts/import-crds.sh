@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Regenerates imports/ from the upstream CRD manifests in ../shared/crds with `cdk8s import`.
+# All CRDs of one API group go in one call (cdk8s writes one file per group and would overwrite it).
+# The generated files are committed; the manifests are not.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CDK8S_CHECK_UPGRADE=false
+crds=../shared/crds
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+import_group() { # group file...
+  local group=$1; shift
+  local out="$tmp/$group.yaml"
+  : > "$out"
+  for file in "$@"; do cat "$crds/$group/$file" >> "$out"; echo '---' >> "$out"; done
+  (cd imports && npx cdk8s import "$out" --language typescript --output .)
+}
+mkdir -p imports
+import_group monitoring.coreos.com monitoring.coreos.com_podmonitors.yaml monitoring.coreos.com_servicemonitors.yaml monitoring.coreos.com_prometheusrules.yaml

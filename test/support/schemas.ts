@@ -1,0 +1,95 @@
+/**
+ * The one place that validates synthesized objects against UPSTREAM schemas:
+ * - core Kubernetes kinds: `kubernetes-models` (v4: CommonJS, generated from the Kubernetes OpenAPI);
+ * - monitoring.coreos.com: `@kubernetes-models/prometheus-operator` (v4, CommonJS);
+ * - CRDs without an npm model we can require (LeaderWorkerSet, ...): the CRD's own `openAPIV3Schema`
+ *   from ../shared/crds, compiled with ajv.
+ * An object whose (apiVersion, kind) has no validator fails: nothing is emitted unchecked.
+ */
+import Ajv from 'ajv';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+
+export interface K8sObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata?: { readonly name?: string; readonly namespace?: string; readonly labels?: Record<string, string> };
+  readonly [key: string]: unknown;
+}
+
+type Validator = (object: K8sObject) => void;
+
+export const SHARED_CRDS = path.join(__dirname, '..', '..', '..', 'shared', 'crds');
+
+/** kubernetes-models module path for a core apiVersion: `apps/v1` -> `apps/v1`, `v1` -> `v1`. */
+function kubernetesModel(apiVersion: string, kind: string): Validator | undefined {
+  if (apiVersion.includes('.') && !apiVersion.includes('.k8s.io')) return undefined;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const Model = require(`kubernetes-models/${apiVersion}/${kind}`)[kind];
+    return (object) => new Model(object).validate();
+  } catch {
+    return undefined;
+  }
+}
+
+function prometheusOperatorModel(apiVersion: string, kind: string): Validator | undefined {
+  if (!apiVersion.startsWith('monitoring.coreos.com/')) return undefined;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const Model = require(`@kubernetes-models/prometheus-operator/${apiVersion}/${kind}`)[kind];
+    return (object) => new Model(object).validate();
+  } catch {
+    return undefined;
+  }
+}
+
+const ajv = new Ajv({ strict: false, allErrors: true });
+const crdValidators = new Map<string, Validator>();
+
+/** Validators from every CRD manifest under ../shared/crds, keyed `group/version/Kind`. */
+function loadCrdValidators(): void {
+  if (crdValidators.size > 0 || !fs.existsSync(SHARED_CRDS)) return;
+  for (const group of fs.readdirSync(SHARED_CRDS)) {
+    const dir = path.join(SHARED_CRDS, group);
+    if (!fs.statSync(dir).isDirectory()) continue;
+    for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
+      for (const doc of parseAllDocuments(fs.readFileSync(path.join(dir, file), 'utf8'))) {
+        const crd = doc.toJS();
+        if (crd?.kind !== 'CustomResourceDefinition') continue;
+        for (const version of crd.spec.versions) {
+          const schema = version.schema?.openAPIV3Schema;
+          if (!schema) continue;
+          const validate = ajv.compile(schema);
+          crdValidators.set(`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`, (object: K8sObject) => {
+            const kind = object.kind;
+            if (!validate(object)) throw new Error(ajv.errorsText(validate.errors, { dataVar: kind }));
+          });
+        }
+      }
+    }
+  }
+}
+
+/** True when ../shared/crds is present (CI has it; a bare clone may not). */
+export function crdSchemasAvailable(): boolean {
+  return fs.existsSync(SHARED_CRDS);
+}
+
+/** The validator for an object's (apiVersion, kind), or undefined when none exists. */
+export function validatorFor(apiVersion: string, kind: string): Validator | undefined {
+  loadCrdValidators();
+  return kubernetesModel(apiVersion, kind) ?? prometheusOperatorModel(apiVersion, kind) ?? crdValidators.get(`${apiVersion}/${kind}`);
+}
+
+/** Throws with the object's kind/name and every schema error when it does not validate. */
+export function validateObject(object: K8sObject): void {
+  const validate = validatorFor(object.apiVersion, object.kind);
+  if (!validate) throw new Error(`no schema validator for ${object.apiVersion} ${object.kind} (${object.metadata?.name})`);
+  try {
+    validate(object);
+  } catch (error) {
+    throw new Error(`${object.kind} ${object.metadata?.name} is invalid: ${(error as Error).message}`);
+  }
+}
