@@ -33,6 +33,7 @@ export function workerExamples(app: App): Chart[] {
     maxContextLength: 8192,
     concurrency: 16,
     quantization: 'awq',
+    checkpoint: 'solidrust/Mistral-7B-Instruct-v0.3-AWQ', // an AWQ export of the model (4-bit, group 128)
     replicas: 2,
     hfTokenSecret: hfToken,
     modelCache: { type: 'pvc', storageClassName: 'gp3' },
@@ -74,6 +75,7 @@ export function workerExamples(app: App): Chart[] {
     model: 'meta-llama/Llama-3.1-8B-Instruct',
     engine: 'llama-cpp',
     quantization: 'gguf-q4_k_m',
+    ggufRepo: 'bartowski/Meta-Llama-3.1-8B-Instruct-GGUF',
     ggufFile: 'Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf',
     accelerator: 'L4',
     concurrency: 4,
@@ -83,7 +85,8 @@ export function workerExamples(app: App): Chart[] {
   new LlmWorker(ollama, 'llama-8b', {
     model: 'meta-llama/Llama-3.1-8B-Instruct',
     engine: 'ollama',
-    servedModelName: 'llama3.1:8b',
+    ollamaModel: 'llama3.1:8b', // Ollama library tag (Q4_K_M)
+    servedModelName: 'llama-3.1-8b-instruct',
     accelerator: 'T4',
     concurrency: 2,
     modelCache: { type: 'pvc' },

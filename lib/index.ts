@@ -1,10 +1,10 @@
 /**
  * llm-constructs: serve open-weight LLMs on Kubernetes GPUs from typed constructs, sized and checked
- * before anything is deployed. This root export is the sizing core and its catalogs; it never needs
- * Pulumi installed.
+ * before anything is deployed. The root export: catalogs, the sizing core, engine recipes and the
+ * cdk8s constructs. It never needs Pulumi installed.
  */
 export * from './catalog';
 export * from './sizing';
 export { LlmConstructsError, SizingError, ValidationError } from './errors';
 export * from './constructs';
-export type { SecretKeyRef, ContainerRecipe, EnvVar, EngineOptions } from './engines/types';
+export * from './engines';

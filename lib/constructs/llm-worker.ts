@@ -2,44 +2,25 @@ import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PodMonitor } from '../../imports/monitoring.coreos.com';
-import type { ModelArchitecture } from '../catalog/types';
 import { recipeFor } from '../engines';
 import type { ContainerRecipe, SecretKeyRef } from '../engines/types';
 import { LlmConstructsError, SizingError, ValidationError } from '../errors';
 import { planModel } from '../sizing/planner';
 import { startupBudgetSeconds } from '../sizing/startup';
-import type { Engine, KvCacheDtype, ModelPlan, Quantization } from '../sizing/types';
+import type { ModelPlan, PlanRequest } from '../sizing/types';
 import { LeaderWorkerSet, LWS_WORKER_INDEX_LABEL } from './leader-worker-set';
 import { cacheVolume, type ModelCache } from './model-cache';
 import { checkDnsLabel, toDnsLabel } from './names';
 import { planPlacement } from './placement';
 import { podTemplate } from './pod-template';
 
-export interface LlmWorkerProps {
-  /** Hub id from the catalog, or any model's architecture (fields of its config.json). */
-  readonly model: string | ModelArchitecture;
-  /** @default 'vllm' */
-  readonly engine?: Engine;
-  /** As in `PlanRequest`. @default the cheapest accelerator that fits */
-  readonly accelerator?: string;
-  /** As in `PlanRequest`; also pins pods to that instance type. */
-  readonly instanceType?: string;
-  /** As in `PlanRequest`. */
-  readonly quantization?: Quantization;
-  /** As in `PlanRequest`. @default min(model maximum, 8192) */
-  readonly maxContextLength?: number;
-  /** As in `PlanRequest`. @default 1 */
-  readonly concurrency?: number;
-  /** As in `PlanRequest`. */
-  readonly tensorParallel?: number;
-  /** As in `PlanRequest`. */
-  readonly pipelineParallel?: number;
-  /** As in `PlanRequest`. */
-  readonly gpuMemoryUtilization?: number;
-  /** As in `PlanRequest`. @default 'auto' */
-  readonly kvCacheDtype?: KvCacheDtype;
-  /** As in `PlanRequest` (on-prem node size). */
-  readonly acceleratorsPerNode?: number;
+/**
+ * The sizing fields (`model`, `engine`, `accelerator`, `instanceType`, `quantization`,
+ * `maxContextLength`, `concurrency`, `tensorParallel`, `pipelineParallel`, `gpuMemoryUtilization`,
+ * `kvCacheDtype`, `acceleratorsPerNode`) mean exactly what they mean in `PlanRequest`; a named
+ * `instanceType` also pins the pods to it.
+ */
+export interface LlmWorkerProps extends Omit<PlanRequest, 'instanceTypes'> {
   /** @default 1 */
   readonly replicas?: number;
   /** Name clients send as `"model"`. @default the hub id's last segment, lowercased */
@@ -52,8 +33,14 @@ export interface LlmWorkerProps {
   readonly imagePullSecrets?: readonly string[];
   /** Where weights are cached. @default { type: 'emptyDir' } sized from the weights */
   readonly modelCache?: ModelCache;
-  /** GGUF file inside the hub repo (llama-cpp). */
+  /** Hub repo of the weights when not the model's own (required for AWQ, GPTQ, int8). @default the model id */
+  readonly checkpoint?: string;
+  /** GGUF file inside `ggufRepo` (llama-cpp, GGUF on vLLM). */
   readonly ggufFile?: string;
+  /** Hub repo holding `ggufFile`. @default the model id */
+  readonly ggufRepo?: string;
+  /** Ollama model to pull, e.g. `llama3.1:8b`. @default `hf.co/<ggufRepo>:<quant>` */
+  readonly ollamaModel?: string;
   /** Replaces the engine's pinned image. */
   readonly image?: string;
   /** @default 'IfNotPresent' (images are pinned) */
@@ -134,9 +121,11 @@ export class LlmWorker extends Construct {
         image: props.image,
         extraArgs: props.extraArgs,
         extraEnv: props.extraEnv,
+        checkpoint: props.checkpoint,
         ggufFile: props.ggufFile,
+        ggufRepo: props.ggufRepo,
+        ollamaModel: props.ollamaModel,
         controllerUrl: props.controllerUrl,
-        workerAddress: `http://${name}.${chart.namespace ?? 'default'}.svc:${21002}`,
       }),
     );
     if (this.plan.nodesPerReplica > 1 && !this.recipe.multiNode) {
@@ -210,7 +199,8 @@ export class LlmWorker extends Construct {
 
   /** vLLM over Ray: the leader starts the Ray head and serves; workers join the head and block. */
   private leaderWorkerSet(name: string, replicas: number, template: Parameters<typeof podTemplate>[0]): LeaderWorkerSet {
-    const serve = [...(this.recipe.command ?? ['vllm', 'serve']), ...this.recipe.args, '--distributed-executor-backend', 'ray'];
+    // The recipe's args already carry `--distributed-executor-backend ray` for a multi-node plan.
+    const serve = [...(this.recipe.command ?? ['python3', '-m', 'vllm.entrypoints.openai.api_server']), ...this.recipe.args];
     const leader = podTemplate({
       ...template,
       labels: { ...template.labels, role: 'leader' },

@@ -25,8 +25,26 @@ export interface EngineOptions {
   readonly extraArgs?: readonly string[];
   /** Added after the derived env (same name: the extra one wins). */
   readonly extraEnv?: Readonly<Record<string, string>>;
+  /**
+   * Hub repo of the weights when it is not the model's own, e.g. an AWQ export
+   * (`hugging-quants/Meta-Llama-3.1-70B-Instruct-AWQ-INT4`). Required for AWQ, GPTQ and int8 (W8A8).
+   * @default the plan's model id
+   */
+  readonly checkpoint?: string;
   /** GGUF engines: the file inside the hub repo, e.g. `Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf`. */
   readonly ggufFile?: string;
+  /**
+   * GGUF engines: the hub repo that holds `ggufFile` (and, for Ollama, the `hf.co/<repo>:<quant>` source),
+   * e.g. `bartowski/Meta-Llama-3.1-8B-Instruct-GGUF`. Base-model repos rarely ship GGUF files.
+   * @default the plan's model id
+   */
+  readonly ggufRepo?: string;
+  /**
+   * Ollama: the model to `ollama pull`, e.g. `llama3.1:8b` or `hf.co/bartowski/Llama-3.2-1B-Instruct-GGUF:Q4_K_M`.
+   * It is copied to `servedModelName`, so clients use the same name as with every other engine.
+   * @default `hf.co/<ggufRepo>:<quant of the plan>` when `ggufRepo` is set
+   */
+  readonly ollamaModel?: string;
   /** FastChat workers: the controller URL they register with. */
   readonly controllerUrl?: string;
   /** FastChat workers: the URL the controller reaches this worker at. */
@@ -64,7 +82,10 @@ export interface ContainerRecipe {
   readonly queueMetric?: string;
   /** Base path of the OpenAI-compatible API, or undefined when the engine speaks its own API. */
   readonly openAiBasePath?: string;
-  /** Env var that points the engine's download cache at the model cache volume. */
+  /**
+   * Env var that points the engine's download cache at the model cache volume. Not repeated in `env` or
+   * in init steps' env: constructs add it to the main container and to every init step.
+   */
   readonly cacheEnv: readonly EnvVar[];
   /** Extended resource and count per pod (from the plan). */
   readonly accelerator: { readonly resource: string; readonly count: number };

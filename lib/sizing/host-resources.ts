@@ -13,8 +13,6 @@ export interface HostResources {
   readonly cpu: number;
   /** Memory bytes requested (= limit) per pod. */
   readonly memoryBytes: number;
-  /** Set when the wanted figure was capped by the instance's size. */
-  readonly capped?: string;
 }
 
 /**
@@ -28,20 +26,13 @@ export function hostResources(plan: ModelPlan): HostResources {
   const wantedMemory = plan.memory.totalWeightsBytes / plan.nodesPerReplica + RUNTIME_HOST_BYTES;
   const wantedCpu = Math.max(2, CPUS_PER_ACCELERATOR * perPodAccelerators);
   const instance = plan.instanceType;
-  if (!instance) return { cpu: wantedCpu, memoryBytes: roundGiB(wantedMemory) };
+  if (!instance) return { cpu: wantedCpu, memoryBytes: Math.ceil(wantedMemory / GiB) * GiB };
 
   const share = Math.min(1, perPodAccelerators / instance.acceleratorCount) * ALLOCATABLE_SHARE;
   const maxMemory = instance.memoryMiB * 1024 * 1024 * share;
   const maxCpu = Math.floor(instance.vcpu * share * 10) / 10;
-  const memoryBytes = roundGiB(Math.min(wantedMemory, maxMemory));
+  const memoryBytes = wantedMemory > maxMemory ? Math.floor(maxMemory / GiB) * GiB : Math.ceil(wantedMemory / GiB) * GiB;
   const cpu = Math.min(wantedCpu, maxCpu);
-  const capped =
-    wantedMemory > maxMemory
-      ? `host memory capped at ${(memoryBytes / GiB).toFixed(0)} GiB (${instance.name} share): weights load through mmap, in pieces`
-      : undefined;
-  return { cpu, memoryBytes, capped };
-}
-
-function roundGiB(bytes: number): number {
-  return Math.max(1, Math.floor(bytes / GiB)) * GiB;
+  // When capped, loading still works: safetensors are mmap'ed and staged shard by shard.
+  return { cpu, memoryBytes };
 }

@@ -1,0 +1,216 @@
+import { ValidationError } from '../errors';
+import type { ModelPlan, Quantization } from '../sizing/types';
+import type { ContainerRecipe, EngineOptions, EnvVar, InitStep } from './types';
+
+/**
+ * Pieces every engine adapter shares: pinned images, the Hugging Face token/cache env, the accelerator
+ * request and the escape hatches (`image`, `extraArgs`, `extraEnv`). Adapters stay pure data.
+ */
+
+// ---------------------------------------------------------------------------------------------------
+// Pinned images. Never `latest`: a manifest must mean the same server tomorrow.
+// ---------------------------------------------------------------------------------------------------
+
+/**
+ * vLLM v0.11.0 (released 2025-10-04; vllm-project/vllm docs/deployment/docker.md pins `FROM
+ * vllm/vllm-openai:v0.11.0`). Kept at 0.11 on purpose: GGUF later moved out of core into vllm-gguf-plugin
+ * ("GGUF support has migrated to OOT vllm-gguf-plugin", docs/features/quantization/gguf.md on main), and
+ * vllm-project/vllm-bnb-plugin suggests the same for bitsandbytes; 0.11 still has both built in.
+ */
+export const VLLM_IMAGE = 'vllm/vllm-openai:v0.11.0';
+/** TGI 3.3.7 (the tag the sizing facts D1/D2 were read at; `ghcr.io/...:3.3.7` is published per release). */
+export const TGI_IMAGE = 'ghcr.io/huggingface/text-generation-inference:3.3.7';
+/**
+ * TGI's Neuron backend image, `<version>-neuron` (TGI docs/source/backends/neuron.md). 3.3.6 is the
+ * latest Neuron release found (awslabs/llm-hosting-container PR #178 "TGI 3.3.6 Neuron Image": Neuron
+ * SDK 2.23, optimum-neuron aligned on TGI version numbers since 3.3.4).
+ */
+export const TGI_NEURON_IMAGE = 'ghcr.io/huggingface/text-generation-inference:3.3.6-neuron';
+/**
+ * llama.cpp server, CUDA build b9115 (tags `server-cuda-b<build>` on ghcr.io/ggml-org/llama.cpp; a public
+ * compose pins this build with the flags we pass: --n-gpu-layers, --ctx-size, --parallel, --metrics).
+ */
+export const LLAMA_CPP_IMAGE = 'ghcr.io/ggml-org/llama.cpp:server-cuda-b9115';
+/** Ollama 0.13.5 (has OLLAMA_CONTEXT_LENGTH, docs/context-length.mdx; pinned by digest in public composes). */
+export const OLLAMA_IMAGE = 'ollama/ollama:0.13.5';
+/**
+ * TEI 1.8.3. Images are per CUDA architecture, tagged `<prefix><version>` (text-embeddings-inference
+ * .github/workflows/matrix.json + build.yaml `type=semver,pattern={prefix}{{version}}`).
+ */
+export const TEI_IMAGE_REPOSITORY = 'ghcr.io/huggingface/text-embeddings-inference';
+export const TEI_VERSION = '1.8.3';
+/** Triton with the TensorRT-LLM backend, NGC release 25.02 (`<yy.mm>-trtllm-python-py3`, pulled as such in public deploy scripts). */
+export const TRITON_TRTLLM_IMAGE = 'nvcr.io/nvidia/tritonserver:25.02-trtllm-python-py3';
+
+/** UID for images that run as non-root (any UID works once HOME and the caches are writable). */
+export const NON_ROOT_UID = 1000;
+/** Every recipe lists it in `writablePaths` (an emptyDir) and points HOME at it (torch/Triton caches, Ollama's key...). */
+export const SCRATCH_DIR = '/tmp';
+
+// ---------------------------------------------------------------------------------------------------
+// Env helpers
+// ---------------------------------------------------------------------------------------------------
+
+export function literal(name: string, value: string | number): EnvVar {
+  return { name, value: String(value) };
+}
+
+/** The HF token, by reference only, under each name the engine reads. */
+export function hfTokenEnv(options: EngineOptions, names: readonly string[] = ['HF_TOKEN']): EnvVar[] {
+  const ref = options.hfTokenSecret;
+  if (!ref) return [];
+  return names.map((name) => ({ name, secretKeyRef: { name: ref.name, key: ref.key } }));
+}
+
+/** HOME on the scratch volume: Python/torch/Triton/flashinfer caches and Ollama's key land there. */
+export function scratchHomeEnv(): EnvVar[] {
+  return [literal('HOME', SCRATCH_DIR)];
+}
+
+/** Env names that must never carry a literal value (use `hfTokenSecret` / a secretKeyRef instead). */
+const SECRET_NAME = /(^|_)(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|ACCESS_KEY)(_|$)/i;
+
+function assertNoLiteralSecrets(extraEnv: Readonly<Record<string, string>> | undefined): void {
+  for (const name of Object.keys(extraEnv ?? {})) {
+    if (SECRET_NAME.test(name)) {
+      throw new ValidationError('secret-in-env', `extraEnv.${name} looks like a secret; secret values never go into manifests`, {
+        field: 'extraEnv',
+        suggestions: [
+          name.toUpperCase().includes('HF') || name.toUpperCase().includes('HUGGING')
+            ? 'pass the Hugging Face token as hfTokenSecret: { name, key } (a Kubernetes Secret reference)'
+            : `put ${name} in a Kubernetes Secret and reference it instead of passing a literal`,
+        ],
+      });
+    }
+  }
+}
+
+/** `extraEnv` entries replace derived entries of the same name, in place; new names are appended. */
+export function mergeEnv(derived: readonly EnvVar[], extraEnv: Readonly<Record<string, string>> | undefined): EnvVar[] {
+  const out = [...derived];
+  for (const [name, value] of Object.entries(extraEnv ?? {})) {
+    const at = out.findIndex((e) => e.name === name);
+    if (at >= 0) out[at] = literal(name, value);
+    else out.push(literal(name, value));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Plan helpers
+// ---------------------------------------------------------------------------------------------------
+
+/** Extended resource and count per pod: a multi-node replica spreads its devices evenly over its nodes. */
+export function acceleratorRequest(plan: ModelPlan): ContainerRecipe['accelerator'] {
+  return {
+    resource: plan.accelerator.resourceName,
+    count: plan.acceleratorsPerReplica / plan.nodesPerReplica,
+  };
+}
+
+export function assertEngine(plan: ModelPlan, engine: ModelPlan['engine']): void {
+  if (plan.engine !== engine) {
+    throw new ValidationError('engine-mismatch', `the ${engine} adapter got a plan for engine '${plan.engine}'`, {
+      field: 'engine',
+      suggestions: [`use recipeFor(plan, options), which dispatches on plan.engine`],
+    });
+  }
+}
+
+export function requireOption<T>(value: T | undefined, field: keyof EngineOptions, engine: string, why: string, suggestions: string[]): T {
+  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
+    throw new ValidationError('missing-option', `${engine} needs '${String(field)}': ${why}`, { field: String(field), suggestions });
+  }
+  return value;
+}
+
+/** Weight formats an engine cannot produce at load time: the checkpoint must already be in that format. */
+const PREQUANTIZED: readonly Quantization[] = ['awq', 'gptq', 'int8'];
+
+/**
+ * The hub repo the engine loads weights from: `checkpoint` when given, else the plan's model. AWQ, GPTQ
+ * and W8A8 int8 need an export already quantized that way (e.g. `hugging-quants/Meta-Llama-3.1-70B-Instruct-AWQ-INT4`);
+ * pointing the engine at the 16-bit original fails at load, so that is an error here, at synth.
+ */
+export function weightsRepo(plan: ModelPlan, options: EngineOptions): string {
+  if (options.checkpoint) return options.checkpoint;
+  if (PREQUANTIZED.includes(plan.quantization)) {
+    const q = plan.quantization.toUpperCase();
+    throw new ValidationError('checkpoint-required', `quantization '${plan.quantization}' loads a checkpoint already quantized to ${q}, and ${plan.model.id} is the ${plan.model.dtype} original`, {
+      field: 'checkpoint',
+      suggestions: [`checkpoint: the hub repo of a ${q} export of ${plan.model.id} (e.g. '<org>/${plan.model.id.split('/').pop()}-${q}')`, "quantization: 'fp8' or 'bitsandbytes-nf4' (quantized while loading)"],
+    });
+  }
+  return plan.model.id;
+}
+
+/** The cache mount path without a trailing slash (`/models/` -> `/models`; `/` stays `/`). */
+export function cacheDir(options: EngineOptions): string {
+  const trimmed = options.cachePath.replace(/\/+$/, '');
+  return trimmed === '' ? '/' : trimmed;
+}
+
+/** `a/b` without doubled or trailing slashes. */
+export function joinPath(...parts: string[]): string {
+  return parts
+    .map((p, i) => (i === 0 ? p.replace(/\/+$/, '') : p.replace(/^\/+|\/+$/g, '')))
+    .filter((p, i) => p !== '' || i === 0)
+    .join('/');
+}
+
+/** llama.cpp / Ollama quant tag of a GGUF format (the `:Q4_K_M` suffix of `hf.co/<repo>:<quant>`). */
+export function ggufQuantTag(quantization: Quantization): string | undefined {
+  switch (quantization) {
+    case 'gguf-q4_k_m':
+      return 'Q4_K_M';
+    case 'gguf-q8_0':
+      return 'Q8_0';
+    case 'none':
+      return 'F16';
+    default:
+      return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Recipe assembly (escape hatches applied in one place)
+// ---------------------------------------------------------------------------------------------------
+
+/** What an adapter derives; `finishRecipe` applies the user's overrides. */
+export type RecipeParts = Omit<ContainerRecipe, 'image' | 'initSteps'> & {
+  readonly initSteps?: readonly InitStep[];
+};
+
+/** The image the recipe will run: the user's override or the pinned default. */
+export function imageFor(options: EngineOptions, pinned: string): string {
+  return options.image ?? pinned;
+}
+
+/**
+ * Applies `image`, `extraArgs` (appended last: later flags win in every engine's parser) and `extraEnv`
+ * (same name replaces, to the main container and the init steps), and refuses literal secrets.
+ *
+ * Contract with the constructs: `env` and `cacheEnv` are disjoint; a container gets `env` + `cacheEnv`,
+ * an init step gets its own `env` + `cacheEnv` (and the main container's volumes). An `extraEnv` entry
+ * named like a cache variable replaces it in `cacheEnv`, so no name appears twice.
+ */
+export function finishRecipe(parts: RecipeParts, image: string, options: EngineOptions): ContainerRecipe {
+  assertNoLiteralSecrets(options.extraEnv);
+  const extra = options.extraEnv ?? {};
+  const cacheNames = new Set(parts.cacheEnv.map((e) => e.name));
+  const forCache = Object.fromEntries(Object.entries(extra).filter(([name]) => cacheNames.has(name)));
+  const forEnv = Object.fromEntries(Object.entries(extra).filter(([name]) => !cacheNames.has(name)));
+  const overlap = parts.env.filter((e) => cacheNames.has(e.name)).map((e) => e.name);
+  if (overlap.length > 0) throw new Error(`recipe bug: ${overlap.join(', ')} both in env and cacheEnv`);
+  return {
+    ...parts,
+    image,
+    args: [...parts.args, ...(options.extraArgs ?? [])],
+    env: mergeEnv(parts.env, forEnv),
+    cacheEnv: mergeEnv(parts.cacheEnv, forCache),
+    initSteps: (parts.initSteps ?? []).map((step) => ({
+      ...step,
+      env: mergeEnv((step.env ?? []).filter((e) => !cacheNames.has(e.name)), forEnv),
+    })),
+  };
+}

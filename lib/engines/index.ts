@@ -1,0 +1,62 @@
+/**
+ * Engine adapters: a sizing plan + engine options -> the container recipe of one model server.
+ * Pure data (no cdk8s); constructs turn recipes into Kubernetes objects.
+ */
+import type { ModelPlan } from '../sizing/types';
+import { fastchatVllmRecipe } from './fastchat-vllm';
+import { llamaCppRecipe } from './llama-cpp';
+import { ollamaRecipe } from './ollama';
+import { teiRecipe } from './tei';
+import { tgiRecipe } from './tgi';
+import { tgiNeuronRecipe } from './tgi-neuron';
+import { tritonTrtllmRecipe } from './triton-trtllm';
+import type { ContainerRecipe, EngineOptions } from './types';
+import { vllmRecipe } from './vllm';
+
+export * from './types';
+export {
+  LLAMA_CPP_IMAGE,
+  NON_ROOT_UID,
+  OLLAMA_IMAGE,
+  SCRATCH_DIR,
+  TEI_IMAGE_REPOSITORY,
+  TEI_VERSION,
+  TGI_IMAGE,
+  TGI_NEURON_IMAGE,
+  TRITON_TRTLLM_IMAGE,
+  VLLM_IMAGE,
+} from './common';
+export { VLLM_MAX_NUM_SEQS, VLLM_PORT, vllmRecipe } from './vllm';
+export { TGI_PORT, tgiRecipe } from './tgi';
+export { tgiNeuronRecipe } from './tgi-neuron';
+export { FASTCHAT_WORKER_PORT, fastchatVllmRecipe } from './fastchat-vllm';
+export { LLAMA_CPP_PORT, llamaCppRecipe } from './llama-cpp';
+export { OLLAMA_PORT, ollamaModelName, ollamaRecipe } from './ollama';
+export { TEI_METRICS_PORT, TEI_PORT, teiImageFor, teiRecipe } from './tei';
+export { TRITON_HTTP_PORT, TRITON_METRICS_PORT, tritonTrtllmRecipe } from './triton-trtllm';
+
+/** The recipe of the plan's engine. */
+export function recipeFor(plan: ModelPlan, options: EngineOptions): ContainerRecipe {
+  switch (plan.engine) {
+    case 'vllm':
+      return vllmRecipe(plan, options);
+    case 'tgi':
+      return tgiRecipe(plan, options);
+    case 'tgi-neuron':
+      return tgiNeuronRecipe(plan, options);
+    case 'fastchat-vllm':
+      return fastchatVllmRecipe(plan, options);
+    case 'llama-cpp':
+      return llamaCppRecipe(plan, options);
+    case 'ollama':
+      return ollamaRecipe(plan, options);
+    case 'tei':
+      return teiRecipe(plan, options);
+    case 'triton-trtllm':
+      return tritonTrtllmRecipe(plan, options);
+    default: {
+      const unknown: never = plan.engine;
+      throw new Error(`no adapter for engine ${String(unknown)}`);
+    }
+  }
+}

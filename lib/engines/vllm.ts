@@ -1,0 +1,198 @@
+import { ValidationError } from '../errors';
+import type { ModelPlan } from '../sizing/types';
+import {
+  NON_ROOT_UID,
+  SCRATCH_DIR,
+  VLLM_IMAGE,
+  acceleratorRequest,
+  assertEngine,
+  cacheDir,
+  finishRecipe,
+  hfTokenEnv,
+  imageFor,
+  joinPath,
+  literal,
+  requireOption,
+  scratchHomeEnv,
+  weightsRepo,
+} from './common';
+import type { ContainerRecipe, EngineOptions, EnvVar, InitStep } from './types';
+
+/** `vllm serve` listens on 8000 by default (vLLM docs/deployment/docker.md `-p 8000:8000`). */
+export const VLLM_PORT = 8000;
+
+/**
+ * `--max-num-seqs`: a cap on sequences scheduled per step, not a KV guarantee. `plan.concurrency` is the
+ * number of full-length sequences the KV cache is sized to hold; shorter requests share the same blocks,
+ * so capping the batch at `concurrency` (default 1) would serialise traffic. We pass 256: vLLM's default
+ * on GPUs under 70 GiB (vllm/engine/arg_utils.py) and the batch the sizing core profiles activations for
+ * (`logitsSequences` of the vLLM sizing profile). Never below `plan.concurrency`.
+ */
+export const VLLM_MAX_NUM_SEQS = 256;
+
+/**
+ * Seconds after the weights are on disk: loading them, `torch.compile` of the model and CUDA-graph
+ * capture (vLLM V1 logs "torch.compile takes N s" and "Graph capturing finished in N secs"). Estimate:
+ * 3 minutes for one GPU, 1 more minute when NCCL/Ray set up several ranks.
+ */
+const VLLM_INIT_SECONDS = 180;
+const VLLM_MULTI_RANK_EXTRA_SECONDS = 60;
+
+/** Marlin kernels (awq_marlin, gptq_marlin) need compute capability >= 8.0 (vLLM marlin_utils). */
+const MARLIN_MIN_COMPUTE_CAPABILITY = 8.0;
+
+/**
+ * vLLM's `--quantization` for the plan, or undefined when vLLM must read it from the checkpoint.
+ * - AWQ/GPTQ: an explicit `awq`/`gptq` *forces* the slow non-Marlin kernels ("Detected that the model can
+ *   run with awq_marlin, however you specified quantization=awq explicitly, so forcing awq", vLLM
+ *   awq_marlin.py), so we name the Marlin variant where the GPU has it.
+ * - int8 (W8A8 compressed-tensors) is detected from the checkpoint's quantization_config.
+ * - GGUF is detected from the `.gguf` model path.
+ * - bitsandbytes: one method for 4-bit (in-flight or pre-quantized) and 8-bit (pre-quantized checkpoints).
+ */
+export function vllmQuantization(plan: ModelPlan): string | undefined {
+  const cc = plan.accelerator.computeCapability;
+  const marlin = cc !== undefined && cc >= MARLIN_MIN_COMPUTE_CAPABILITY;
+  switch (plan.quantization) {
+    case 'none':
+    case 'int8':
+    case 'gguf-q4_k_m':
+    case 'gguf-q8_0':
+      return undefined;
+    case 'fp8':
+      return 'fp8';
+    case 'awq':
+      return marlin ? 'awq_marlin' : 'awq';
+    case 'gptq':
+      return marlin ? 'gptq_marlin' : 'gptq';
+    case 'bitsandbytes-8bit':
+    case 'bitsandbytes-nf4':
+      return 'bitsandbytes';
+    case 'eetq':
+      throw new ValidationError('unsupported-quantization', `vLLM does not load '${plan.quantization}' weights`, {
+        field: 'quantization',
+        suggestions: ['use engine tgi for eetq', 'or quantization fp8/awq/gptq/bitsandbytes-8bit with vLLM'],
+      });
+  }
+}
+
+/**
+ * Engine flags the vLLM OpenAI server and FastChat's vllm_worker share (the worker forwards
+ * `AsyncEngineArgs.add_cli_args`). Tensor parallelism is not here: the two spell it differently.
+ */
+export function vllmEngineArgs(plan: ModelPlan): string[] {
+  const args = [
+    '--pipeline-parallel-size', String(plan.pipelineParallel),
+    '--max-model-len', String(plan.maxContextLength),
+    '--max-num-seqs', String(Math.max(VLLM_MAX_NUM_SEQS, plan.concurrency)),
+    '--gpu-memory-utilization', String(plan.gpuMemoryUtilization),
+  ];
+  const quantization = vllmQuantization(plan);
+  if (quantization) args.push('--quantization', quantization);
+  if (plan.kvCacheDtype === 'fp8') args.push('--kv-cache-dtype', 'fp8');
+  // No bf16 before Ampere: vLLM refuses bf16 checkpoints on T4/V100 ("Bfloat16 is only supported on GPUs
+  // with compute capability of at least 8.0 ... use --dtype=half", vllm-project/vllm issues #1157, #946).
+  if (!plan.accelerator.supportsBf16) args.push('--dtype', 'half');
+  return args;
+}
+
+/** Env for a Python/torch engine running as a UID that has no home in the image. */
+export function pythonNonRootEnv(user: string): EnvVar[] {
+  // torch._dynamo calls getpass.getuser(), which raises for a UID missing from /etc/passwd unless USER
+  // (or LOGNAME) is set (kserve/kserve issue #5666); HOME on the scratch volume takes the HF, vLLM,
+  // Triton, inductor and flashinfer caches that default to ~/.cache (vllm-project/vllm PR #40275).
+  return [...scratchHomeEnv(), literal('USER', user)];
+}
+
+/** Where a GGUF file is downloaded on the cache volume (deterministic, unlike the hub cache's snapshot dirs). */
+export function ggufLocalPath(cachePath: string, repo: string, file: string): string {
+  return joinPath(cachePath, 'gguf', repo, file);
+}
+
+/**
+ * vLLM loads GGUF only from a local single file (vLLM docs/features/quantization/gguf.md: "download and
+ * use the local GGUF model"; loading `repo:quant` straight from the hub arrived after 0.11, PR #29137).
+ * An init step downloads it with huggingface_hub, which the vLLM image ships, and fails the pod on error.
+ */
+function ggufDownloadStep(image: string, options: EngineOptions, repo: string, file: string, env: EnvVar[]): InitStep {
+  const script = [
+    'import sys',
+    'from huggingface_hub import hf_hub_download',
+    'print(hf_hub_download(repo_id=sys.argv[1], filename=sys.argv[2], local_dir=sys.argv[3]))',
+  ].join('; ');
+  return {
+    name: 'download-gguf',
+    image,
+    command: ['python3', '-c', script],
+    args: [repo, file, joinPath(options.cachePath, 'gguf', repo)],
+    env,
+  };
+}
+
+export function vllmRecipe(plan: ModelPlan, options: EngineOptions): ContainerRecipe {
+  assertEngine(plan, 'vllm');
+  const image = imageFor(options, VLLM_IMAGE);
+  const gguf = plan.quantization.startsWith('gguf-');
+
+  const cacheEnv: EnvVar[] = [literal('HF_HOME', cacheDir(options))];
+  const baseEnv: EnvVar[] = [...pythonNonRootEnv('vllm'), ...hfTokenEnv(options)];
+
+  const initSteps: InitStep[] = [];
+  let model = weightsRepo(plan, options);
+  const modelArgs: string[] = [];
+  if (gguf) {
+    const file = requireOption(options.ggufFile, 'ggufFile', 'vLLM with GGUF weights', 'vLLM loads one local .gguf file', [
+      `ggufFile: the .gguf file in ${options.ggufRepo ?? plan.model.id}, e.g. 'Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf'`,
+      'or engine llama-cpp, the native GGUF server',
+    ]);
+    const repo = options.ggufRepo ?? plan.model.id;
+    model = ggufLocalPath(options.cachePath, repo, file);
+    initSteps.push(ggufDownloadStep(image, options, repo, file, baseEnv));
+    // vLLM docs recommend the base model's tokenizer: converting the GGUF one is slow and unstable.
+    modelArgs.push('--tokenizer', plan.model.id);
+  }
+
+  const ranks = plan.tensorParallel * plan.pipelineParallel;
+  const args = [
+    '--model', model,
+    ...modelArgs,
+    '--served-model-name', options.servedModelName,
+    '--tensor-parallel-size', String(plan.tensorParallel),
+    ...vllmEngineArgs(plan),
+    // One replica over several nodes runs its ranks through Ray (vLLM docs/serving/distributed_serving.md);
+    // the LeaderWorkerSet construct starts the Ray head/workers around this command.
+    ...(plan.nodesPerReplica > 1 ? ['--distributed-executor-backend', 'ray'] : []),
+    '--port', String(VLLM_PORT),
+  ];
+
+  return finishRecipe(
+    {
+      engine: 'vllm',
+      args,
+      env: baseEnv,
+      ports: { http: VLLM_PORT, metrics: VLLM_PORT },
+      // /health answers once the engine is up: the API server starts after the engine has loaded the
+      // weights and captured graphs, so it doubles as readiness.
+      readyPath: '/health',
+      healthPath: '/health',
+      metricsPath: '/metrics',
+      queueMetric: 'vllm:num_requests_waiting',
+      openAiBasePath: '/v1',
+      cacheEnv,
+      accelerator: acceleratorRequest(plan),
+      // NCCL between ranks (and PyTorch multiprocessing) uses /dev/shm (vLLM docker docs: --ipc=host or
+      // --shm-size "particularly for tensor parallel inference"). One rank needs only the default 64 MiB.
+      needsSharedMemory: ranks > 1,
+      // The image has no USER (root by default) but runs as any UID since v0.8.2 moved Python out of
+      // /root (issue #15174/#16402), given a writable HOME and USER (see pythonNonRootEnv).
+      runAsUser: NON_ROOT_UID,
+      readOnlyRootFilesystem: true,
+      writablePaths: [SCRATCH_DIR],
+      initSteps,
+      initSeconds: VLLM_INIT_SECONDS + (ranks > 1 ? VLLM_MULTI_RANK_EXTRA_SECONDS : 0),
+      multiNode: true,
+    },
+    image,
+    options,
+  );
+}
