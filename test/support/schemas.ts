@@ -45,12 +45,23 @@ function prometheusOperatorModel(apiVersion: string, kind: string): Validator | 
   }
 }
 
-const ajv = new Ajv({ strict: false, allErrors: true });
+/**
+ * CRD patterns are Go (RE2) regular expressions; some start with the inline flag `(?i)`, which
+ * JavaScript lacks: turn it into the `i` flag.
+ */
+function goRegExp(pattern: string, flags: string): RegExp {
+  return pattern.startsWith('(?i)') ? new RegExp(pattern.slice(4), `${flags}i`) : new RegExp(pattern, flags);
+}
+goRegExp.code = 'goRegExp';
+
+const ajv = new Ajv({ strict: false, allErrors: true, code: { regExp: goRegExp } });
+/** CRD schemas by `group/version/Kind`, compiled on first use. */
+const crdSchemas = new Map<string, object>();
 const crdValidators = new Map<string, Validator>();
 
-/** Validators from every CRD manifest under ../shared/crds, keyed `group/version/Kind`. */
-function loadCrdValidators(): void {
-  if (crdValidators.size > 0 || !fs.existsSync(SHARED_CRDS)) return;
+/** Schemas from every CRD manifest under ../shared/crds, keyed `group/version/Kind`. */
+function loadCrdSchemas(): void {
+  if (crdSchemas.size > 0 || !fs.existsSync(SHARED_CRDS)) return;
   for (const group of fs.readdirSync(SHARED_CRDS)) {
     const dir = path.join(SHARED_CRDS, group);
     if (!fs.statSync(dir).isDirectory()) continue;
@@ -60,12 +71,7 @@ function loadCrdValidators(): void {
         if (crd?.kind !== 'CustomResourceDefinition') continue;
         for (const version of crd.spec.versions) {
           const schema = version.schema?.openAPIV3Schema;
-          if (!schema) continue;
-          const validate = ajv.compile(schema);
-          crdValidators.set(`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`, (object: K8sObject) => {
-            const kind = object.kind;
-            if (!validate(object)) throw new Error(ajv.errorsText(validate.errors, { dataVar: kind }));
-          });
+          if (schema) crdSchemas.set(`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`, schema);
         }
       }
     }
@@ -77,10 +83,23 @@ export function crdSchemasAvailable(): boolean {
   return fs.existsSync(SHARED_CRDS);
 }
 
+function crdValidator(key: string): Validator | undefined {
+  loadCrdSchemas();
+  const schema = crdSchemas.get(key);
+  if (!schema) return undefined;
+  if (!crdValidators.has(key)) {
+    const validate = ajv.compile(schema);
+    crdValidators.set(key, (object: K8sObject) => {
+      const kind = object.kind;
+      if (!validate(object)) throw new Error(ajv.errorsText(validate.errors, { dataVar: kind }));
+    });
+  }
+  return crdValidators.get(key);
+}
+
 /** The validator for an object's (apiVersion, kind), or undefined when none exists. */
 export function validatorFor(apiVersion: string, kind: string): Validator | undefined {
-  loadCrdValidators();
-  return kubernetesModel(apiVersion, kind) ?? prometheusOperatorModel(apiVersion, kind) ?? crdValidators.get(`${apiVersion}/${kind}`);
+  return kubernetesModel(apiVersion, kind) ?? prometheusOperatorModel(apiVersion, kind) ?? crdValidator(`${apiVersion}/${kind}`);
 }
 
 /** Throws with the object's kind/name and every schema error when it does not validate. */
