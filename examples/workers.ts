@@ -36,7 +36,7 @@ export function workerExamples(app: App): Chart[] {
     checkpoint: 'solidrust/Mistral-7B-Instruct-v0.3-AWQ', // an AWQ export of the model (4-bit, group 128)
     replicas: 2,
     hfTokenSecret: hfToken,
-    modelCache: { type: 'pvc', storageClassName: 'gp3' },
+    modelCache: { type: 'pvc', storageClassName: 'efs-sc', accessMode: 'ReadWriteMany' }, // shared by both replicas
   });
 
   const tgi = chart('tgi-mistral-t4');
@@ -107,7 +107,7 @@ export function workerExamples(app: App): Chart[] {
     maxContextLength: 16384,
     concurrency: 8,
     hfTokenSecret: hfToken,
-    modelCache: { type: 'hostPath', path: '/mnt/k8s-disks/0/models' },
+    modelCache: { type: 'emptyDir' }, // node-local NVMe (30 TB on p5.48xlarge)
   });
 
   return [vllm, tgi, neuron, llama70b, llamaCpp, ollama, tei, multiNode];

@@ -316,11 +316,14 @@ describe('hardware limits', () => {
     expect(error.message).toMatch(/7\.5/);
   });
 
-  test('GGUF in vLLM with TP 2 is planned (vLLM documents --tensor-parallel-size 2 for GGUF) with an "experimental" warning', () => {
-    const plan = planModel({ model: 'meta-llama/Llama-3.1-8B-Instruct', quantization: 'gguf-q4_k_m', tensorParallel: 2, instanceType: 'g5.12xlarge' });
-    expect(plan.tensorParallel).toBe(2);
-    expect(plan.warnings.join('\n')).toMatch(/experimental/);
-    expect(plan.warnings.join('\n')).toMatch(/llama-cpp/);
+  test('GGUF in vLLM runs on one GPU only: TP 2 is refused, pointing at llama-cpp', () => {
+    const error = sizingError(() => planModel({ model: 'meta-llama/Llama-3.1-8B-Instruct', quantization: 'gguf-q4_k_m', tensorParallel: 2, instanceType: 'g5.12xlarge' }));
+    expect(error.code).toBe('gguf-tensor-parallel');
+    expect(error.field).toBe('tensorParallel');
+    expect(error.suggestions.join('\n')).toMatch(/llama-cpp/);
+    const single = planModel({ model: 'meta-llama/Llama-3.1-8B-Instruct', quantization: 'gguf-q4_k_m', instanceType: 'g5.12xlarge' });
+    expect(single.tensorParallel * single.pipelineParallel).toBe(1);
+    expect(single.warnings.join('\n')).toMatch(/experimental/);
   });
 
   test("'gguf-q4_k_m' on TGI is refused with a suggestion naming llama-cpp", () => {

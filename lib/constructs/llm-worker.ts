@@ -86,7 +86,7 @@ export class LlmWorker extends Construct {
   constructor(scope: Construct, id: string, props: LlmWorkerProps) {
     super(scope, id);
     if (typeof props !== 'object' || props === null) {
-      throw new ValidationError('invalid-props', `LlmWorker ${id}: props must be an object with at least 'model'`, { suggestions: ["{ model: 'mistralai/Mistral-7B-Instruct-v0.3' }"] });
+      throw new ValidationError('invalid-props', `LlmWorker ${id}: props must be an object with at least 'model'`, { field: 'props', suggestions: ["{ model: 'mistralai/Mistral-7B-Instruct-v0.3' }"] });
     }
     const chart = Chart.of(this);
     const name = checkDnsLabel(props.name ?? `${chart.node.id}-${id}`, props.name ? 'name' : 'id');
@@ -140,7 +140,7 @@ export class LlmWorker extends Construct {
     const template = {
       plan: this.plan,
       recipe: this.recipe,
-      cache: withContext(id, () => cacheVolume(this, `${name}-cache`, props.modelCache ?? { type: 'emptyDir' }, this.plan)),
+      cache: withContext(id, () => cacheVolume(this, `${name}-cache`, props.modelCache ?? { type: 'emptyDir' }, this.plan, replicas)),
       cachePath: CACHE_PATH,
       placement: planPlacement(this.plan, props.instanceType !== undefined),
       labels,

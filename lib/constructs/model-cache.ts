@@ -2,20 +2,33 @@ import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
 import { GiB } from '../catalog/units';
 import { ValidationError } from '../errors';
+import { checkpointBytes } from '../sizing/quantization';
 import type { ModelPlan } from '../sizing/types';
 
 /** Where downloaded weights live, so that a restart does not download them again. */
 export type ModelCache =
-  | { readonly type: 'pvc'; readonly storageClassName?: string; /** @default weights x 1.5, in GiB */ readonly sizeGiB?: number }
+  | {
+      readonly type: 'pvc';
+      readonly storageClassName?: string;
+      /** @default checkpoint x 1.5, in GiB */
+      readonly sizeGiB?: number;
+      /**
+       * `ReadWriteOnce` volumes attach to one node: with several replicas use a `ReadWriteMany` class
+       * (EFS, FSx for Lustre, NFS). @default 'ReadWriteOnce'
+       */
+      readonly accessMode?: 'ReadWriteOnce' | 'ReadWriteMany';
+    }
   | { readonly type: 'existingClaim'; readonly claimName: string }
+  /** A node directory that must exist and be writable by the engine's UID (1000 for non-root engines). */
   | { readonly type: 'hostPath'; readonly path: string }
-  | { readonly type: 'emptyDir'; /** @default weights x 1.5, in GiB */ readonly sizeGiB?: number };
+  /** Node-local scratch (on Karpenter nodes with `instanceStorePolicy: RAID0`, the NVMe array). */
+  | { readonly type: 'emptyDir'; /** @default checkpoint x 1.5, in GiB */ readonly sizeGiB?: number };
 
 export const CACHE_VOLUME = 'model-cache';
 
-/** Checkpoint files plus tokenizer and a second revision during upgrades: 1.5 x the weights. */
+/** Checkpoint files plus tokenizer and a second revision during upgrades: 1.5 x the checkpoint. */
 export function defaultCacheGiB(plan: ModelPlan): number {
-  return Math.ceil((plan.memory.totalWeightsBytes * 1.5) / GiB);
+  return Math.ceil((checkpointBytes(plan.model, plan.quantization) * 1.5) / GiB);
 }
 
 export interface CacheVolume {
@@ -28,14 +41,14 @@ export interface CacheVolume {
  * The cache volume (and, for `pvc`, the PersistentVolumeClaim it needs). A cache smaller than the
  * weights is an error: the download would fail after minutes, on the node.
  */
-export function cacheVolume(scope: Construct, claimName: string, cache: ModelCache, plan: ModelPlan, prop = 'modelCache'): CacheVolume {
-  const weightsGiB = plan.memory.totalWeightsBytes / GiB;
+export function cacheVolume(scope: Construct, claimName: string, cache: ModelCache, plan: ModelPlan, replicas: number, prop = 'modelCache'): CacheVolume {
+  const weightsGiB = checkpointBytes(plan.model, plan.quantization) / GiB;
   const checkSize = (size: number | undefined): number => {
     const chosen = size ?? defaultCacheGiB(plan);
     if (typeof chosen !== 'number' || !Number.isFinite(chosen) || chosen < weightsGiB) {
-      throw new ValidationError('cache-too-small', `${prop}.sizeGiB ${String(chosen)} cannot hold ${plan.model.id}'s weights (${weightsGiB.toFixed(1)} GiB in ${plan.quantization})`, {
+      throw new ValidationError('cache-too-small', `${prop}.sizeGiB ${String(chosen)} cannot hold ${plan.model.id}'s checkpoint (${weightsGiB.toFixed(1)} GiB)`, {
         field: `${prop}.sizeGiB`,
-        suggestions: [`${prop}.sizeGiB: ${defaultCacheGiB(plan)} (weights x 1.5), or omit it`],
+        suggestions: [`${prop}.sizeGiB: ${defaultCacheGiB(plan)} (checkpoint x 1.5), or omit it`],
       });
     }
     return Math.ceil(chosen);
@@ -43,10 +56,17 @@ export function cacheVolume(scope: Construct, claimName: string, cache: ModelCac
   switch (cache?.type) {
     case 'pvc': {
       const size = checkSize(cache.sizeGiB);
+      const accessMode = cache.accessMode ?? 'ReadWriteOnce';
+      if (accessMode === 'ReadWriteOnce' && replicas > 1) {
+        throw new ValidationError('cache-single-node', `${prop}: a ReadWriteOnce claim attaches to one node, but ${replicas} replicas would share it (the second pod on another node fails with a Multi-Attach error)`, {
+          field: `${prop}.accessMode`,
+          suggestions: [`${prop}.accessMode: 'ReadWriteMany' with an EFS, FSx or NFS storage class`, `${prop}: { type: 'emptyDir' } (a cache per pod)`],
+        });
+      }
       new k8s.KubePersistentVolumeClaim(scope, 'cache', {
         metadata: { name: claimName },
         spec: {
-          accessModes: ['ReadWriteOnce'],
+          accessModes: [accessMode],
           storageClassName: cache.storageClassName,
           resources: { requests: { storage: k8s.Quantity.fromString(`${size}Gi`) } },
         },
@@ -56,7 +76,9 @@ export function cacheVolume(scope: Construct, claimName: string, cache: ModelCac
     case 'existingClaim':
       return { volume: { name: CACHE_VOLUME, persistentVolumeClaim: { claimName: cache.claimName } }, ephemeralGiB: 0 };
     case 'hostPath':
-      return { volume: { name: CACHE_VOLUME, hostPath: { path: cache.path, type: 'DirectoryOrCreate' } }, ephemeralGiB: 0 };
+      // `Directory`, not `DirectoryOrCreate`: a directory the kubelet creates is root-owned, and a
+      // non-root engine could not write to it; a missing directory should fail at pod start instead.
+      return { volume: { name: CACHE_VOLUME, hostPath: { path: cache.path, type: 'Directory' } }, ephemeralGiB: 0 };
     case 'emptyDir': {
       const size = checkSize(cache.sizeGiB);
       return { volume: { name: CACHE_VOLUME, emptyDir: { sizeLimit: k8s.Quantity.fromString(`${size}Gi`) } }, ephemeralGiB: size };

@@ -42,6 +42,16 @@ export function weightBytes(model: ModelArchitecture, quantization: Quantization
   return Math.round((linearParams * format.linearBits + embeddingParams * format.embeddingBits) / 8);
 }
 
+/**
+ * Bytes of the checkpoint an engine downloads: for 16-bit serving, the checkpoint's own dtype (an fp32
+ * checkpoint such as gemma-2 base or GPT-2 downloads twice what it serves); otherwise the quantized
+ * export, whose size is the served size.
+ */
+export function checkpointBytes(model: ModelArchitecture, quantization: Quantization): number {
+  if (quantization !== 'none' || model.dtype !== 'float32') return weightBytes(model, quantization);
+  return model.totalParams * 4;
+}
+
 /** Bytes per KV-cache element: the served dtype (16-bit) or fp8. */
 export function kvElementBytes(kvCacheDtype: KvCacheDtype): number {
   return kvCacheDtype === 'fp8' ? 1 : 2;

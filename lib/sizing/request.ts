@@ -5,7 +5,7 @@ import type { Accelerator, InstanceType, ModelArchitecture } from '../catalog/ty
 import { SizingError } from '../errors';
 import { ENGINE_PROFILES, type EngineSizingProfile } from './engine-profiles';
 import { tensorParallelIncompatibility, validTensorParallelSizes } from './parallelism';
-import { quantizationIncompatibility } from './quantization';
+import { isGguf, quantizationIncompatibility } from './quantization';
 import { ENGINES, KV_CACHE_DTYPES, QUANTIZATIONS, type Engine, type KvCacheDtype, type PlanRequest, type Quantization } from './types';
 import { describe, fraction, oneOf, positiveInteger } from './validate';
 
@@ -80,7 +80,7 @@ export function resolveRequest(request: PlanRequest): ResolvedRequest {
 
   const maxContextLength = resolveContext(request.maxContextLength, model);
   const concurrency = positiveInteger(request.concurrency ?? 1, 'concurrency', 'concurrency: 1 (sequences of maxContextLength held at once)');
-  const tensorParallel = resolveTensorParallel(request.tensorParallel, model, profile, engine);
+  const tensorParallel = resolveTensorParallel(request.tensorParallel, model, profile, engine, quantization);
   const pipelineParallel = resolvePipelineParallel(request.pipelineParallel, model, profile, engine);
   const utilization =
     request.gpuMemoryUtilization === undefined
@@ -106,13 +106,19 @@ function resolveContext(value: unknown, model: ModelArchitecture): number {
   return context;
 }
 
-function resolveTensorParallel(value: unknown, model: ModelArchitecture, profile: EngineSizingProfile, engine: Engine): number | undefined {
+function resolveTensorParallel(value: unknown, model: ModelArchitecture, profile: EngineSizingProfile, engine: Engine, quantization?: Quantization): number | undefined {
   if (value === undefined) return undefined;
   const tp = positiveInteger(value, 'tensorParallel', 'omit tensorParallel to let the planner choose');
   if (tp > 1 && !profile.tensorParallel) {
     throw new SizingError('no-tensor-parallel', `${engine} does not shard a model with tensor parallelism (tensorParallel ${tp})`, {
       field: 'tensorParallel',
       suggestions: ['tensorParallel: 1', "engine: 'vllm' for tensor parallelism"],
+    });
+  }
+  if (tp > 1 && quantization !== undefined && singleGpuGguf(profile, quantization)) {
+    throw new SizingError('gguf-tensor-parallel', `${engine} loads GGUF as one local file on one GPU: tensorParallel ${tp} is not supported with '${quantization}'`, {
+      field: 'tensorParallel',
+      suggestions: ['tensorParallel: 1', "engine: 'llama-cpp' (splits GGUF layers over the GPUs of a node)", `quantization: 'awq' or 'gptq' with ${engine} for tensor parallelism`],
     });
   }
   const reason = tensorParallelIncompatibility(model, tp);
@@ -207,6 +213,14 @@ function resolveHardware(
     });
   }
   return { hardware: usable, hardwareField, excluded };
+}
+
+/**
+ * GGUF on a tensor-parallel engine (vLLM) is experimental and single-file: we plan it on one GPU only;
+ * llama.cpp is the engine that spreads GGUF over several GPUs.
+ */
+export function singleGpuGguf(profile: EngineSizingProfile, quantization: Quantization): boolean {
+  return profile.tensorParallel && isGguf(quantization);
 }
 
 /** EC2 sells the accelerator, and no on-prem node size was named. */

@@ -1,6 +1,6 @@
 import { estimateMemory, type MemoryEstimate } from './memory';
 import { validTensorParallelSizes } from './parallelism';
-import type { HardwareOption, ResolvedRequest } from './request';
+import { singleGpuGguf, type HardwareOption, type ResolvedRequest } from './request';
 
 /** Most nodes one replica may span (pipeline stages across nodes). */
 export const MAX_NODES_PER_REPLICA = 16;
@@ -67,6 +67,7 @@ function singleNodeSplits(request: ResolvedRequest, option: HardwareOption, rank
     const gpus = pipelineParallel ? [pipelineParallel] : range(1, ranksPerNode);
     return gpus.map((pp) => [1, pp]);
   }
+  if (singleGpuGguf(profile, request.quantization)) return [[1, 1]];
   const tps = tensorParallel
     ? [tensorParallel]
     : profile.tensorParallel
@@ -93,7 +94,9 @@ export function searchOption(request: ResolvedRequest, option: HardwareOption): 
     if (candidate.memory.fits) return { fit: candidate };
     closest = candidate;
   }
-  if (request.pipelineParallel || !request.profile.multiNode || !hasFastInterconnect(option)) return { closest };
+  if (request.pipelineParallel || !request.profile.multiNode || !hasFastInterconnect(option) || singleGpuGguf(request.profile, request.quantization)) {
+    return { closest };
+  }
 
   // One node is not enough: the largest valid TP inside each node, one pipeline stage per node.
   const tp = request.tensorParallel ?? Math.max(...singleNodeSplits(request, option, ranksPerNode).map(([t]) => t));

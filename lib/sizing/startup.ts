@@ -1,4 +1,5 @@
 import { GB } from '../catalog/units';
+import { checkpointBytes } from './quantization';
 import type { ModelPlan } from './types';
 
 /**
@@ -15,6 +16,6 @@ export const DEFAULT_LOAD_BANDWIDTH = 0.2 * GB;
  */
 export function startupBudgetSeconds(plan: ModelPlan, engineInitSeconds: number, loadBandwidthBytesPerSecond = DEFAULT_LOAD_BANDWIDTH): number {
   // Every pod downloads the whole checkpoint (hub snapshots are not split by pipeline stage).
-  const loadSeconds = plan.memory.totalWeightsBytes / loadBandwidthBytesPerSecond;
+  const loadSeconds = checkpointBytes(plan.model, plan.quantization) / loadBandwidthBytesPerSecond;
   return Math.ceil((loadSeconds + engineInitSeconds) * 1.5);
 }
