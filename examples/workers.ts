@@ -68,6 +68,7 @@ export function workerExamples(app: App): Chart[] {
     concurrency: 32,
     hfTokenSecret: hfToken,
     modelCache: { type: 'pvc', storageClassName: 'gp3' },
+    prefetch: { timeoutSeconds: 3600, retries: 3 }, // 141 GB: download before the server starts
   });
 
   const llamaCpp = chart('llama-cpp-llama8b');

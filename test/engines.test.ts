@@ -1,4 +1,5 @@
 import type { ModelArchitecture } from '../lib/catalog/types';
+import { lookupModel } from '../lib/catalog/models';
 import { ValidationError } from '../lib/errors';
 import {
   ENGINES,
@@ -644,5 +645,37 @@ describe.each(ENGINES.map((engine) => [engine]))('%s recipe', (engine) => {
     };
     const error = catchError(() => adapters[engine]({ ...plan, engine: other }, options));
     expect((error as ValidationError).code).toBe('engine-mismatch');
+  });
+});
+
+describe('prefetch: the checkpoint download init step', () => {
+  const mistral = () => planModel({ model: 'mistralai/Mistral-7B-Instruct-v0.3', engine: 'tgi', instanceType: 'g5.xlarge' });
+  const options = { servedModelName: 'm', cachePath: '/models', hfTokenSecret: { name: 'hf', key: 'token' }, prefetch: { timeoutSeconds: 1800, retries: 4 } };
+
+  test('downloads the weights repo with a bounded timeout and retries, the token by reference', () => {
+    const recipe = recipeFor(mistral(), options);
+    const step = recipe.initSteps[0];
+    expect(step.name).toBe('download-weights');
+    expect(step.image).toBe(recipe.image); // the engine image ships huggingface_hub
+    const env = Object.fromEntries((step.env ?? []).map((e) => [e.name, e]));
+    expect(env.REPO).toEqual({ name: 'REPO', value: 'mistralai/Mistral-7B-Instruct-v0.3' });
+    expect(env.TIMEOUT).toEqual({ name: 'TIMEOUT', value: '1800' });
+    expect(env.RETRIES).toEqual({ name: 'RETRIES', value: '4' });
+    expect(env.HF_TOKEN).toEqual({ name: 'HF_TOKEN', secretKeyRef: { name: 'hf', key: 'token' } });
+    const script = step.command.join(' ');
+    expect(script).toContain('timeout "$TIMEOUT"');
+    expect(script).toMatch(/exit 1/); // fails loudly after the last attempt
+  });
+
+  test('engines without a Python downloader refuse it, naming prefetch', () => {
+    const tei = planModel({ model: { ...lookupModel('openai-community/gpt2'), embedding: true }, engine: 'tei', accelerator: 'L4' });
+    const error = catchError(() => recipeFor(tei, options));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({ field: 'prefetch' });
+  });
+
+  test('non-positive retries are refused', () => {
+    const error = catchError(() => recipeFor(mistral(), { ...options, prefetch: { timeoutSeconds: 60, retries: 0 } }));
+    expect(error).toMatchObject({ field: 'prefetch.retries' });
   });
 });

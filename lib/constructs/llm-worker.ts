@@ -41,6 +41,11 @@ export interface LlmWorkerProps extends Omit<PlanRequest, 'instanceTypes'> {
   readonly ggufRepo?: string;
   /** Ollama model to pull, e.g. `llama3.1:8b`. @default `hf.co/<ggufRepo>:<quant>` */
   readonly ollamaModel?: string;
+  /**
+   * Download the checkpoint in an init container before the server starts (vllm, tgi, tgi-neuron,
+   * fastchat-vllm). @default no init step: the server downloads at start, within its startup budget
+   */
+  readonly prefetch?: { readonly timeoutSeconds: number; readonly retries: number };
   /** Replaces the engine's pinned image. */
   readonly image?: string;
   /** @default 'IfNotPresent' (images are pinned) */
@@ -122,6 +127,7 @@ export class LlmWorker extends Construct {
         extraArgs: props.extraArgs,
         extraEnv: props.extraEnv,
         checkpoint: props.checkpoint,
+        prefetch: props.prefetch,
         ggufFile: props.ggufFile,
         ggufRepo: props.ggufRepo,
         ollamaModel: props.ollamaModel,

@@ -10,6 +10,9 @@ const PROBE_PERIOD_SECONDS = 10;
 /** Memory-backed /dev/shm per accelerator (NCCL and PyTorch worker processes), capped. */
 const SHM_BYTES_PER_ACCELERATOR = 4 * GiB;
 const SHM_MAX_BYTES = 16 * GiB;
+/** Init steps (downloads, pulls): hf_transfer and ollama use a few cores and buffer in memory. */
+const INIT_CPU = 2;
+const INIT_MEMORY = '4Gi';
 
 export interface PodTemplateInput {
   readonly plan: ModelPlan;
@@ -91,6 +94,8 @@ export function podTemplate(input: PodTemplateInput): k8s.PodTemplateSpec {
     },
   };
 
+  // Init steps download or pull: CPU, memory and the cache volume, no accelerator.
+  const initResources = { cpu: k8s.Quantity.fromString(String(INIT_CPU)), memory: k8s.Quantity.fromString(INIT_MEMORY), ...ephemeral };
   const initContainers: k8s.Container[] = recipe.initSteps.map((step) => ({
     name: step.name,
     image: step.image,
@@ -98,7 +103,7 @@ export function podTemplate(input: PodTemplateInput): k8s.PodTemplateSpec {
     command: [...step.command],
     args: step.args ? [...step.args] : undefined,
     env: toEnv([...(step.env ?? []), ...recipe.cacheEnv]),
-    resources: container.resources,
+    resources: { requests: initResources, limits: initResources },
     volumeMounts: container.volumeMounts,
     securityContext: container.securityContext,
   }));

@@ -10,6 +10,7 @@ import { teiRecipe } from './tei';
 import { tgiRecipe } from './tgi';
 import { tgiNeuronRecipe } from './tgi-neuron';
 import { tritonTrtllmRecipe } from './triton-trtllm';
+import { withPrefetch } from './prefetch';
 import type { ContainerRecipe, EngineOptions } from './types';
 import { vllmRecipe } from './vllm';
 
@@ -35,8 +36,12 @@ export { OLLAMA_PORT, ollamaModelName, ollamaRecipe } from './ollama';
 export { TEI_METRICS_PORT, TEI_PORT, teiImageFor, teiRecipe } from './tei';
 export { TRITON_HTTP_PORT, TRITON_METRICS_PORT, tritonTrtllmRecipe } from './triton-trtllm';
 
-/** The recipe of the plan's engine. */
+/** The recipe of the plan's engine (with the weight download step when `options.prefetch` asks). */
 export function recipeFor(plan: ModelPlan, options: EngineOptions): ContainerRecipe {
+  return withPrefetch(engineRecipe(plan, options), plan, options);
+}
+
+function engineRecipe(plan: ModelPlan, options: EngineOptions): ContainerRecipe {
   switch (plan.engine) {
     case 'vllm':
       return vllmRecipe(plan, options);

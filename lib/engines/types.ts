@@ -45,6 +45,12 @@ export interface EngineOptions {
    * @default `hf.co/<ggufRepo>:<quant of the plan>` when `ggufRepo` is set
    */
   readonly ollamaModel?: string;
+  /**
+   * Download the checkpoint in an init container (with a timeout per attempt and retries) so the server
+   * starts with the weights on the cache volume. Engines whose image ships Python and huggingface_hub
+   * only (vllm, tgi, tgi-neuron, fastchat-vllm).
+   */
+  readonly prefetch?: { readonly timeoutSeconds: number; readonly retries: number };
   /** FastChat workers: the controller URL they register with. */
   readonly controllerUrl?: string;
   /** FastChat workers: the URL the controller reaches this worker at. */

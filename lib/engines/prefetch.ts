@@ -1,0 +1,56 @@
+import { ValidationError } from '../errors';
+import type { ModelPlan } from '../sizing/types';
+import { hfTokenEnv, weightsRepo } from './common';
+import type { ContainerRecipe, EngineOptions } from './types';
+
+/** Engines whose images ship Python with huggingface_hub, which the download step runs. */
+const PYTHON_ENGINES: readonly ModelPlan['engine'][] = ['vllm', 'tgi', 'tgi-neuron', 'fastchat-vllm'];
+
+/**
+ * The download step: `snapshot_download` of the checkpoint into the cache (HF_HOME comes from the
+ * recipe's cacheEnv), each attempt bounded by `timeout`, retried with a growing pause, and failing the
+ * pod loudly when every attempt failed.
+ */
+const SCRIPT = [
+  'set -u',
+  'attempt=1',
+  'while :; do',
+  '  timeout "$TIMEOUT" python3 -c \'import sys; from huggingface_hub import snapshot_download; print(snapshot_download(sys.argv[1]))\' "$REPO" && exit 0',
+  '  if [ "$attempt" -ge "$RETRIES" ]; then echo "download of $REPO failed $attempt times" >&2; exit 1; fi',
+  '  echo "download attempt $attempt of $REPO failed; retrying" >&2',
+  '  sleep $((attempt * 15)); attempt=$((attempt + 1))',
+  'done',
+].join('\n');
+
+/** Adds the download init step to a recipe when `options.prefetch` asks for it. */
+export function withPrefetch(recipe: ContainerRecipe, plan: ModelPlan, options: EngineOptions): ContainerRecipe {
+  const prefetch = options.prefetch;
+  if (!prefetch || plan.quantization.startsWith('gguf-')) return recipe; // GGUF plans already download their one file
+  if (!PYTHON_ENGINES.includes(plan.engine)) {
+    throw new ValidationError('prefetch-unsupported', `${plan.engine} downloads its model itself at start; its image has no Python downloader for prefetch`, {
+      field: 'prefetch',
+      suggestions: ['omit prefetch: the startup probe budget covers the download', `engine: one of ${PYTHON_ENGINES.join(', ')}`],
+    });
+  }
+  for (const [key, value] of Object.entries(prefetch)) {
+    if (!Number.isSafeInteger(value) || value <= 0) {
+      throw new ValidationError('invalid-prefetch', `prefetch.${key} must be a positive integer, got ${String(value)}`, {
+        field: `prefetch.${key}`,
+        suggestions: ['prefetch: { timeoutSeconds: 3600, retries: 3 }'],
+      });
+    }
+  }
+  const step = {
+    name: 'download-weights',
+    image: recipe.image,
+    command: ['/bin/sh', '-c', SCRIPT],
+    env: [
+      { name: 'REPO', value: weightsRepo(plan, options) },
+      { name: 'TIMEOUT', value: String(prefetch.timeoutSeconds) },
+      { name: 'RETRIES', value: String(prefetch.retries) },
+      ...recipe.env.filter((e) => e.name === 'HOME' || e.name === 'USER'),
+      ...hfTokenEnv(options),
+    ],
+  };
+  return { ...recipe, initSteps: [step, ...recipe.initSteps] };
+}
