@@ -1,5 +1,6 @@
 import type { ModelArchitecture } from '../lib/catalog/types';
 import { lookupModel } from '../lib/catalog/models';
+import { BGE_BASE_EN_V15 } from '../examples/workers';
 import { ValidationError } from '../lib/errors';
 import {
   ENGINES,
@@ -60,22 +61,8 @@ function catchError(fn: () => unknown): unknown {
 const secret = { name: 'hf-token', key: 'token' };
 const base: EngineOptions = { servedModelName: 'chat-model', cachePath: '/models', hfTokenSecret: secret };
 
-/** An embedding model as TEI would serve it (BAAI/bge-base-en-v1.5 config.json). */
-const bgeBase: ModelArchitecture = {
-  id: 'BAAI/bge-base-en-v1.5',
-  totalParams: 109_482_240,
-  layers: 12,
-  hiddenSize: 768,
-  intermediateSize: 3072,
-  attentionHeads: 12,
-  kvHeads: 12,
-  headDim: 64,
-  vocabSize: 30522,
-  maxContextLength: 512,
-  dtype: 'float32',
-  tiedEmbeddings: true,
-  embedding: true,
-};
+/** An embedding model as TEI would serve it (BAAI/bge-base-en-v1.5, the TEI example's model). */
+const bgeBase: ModelArchitecture = BGE_BASE_EN_V15;
 
 const plans = {
   // Llama-3.1-70B on p4de (8 x A100-80GB) with TP forced to 4.

@@ -7,6 +7,7 @@ import { Chart, Testing } from 'cdk8s';
 import { GB } from '../lib/catalog/units';
 import { LlmConstructsError, SizingError, ValidationError } from '../lib/errors';
 import { LlmWorker, type LlmWorkerProps } from '../lib/constructs';
+import { BGE_BASE_EN_V15 } from '../examples/workers';
 import { validateObject, crdSchemasAvailable, type K8sObject } from './support/schemas';
 
 // ---------------------------------------------------------------------------------------------------
@@ -628,22 +629,7 @@ describe('Ollama: Llama-3.1-8B on T4', () => {
 
 describe('TEI: an embedding model on L4', () => {
   const { worker, objects } = build({
-    model: {
-      id: 'BAAI/bge-base-en-v1.5',
-      totalParams: 109_482_240,
-      layers: 12,
-      hiddenSize: 768,
-      intermediateSize: 3072,
-      attentionHeads: 12,
-      kvHeads: 12,
-      headDim: 64,
-      vocabSize: 30522,
-      maxContextLength: 512,
-      dtype: 'float32',
-      tiedEmbeddings: true,
-      embedding: true,
-      sources: ['https://huggingface.co/BAAI/bge-base-en-v1.5/blob/main/config.json'],
-    },
+    model: BGE_BASE_EN_V15,
     engine: 'tei',
     accelerator: 'L4',
     replicas: 2,

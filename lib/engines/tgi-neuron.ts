@@ -13,7 +13,7 @@ import {
   scratchHomeEnv,
   weightsRepo,
 } from './common';
-import { HF_TOKEN_NAMES, TGI_PORT, hfCacheEnv, hubCacheArgs, tgiTokenLimits } from './tgi';
+import { HF_TOKEN_NAMES, TGI_API, TGI_PORT, hfCacheEnv, hubCacheArgs, tgiTokenLimits } from './tgi';
 import type { ContainerRecipe, EngineOptions } from './types';
 
 /**
@@ -92,12 +92,7 @@ export function tgiNeuronRecipe(plan: ModelPlan, options: EngineOptions): Contai
       engine: 'tgi-neuron',
       args,
       env,
-      ports: { http: TGI_PORT, metrics: TGI_PORT },
-      readyPath: '/health',
-      healthPath: '/health',
-      metricsPath: '/metrics',
-      queueMetric: 'tgi_queue_size',
-      openAiBasePath: '/v1',
+      ...TGI_API,
       cacheEnv,
       // Devices (`aws.amazon.com/neuron`), not cores: the device plugin hands whole devices to the pod.
       accelerator: acceleratorRequest(plan),

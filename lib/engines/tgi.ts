@@ -22,6 +22,20 @@ import type { ContainerRecipe, EngineOptions, EnvVar } from './types';
  */
 export const TGI_PORT = 8080;
 
+/** The TGI router's HTTP surface, shared by the CUDA and Neuron launchers. */
+export const TGI_API = {
+  // Metrics share the API port (docs/source/reference/metrics.md: "the /metrics Prometheus endpoint").
+  ports: { http: TGI_PORT, metrics: TGI_PORT },
+  // The router serves only after the shards loaded and warmed up; /health then checks the shards.
+  readyPath: '/health',
+  healthPath: '/health',
+  metricsPath: '/metrics',
+  queueMetric: 'tgi_queue_size',
+  // The Messages API is OpenAI-compatible under /v1 (docs/source/messages_api.md); TGI serves one model
+  // and accepts any "model" value.
+  openAiBasePath: '/v1',
+} as const;
+
 /**
  * TGI falls back to 4096 prefill tokens when it cannot compute a better default (launcher/src/main.rs
  * @ v3.3.7, facts D2), the figure the sizing core budgets activations for.
@@ -110,16 +124,7 @@ export function tgiRecipe(plan: ModelPlan, options: EngineOptions): ContainerRec
       engine: 'tgi',
       args,
       env: [...scratchHomeEnv(), ...hfTokenEnv(options, HF_TOKEN_NAMES)],
-      // Metrics share the API port (docs/source/reference/metrics.md: "the /metrics Prometheus endpoint").
-      ports: { http: TGI_PORT, metrics: TGI_PORT },
-      // The router serves only after the shards loaded and warmed up; /health then checks the shards.
-      readyPath: '/health',
-      healthPath: '/health',
-      metricsPath: '/metrics',
-      queueMetric: 'tgi_queue_size',
-      // The Messages API is OpenAI-compatible under /v1 (docs/source/messages_api.md); TGI serves one model
-      // and accepts any "model" value.
-      openAiBasePath: '/v1',
+      ...TGI_API,
       cacheEnv,
       accelerator: acceleratorRequest(plan),
       // NCCL between shards needs a memory-backed /dev/shm (TGI README "A note on Shared Memory").
