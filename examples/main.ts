@@ -1,7 +1,7 @@
 /** `npm run synth` (cdk8s synth, see cdk8s.yaml): writes every example to dist/<chart>.k8s.yaml. */
 import { App } from 'cdk8s';
-import { workerExamples } from './workers';
+import { allExamples } from '.';
 
 const app = new App();
-workerExamples(app);
+allExamples(app);
 app.synth();

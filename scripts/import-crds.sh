@@ -17,3 +17,5 @@ import_group() { # group file...
 }
 mkdir -p imports
 import_group monitoring.coreos.com monitoring.coreos.com_podmonitors.yaml monitoring.coreos.com_servicemonitors.yaml monitoring.coreos.com_prometheusrules.yaml
+import_group karpenter.sh karpenter.sh_nodepools.yaml karpenter.sh_nodeclaims.yaml
+import_group karpenter.k8s.aws karpenter.k8s.aws_ec2nodeclasses.yaml

@@ -5,7 +5,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { GB } from '../lib/catalog/units';
 import { LlmWorker } from '../lib';
-import { workerExamples } from '../examples/workers';
+import { allExamples } from '../examples';
 import { crdSchemasAvailable, validateObject, validatorFor, type K8sObject } from './support/schemas';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -66,7 +66,7 @@ function hasAll(resources: Record<string, unknown> | undefined, names: string[])
 const SECRET_NAME = /token|key|secret|password/i;
 
 const app = Testing.app();
-const charts = workerExamples(app);
+const charts = allExamples(app);
 const cases = charts.map((chart) => [chart.node.id, chart] as const);
 
 it('the examples cover every chart they return, each with at least one LlmWorker', () => {

@@ -8,8 +8,11 @@ import { LlmConstructsError, SizingError, ValidationError } from '../errors';
 import { planModel } from '../sizing/planner';
 import { startupBudgetSeconds } from '../sizing/startup';
 import type { ModelPlan, PlanRequest } from '../sizing/types';
+import { lookupAccelerator } from '../catalog/accelerators';
+import { ENGINE_PROFILES } from '../sizing/engine-profiles';
 import { LeaderWorkerSet, LWS_WORKER_INDEX_LABEL } from './leader-worker-set';
 import { cacheVolume, type ModelCache } from './model-cache';
+import type { GpuNodePool } from './gpu-node-pool';
 import { checkDnsLabel, toDnsLabel } from './names';
 import { planPlacement } from './placement';
 import { podTemplate } from './pod-template';
@@ -21,6 +24,12 @@ import { podTemplate } from './pod-template';
  * `instanceType` also pins the pods to it.
  */
 export interface LlmWorkerProps extends Omit<PlanRequest, 'instanceTypes'> {
+  /**
+   * Run on this pool: planned on its instance types (or on-prem accelerator and node size), placed on
+   * its nodes, tolerating its taint, and counted against its capacity at synth.
+   * @default scheduled on any node with the planned accelerator
+   */
+  readonly nodePool?: GpuNodePool;
   /** @default 1 */
   readonly replicas?: number;
   /** Name clients send as `"model"`. @default the hub id's last segment, lowercased */
@@ -100,22 +109,8 @@ export class LlmWorker extends Construct {
       throw new ValidationError('invalid-replicas', `LlmWorker ${id}: replicas must be a non-negative integer, got ${String(replicas)}`, { field: 'replicas', suggestions: ['replicas: 1'] });
     }
 
-    this.plan = withContext(id, () =>
-      planModel({
-        model: props.model,
-        engine: props.engine,
-        accelerator: props.accelerator,
-        instanceType: props.instanceType,
-        quantization: props.quantization,
-        maxContextLength: props.maxContextLength,
-        concurrency: props.concurrency,
-        tensorParallel: props.tensorParallel,
-        pipelineParallel: props.pipelineParallel,
-        gpuMemoryUtilization: props.gpuMemoryUtilization,
-        kvCacheDtype: props.kvCacheDtype,
-        acceleratorsPerNode: props.acceleratorsPerNode,
-      }),
-    );
+    const pool = props.nodePool;
+    this.plan = withContext(pool ? `${id} on ${pool.describe()}` : id, () => planModel(planRequest(props)));
     this.modelName = props.servedModelName ?? (this.plan.model.id.split('/').pop() ?? name).toLowerCase();
     this.service = name;
     this.recipe = withContext(id, () =>
@@ -148,13 +143,21 @@ export class LlmWorker extends Construct {
       recipe: this.recipe,
       cache: withContext(id, () => cacheVolume(this, `${name}-cache`, props.modelCache ?? { type: 'emptyDir' }, this.plan, replicas)),
       cachePath: CACHE_PATH,
-      placement: planPlacement(this.plan, props.instanceType !== undefined),
+      placement: pool ? pool.placement() : planPlacement(this.plan, props.instanceType !== undefined),
+      runtimeClassName: pool?.runtimeClassName,
       labels,
       startupBudgetSeconds: startupBudgetSeconds(this.plan, this.recipe.initSeconds, props.loadBandwidthBytesPerSecond),
       imagePullPolicy: props.imagePullPolicy ?? 'IfNotPresent',
       imagePullSecrets: props.imagePullSecrets ?? [],
       terminationGracePeriodSeconds: props.terminationGracePeriodSeconds ?? 120,
     };
+
+    pool?.claim({
+      worker: `LlmWorker ${id}`,
+      acceleratorsPerReplica: this.plan.acceleratorsPerReplica,
+      maxReplicas: replicas,
+      nodeCacheGiB: template.cache.ephemeralGiB,
+    });
 
     let serviceSelector = this.selector;
     if (this.plan.nodesPerReplica > 1) {
@@ -230,6 +233,49 @@ export class LlmWorker extends Construct {
       workerTemplate: { ...worker, spec: workerSpec },
     });
   }
+}
+
+/** The worker's PlanRequest: its own sizing props, within its pool's hardware when it has one. */
+function planRequest(props: LlmWorkerProps): PlanRequest {
+  const { nodePool, ...request } = props;
+  if (!nodePool) return request;
+  const onPool = nodePool.planRequest();
+  if (props.instanceType !== undefined && !nodePool.instanceTypes.some((it) => it.name === props.instanceType)) {
+    throw new ValidationError('instance-type-not-in-pool', `instanceType ${props.instanceType} is not one of the pool's (${nodePool.instanceTypes.map((it) => it.name).join(', ') || 'on-prem nodes'})`, {
+      field: 'instanceType',
+      suggestions: ['omit instanceType: the planner picks the cheapest of the pool', ...nodePool.instanceTypes.slice(0, 3).map((it) => `instanceType: '${it.name}'`)],
+    });
+  }
+  const sharing = nodePool.sharing;
+  if (sharing && 'mig' in sharing) {
+    throw new ValidationError('mig-pool', `${nodePool.describe()} partitions its GPUs with MIG; the planner sizes whole or time-sliced GPUs only`, {
+      field: 'nodePool',
+      suggestions: ['a pool without MIG for LLM workers', 'MIG slices suit small models; size them by hand with extraArgs'],
+    });
+  }
+  if (onPool.accelerator && props.accelerator !== undefined && lookupAccelerator(props.accelerator).id !== onPool.accelerator) {
+    throw new ValidationError('accelerator-not-in-pool', `accelerator ${props.accelerator} is not the pool's ${onPool.accelerator}`, {
+      field: 'accelerator',
+      suggestions: ['omit accelerator: the pool sets it', 'a GpuNodePool with that accelerator'],
+    });
+  }
+  const sliced = nodePool.sliceFactor > 1 ? timeSliced(props, nodePool.sliceFactor) : {};
+  return { ...request, ...(props.instanceType === undefined ? onPool : {}), accelerator: onPool.accelerator ?? props.accelerator, ...sliced };
+}
+
+/**
+ * Time-sliced GPUs share their memory with the other slices' pods: a worker gets 1/slices of it, and
+ * one slice only (the device plugin fails requests for more with `failRequestsGreaterThanOne`).
+ */
+function timeSliced(props: LlmWorkerProps, slices: number): Pick<PlanRequest, 'gpuMemoryUtilization' | 'tensorParallel' | 'pipelineParallel'> {
+  if ((props.tensorParallel ?? 1) > 1 || (props.pipelineParallel ?? 1) > 1) {
+    throw new ValidationError('time-sliced-parallel', `a time-sliced pool gives a pod one slice of one GPU; tensorParallel ${props.tensorParallel} needs whole GPUs`, {
+      field: 'tensorParallel',
+      suggestions: ['tensorParallel: 1', 'a pool without time-slicing'],
+    });
+  }
+  const utilization = props.gpuMemoryUtilization ?? ENGINE_PROFILES[props.engine ?? 'vllm'].defaultUtilization;
+  return { gpuMemoryUtilization: Math.floor((utilization / slices) * 1000) / 1000, tensorParallel: 1, pipelineParallel: 1 };
 }
 
 function shellQuote(word: string): string {

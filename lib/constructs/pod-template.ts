@@ -25,6 +25,8 @@ export interface PodTemplateInput {
   readonly imagePullPolicy: string;
   readonly imagePullSecrets: readonly string[];
   readonly terminationGracePeriodSeconds: number;
+  /** RuntimeClass of the pool's nodes (e.g. `nvidia`), when they need one. */
+  readonly runtimeClassName?: string;
   /** Overrides the recipe's command and args (multi-node leader/worker wrappers). */
   readonly command?: readonly string[];
   readonly args?: readonly string[];
@@ -114,6 +116,7 @@ export function podTemplate(input: PodTemplateInput): k8s.PodTemplateSpec {
       automountServiceAccountToken: false,
       enableServiceLinks: false,
       terminationGracePeriodSeconds: input.terminationGracePeriodSeconds,
+      runtimeClassName: input.runtimeClassName,
       securityContext: {
         seccompProfile: { type: 'RuntimeDefault' },
         ...(recipe.runAsUser !== undefined ? { runAsNonRoot: true, runAsUser: recipe.runAsUser, fsGroup: recipe.runAsUser } : {}),

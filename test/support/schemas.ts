@@ -7,6 +7,7 @@
  * An object whose (apiVersion, kind) has no validator fails: nothing is emitted unchecked.
  */
 import Ajv from 'ajv';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -114,4 +115,27 @@ export function validateObject(object: K8sObject): void {
   } catch (error) {
     throw new Error(`${object.kind} ${object.metadata?.name} is invalid: ${(error as Error).message}`);
   }
+}
+
+/** ESM-only model packages, by `apiVersion/kind`: validated in a plain Node child process. */
+const ESM_MODELS: Readonly<Record<string, string>> = {
+  'karpenter.sh/v1/NodePool': '@kubernetes-models/karpenter/karpenter.sh/v1/NodePool',
+  'karpenter.k8s.aws/v1/EC2NodeClass': '@kubernetes-models/karpenter/karpenter.k8s.aws/v1/EC2NodeClass',
+};
+
+/** True when an ESM-only model package covers this (apiVersion, kind). */
+export function hasEsmModel(object: K8sObject): boolean {
+  return `${object.apiVersion}/${object.kind}` in ESM_MODELS;
+}
+
+/**
+ * Validates the objects an ESM-only model package covers (one child process for the batch); returns
+ * `Kind name: error` for each invalid one. Objects without such a package are skipped.
+ */
+export function validateWithEsmModels(objects: readonly K8sObject[]): string[] {
+  const items = objects.filter(hasEsmModel).map((object) => ({ module: ESM_MODELS[`${object.apiVersion}/${object.kind}`], kind: object.kind, object }));
+  if (items.length === 0) return [];
+  const result = spawnSync(process.execPath, [path.join(__dirname, 'esm-models.mjs')], { input: JSON.stringify(items), encoding: 'utf8', cwd: path.join(__dirname, '..', '..') });
+  if (result.status !== 0) throw new Error(`ESM validator failed: ${result.stderr}`);
+  return (JSON.parse(result.stdout) as Array<{ kind: string; name: string; error: string }>).map((f) => `${f.kind} ${f.name}: ${f.error}`);
 }

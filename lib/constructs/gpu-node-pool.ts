@@ -1,0 +1,279 @@
+import { Chart } from 'cdk8s';
+import type { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { lookupAccelerator } from '../catalog/accelerators';
+import { INSTANCE_TYPES, instanceTypesInFamilies, lookupInstanceType } from '../catalog/instance-types';
+import type { Accelerator, InstanceType } from '../catalog/types';
+import { LlmConstructsError, ValidationError } from '../errors';
+import { poolShape } from '../sizing/pool';
+import type { PlanRequest } from '../sizing/types';
+import { karpenterPool, type KarpenterOptions } from './karpenter';
+import { checkDnsLabel } from './names';
+import { acceleratorTerms, type Placement } from './placement';
+import { dcgmExporter, neuronDevicePlugin, nvidiaDevicePlugin, nvidiaRuntimeClass, type GpuSharing, type PlumbingTarget } from './plumbing';
+
+/** GPU plumbing a pool may install on its nodes. */
+export interface PlumbingOptions {
+  /**
+   * NVIDIA device plugin with GPU Feature Discovery (Neuron device plugin on Inferentia/Trainium).
+   * @default true for Karpenter pools on AL2023 (the AMI has drivers, not the plugin); false otherwise
+   */
+  readonly installDevicePlugin?: boolean;
+  /** DCGM exporter with a ServiceMonitor (GPU utilisation, memory, power per pod). @default false */
+  readonly installDcgmExporter?: boolean;
+  /** Time-slicing or MIG, through the device plugin's config. @default whole GPUs */
+  readonly gpuSharing?: GpuSharing;
+}
+
+export interface KarpenterPoolOptions extends KarpenterOptions, PlumbingOptions {}
+
+/** A fixed inventory of GPU servers. */
+export interface OnPremOptions extends PlumbingOptions {
+  readonly nodes: number;
+  readonly acceleratorsPerNode: number;
+  /** Extra labels the pool's nodes carry (e.g. a rack or a team). */
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  /** A taint the nodes carry, which the pool's workers tolerate. @default none */
+  readonly taint?: { readonly key: string; readonly value?: string; readonly effect?: 'NoSchedule' | 'NoExecute' | 'PreferNoSchedule' };
+  /** Emit a `nvidia` RuntimeClass and run workers with it (containerd without NVIDIA as default runtime). @default false */
+  readonly runtimeClass?: boolean;
+}
+
+export interface GpuNodePoolProps {
+  /** e.g. `A10G`, `A100-40GB`, `inferentia2`. Required on-prem; on EKS an alternative to instance types. */
+  readonly accelerator?: string;
+  /** EC2 instance types the pool may launch. @default every catalog type with the accelerator */
+  readonly instanceTypes?: readonly string[];
+  /** EC2 instance families, e.g. `['g5', 'g6']`. */
+  readonly instanceFamilies?: readonly string[];
+  /** Provision with Karpenter on EKS. */
+  readonly karpenter?: KarpenterPoolOptions;
+  /** Or use existing servers. */
+  readonly onPrem?: OnPremOptions;
+  /** @default ['on-demand'] */
+  readonly capacityTypes?: ReadonlyArray<'on-demand' | 'spot' | 'reserved'>;
+  /** Most accelerators the pool may hold (Karpenter `limits`); required with `karpenter`. */
+  readonly maxAccelerators?: number;
+  /** Object name. @default `<chart id>-<construct id>` */
+  readonly name?: string;
+}
+
+/** What a worker on the pool claims: checked against the pool's capacity at synth. */
+export interface PoolClaim {
+  readonly worker: string;
+  readonly acceleratorsPerReplica: number;
+  readonly maxReplicas: number;
+  /** GiB of model cache the worker keeps on the node's disk. */
+  readonly nodeCacheGiB: number;
+}
+
+/** NFD labels NVIDIA PCI devices (vendor 10de): what plumbing selects before GFD has labelled the node. */
+const NFD_NVIDIA_LABEL = 'feature.node.kubernetes.io/pci-10de.present';
+
+/**
+ * GPU capacity for LLM workers: a Karpenter NodePool + EC2NodeClass on EKS, or an on-prem inventory;
+ * optionally the device plugin, GPU Feature Discovery and DCGM exporter on exactly its nodes. Workers
+ * with `nodePool` are planned on its instance types, placed on its nodes, and counted against it.
+ */
+export class GpuNodePool extends Construct {
+  public readonly name: string;
+  public readonly kind: 'karpenter' | 'on-prem';
+  /** Accelerators the pool's nodes carry (one per GPU model, e.g. A10G and L4 for `['g5', 'g6']`). */
+  public readonly accelerators: readonly Accelerator[];
+  /** Instance types the pool may launch (empty on-prem). */
+  public readonly instanceTypes: readonly InstanceType[];
+  /** Devices of the largest node. */
+  public readonly acceleratorsPerNode: number;
+  /** Devices the pool may hold: `maxAccelerators`, or nodes x accelerators per node on-prem. */
+  public readonly capacity: number;
+  /** USD/hour at full capacity on the cheapest allowed shape (Karpenter pools with priced types). */
+  public readonly maxHourlyCostUsd?: number;
+  /** The taint workers must tolerate, if any. */
+  public readonly taint?: k8s.Taint;
+  /** RuntimeClass workers run with, when the pool needs one. */
+  public readonly runtimeClassName?: string;
+  /** Time-slicing or MIG configured on the pool's GPUs. */
+  public readonly sharing?: GpuSharing;
+  private readonly claims: PoolClaim[] = [];
+  private readonly onPrem?: OnPremOptions;
+
+  constructor(scope: Construct, id: string, props: GpuNodePoolProps) {
+    super(scope, id);
+    const fail = (field: string, message: string, suggestions: string[]) => new ValidationError('invalid-node-pool', `GpuNodePool ${id}: ${message}`, { field, suggestions });
+    if (typeof props !== 'object' || props === null) throw fail('props', 'props must be an object', ["{ accelerator: 'A10G', karpenter: { ... }, maxAccelerators: 8 }"]);
+    if (!props.karpenter === !props.onPrem) {
+      throw fail('karpenter', 'set exactly one of karpenter (EKS) or onPrem (existing servers)', [
+        "karpenter: { clusterName: 'prod', nodeRole: 'KarpenterNodeRole-prod' }",
+        'onPrem: { nodes: 4, acceleratorsPerNode: 8 }',
+      ]);
+    }
+    this.name = checkDnsLabel(props.name ?? `${Chart.of(this).node.id}-${id}`, props.name ? 'name' : 'id');
+    this.kind = props.karpenter ? 'karpenter' : 'on-prem';
+    this.onPrem = props.onPrem;
+    this.sharing = (props.karpenter ?? props.onPrem)?.gpuSharing;
+
+    try {
+      if (props.karpenter) {
+        this.instanceTypes = resolveInstanceTypes(props);
+        this.accelerators = [...new Set(this.instanceTypes.map((it) => it.acceleratorId))].map(lookupAccelerator);
+        this.acceleratorsPerNode = Math.max(...this.instanceTypes.map((it) => it.acceleratorCount));
+        this.capacity = positive(props.maxAccelerators, 'maxAccelerators', id, 'maxAccelerators: 16 (the most accelerators this pool may run)');
+        this.maxHourlyCostUsd = poolShape(this.instanceTypes, this.capacity).maxHourlyCostUsd;
+      } else {
+        const onPrem = props.onPrem!;
+        if (!props.accelerator) throw fail('accelerator', 'an on-prem pool needs its accelerator', ["accelerator: 'A100-40GB'"]);
+        this.instanceTypes = [];
+        this.accelerators = [lookupAccelerator(props.accelerator)];
+        this.acceleratorsPerNode = positive(onPrem.acceleratorsPerNode, 'onPrem.acceleratorsPerNode', id, 'onPrem.acceleratorsPerNode: 8');
+        const nodes = positive(onPrem.nodes, 'onPrem.nodes', id, 'onPrem.nodes: 4');
+        this.capacity = nodes * this.acceleratorsPerNode;
+        if (props.maxAccelerators !== undefined && props.maxAccelerators !== this.capacity) {
+          throw fail('maxAccelerators', `on-prem capacity is nodes x acceleratorsPerNode = ${this.capacity}, not ${props.maxAccelerators}`, ['omit maxAccelerators on-prem']);
+        }
+      }
+    } catch (error) {
+      if (error instanceof LlmConstructsError && !error.message.startsWith('GpuNodePool')) {
+        throw new ValidationError(error.code, `GpuNodePool ${id}: ${error.message.split('\n')[0]}`, { field: error.field, suggestions: error.suggestions });
+      }
+      throw error;
+    }
+
+    const resources = new Set(this.accelerators.map((a) => a.resourceName));
+    if (resources.size > 1) {
+      throw fail('instanceFamilies', `mixes device kinds (${[...resources].join(', ')}): one pool, one device plugin and one taint`, ['one GpuNodePool per accelerator kind']);
+    }
+    const accelerator = this.accelerators[0];
+    const labels = { 'app.kubernetes.io/managed-by': 'llm-constructs', 'llm-constructs.io/pool': this.name };
+
+    let plumbingAffinity: k8s.NodeAffinity;
+    if (props.karpenter) {
+      this.taint = { key: accelerator.resourceName, effect: 'NoSchedule' };
+      karpenterPool(this, {
+        name: this.name,
+        accelerator,
+        acceleratorNames: this.accelerators.map((a) => a.karpenterGpuName ?? a.karpenterAcceleratorName ?? a.id.toLowerCase()),
+        instanceTypes: this.instanceTypes,
+        capacityTypes: props.capacityTypes ?? ['on-demand'],
+        maxAccelerators: this.capacity,
+        labels,
+        options: props.karpenter,
+        cacheGiB: () => Math.max(0, ...this.claims.map((c) => c.nodeCacheGiB)),
+      });
+      plumbingAffinity = requiredTerms([{ matchExpressions: [{ key: 'karpenter.sh/nodepool', operator: 'In', values: [this.name] }] }]);
+    } else {
+      const onPrem = props.onPrem!;
+      this.taint = onPrem.taint ? { key: onPrem.taint.key, value: onPrem.taint.value, effect: onPrem.taint.effect ?? 'NoSchedule' } : undefined;
+      // Before GPU Feature Discovery labels a node, NFD's PCI label (or the user's selector) finds it.
+      plumbingAffinity = requiredTerms([{ matchExpressions: selectorExpressions(onPrem.nodeSelector ?? { [NFD_NVIDIA_LABEL]: 'true' }) }]);
+      if (onPrem.runtimeClass) {
+        nvidiaRuntimeClass(this);
+        this.runtimeClassName = 'nvidia';
+      }
+    }
+    this.installPlumbing(props.karpenter ?? props.onPrem!, props.karpenter?.amiAlias, {
+      name: this.name,
+      nodeAffinity: plumbingAffinity,
+      tolerations: this.tolerations(),
+      labels,
+      runtimeClassName: this.runtimeClassName,
+    }, accelerator);
+    this.node.addValidation({ validate: () => this.capacityErrors() });
+  }
+
+  /** Sizing inputs of a worker on this pool: its instance types, or its accelerator and node size. */
+  public planRequest(): Pick<PlanRequest, 'instanceTypes' | 'accelerator' | 'acceleratorsPerNode'> {
+    return this.kind === 'karpenter'
+      ? { instanceTypes: this.instanceTypes.map((it) => it.name) }
+      : { accelerator: this.accelerators[0].id, acceleratorsPerNode: this.acceleratorsPerNode };
+  }
+
+  /** Node affinity and tolerations that put a worker on exactly this pool's nodes. */
+  public placement(): Placement {
+    const terms: k8s.NodeSelectorTerm[] =
+      this.kind === 'karpenter'
+        ? [{ matchExpressions: [{ key: 'karpenter.sh/nodepool', operator: 'In', values: [this.name] }] }]
+        : acceleratorTerms(this.accelerators[0]).slice(0, 1).map((term) => ({
+            matchExpressions: [...(term.matchExpressions ?? []).map((e) => this.sharedProduct(e)), ...selectorExpressions(this.onPrem?.nodeSelector ?? {})],
+          }));
+    return { affinity: { nodeAffinity: requiredTerms(terms) }, tolerations: this.tolerations() };
+  }
+
+  /** Time-sliced GPUs: schedulable `nvidia.com/gpu` per physical GPU (1 without time-slicing). */
+  public get sliceFactor(): number {
+    return this.sharing && 'timeSlicing' in this.sharing ? this.sharing.timeSlicing.replicas : 1;
+  }
+
+  /** GPU Feature Discovery names time-sliced GPUs `<product>-SHARED` (its default `renameByDefault: false`). */
+  private sharedProduct(expression: k8s.NodeSelectorRequirement): k8s.NodeSelectorRequirement {
+    if (this.sliceFactor === 1 || expression.key !== 'nvidia.com/gpu.product') return expression;
+    return { ...expression, values: (expression.values ?? []).map((v) => `${v}-SHARED`) };
+  }
+
+  /** Records a worker's claim on the pool (checked against the capacity at synth). */
+  public claim(claim: PoolClaim): void {
+    this.claims.push(claim);
+  }
+
+  /** `GpuNodePool a10g (4 x A10G per node at most, 16 accelerators)`, for error messages. */
+  public describe(): string {
+    return `GpuNodePool ${this.node.id} (${this.accelerators.map((a) => a.id).join('/')}, up to ${this.acceleratorsPerNode} per node, capacity ${this.capacity})`;
+  }
+
+  private tolerations(): k8s.Toleration[] {
+    if (!this.taint) return [];
+    return [{ key: this.taint.key, operator: this.taint.value ? 'Equal' : 'Exists', value: this.taint.value, effect: this.taint.effect }];
+  }
+
+  private capacityErrors(): string[] {
+    const claimed = this.claims.reduce((sum, c) => sum + c.acceleratorsPerReplica * c.maxReplicas, 0);
+    const capacity = this.capacity * this.sliceFactor;
+    if (claimed <= capacity) return [];
+    const detail = this.claims.map((c) => `${c.worker}: ${c.maxReplicas} x ${c.acceleratorsPerReplica}`).join(', ');
+    return [
+      `${this.describe()} is over capacity: its workers claim ${claimed} accelerators at their maximum replicas (${detail}), ` +
+        `but it holds ${capacity}${this.sliceFactor > 1 ? ` (${this.capacity} GPUs x ${this.sliceFactor} time slices)` : ''}. Raise ${this.kind === 'karpenter' ? 'maxAccelerators' : 'onPrem.nodes'} or lower the workers' replicas.`,
+    ];
+  }
+
+  private installPlumbing(options: PlumbingOptions, amiAlias: string | undefined, target: PlumbingTarget, accelerator: Accelerator): void {
+    const al2023 = this.kind === 'karpenter' && !(amiAlias ?? 'al2023@latest').startsWith('bottlerocket@');
+    if (options.installDevicePlugin ?? al2023) {
+      if (accelerator.kind === 'neuron') neuronDevicePlugin(this, target);
+      else nvidiaDevicePlugin(this, target, { sharing: options.gpuSharing });
+    }
+    if (options.installDcgmExporter && accelerator.vendor === 'nvidia') dcgmExporter(this, target);
+  }
+}
+
+function resolveInstanceTypes(props: GpuNodePoolProps): InstanceType[] {
+  const accelerator = props.accelerator === undefined ? undefined : lookupAccelerator(props.accelerator);
+  let candidates: InstanceType[] =
+    props.instanceTypes !== undefined
+      ? props.instanceTypes.map((name) => lookupInstanceType(name))
+      : props.instanceFamilies !== undefined
+        ? instanceTypesInFamilies(props.instanceFamilies)
+        : [...INSTANCE_TYPES];
+  if (accelerator) candidates = candidates.filter((it) => it.acceleratorId === accelerator.id);
+  if (candidates.length === 0 || (!accelerator && props.instanceTypes === undefined && props.instanceFamilies === undefined)) {
+    throw new ValidationError('no-instance-types', 'name the accelerator, instanceTypes or instanceFamilies (and make them agree)', {
+      field: props.accelerator ? 'instanceTypes' : 'accelerator',
+      suggestions: ["accelerator: 'A10G'", "instanceTypes: ['g5.2xlarge', 'g5.12xlarge']", "instanceFamilies: ['g5', 'g6']"],
+    });
+  }
+  return candidates;
+}
+
+function positive(value: unknown, field: string, id: string, hint: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+    throw new ValidationError('invalid-node-pool', `GpuNodePool ${id}: ${field} must be a positive integer, got ${String(value)}`, { field, suggestions: [hint] });
+  }
+  return value;
+}
+
+function requiredTerms(terms: k8s.NodeSelectorTerm[]): k8s.NodeAffinity {
+  return { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: terms } };
+}
+
+function selectorExpressions(selector: Readonly<Record<string, string>>): k8s.NodeSelectorRequirement[] {
+  return Object.entries(selector).map(([key, value]) => ({ key, operator: 'In', values: [value] }));
+}

@@ -1,0 +1,135 @@
+import { Lazy } from 'cdk8s';
+import type { Construct } from 'constructs';
+import { Ec2NodeClass, Ec2NodeClassSpecBlockDeviceMappingsEbsVolumeType, Ec2NodeClassSpecInstanceStorePolicy, Ec2NodeClassSpecMetadataOptionsHttpEndpoint, Ec2NodeClassSpecMetadataOptionsHttpTokens } from '../../imports/karpenter.k8s.aws';
+import { NodePool, NodePoolSpecDisruptionConsolidationPolicy, NodePoolSpecLimits, NodePoolSpecTemplateSpecRequirementsOperator, NodePoolSpecTemplateSpecTaintsEffect } from '../../imports/karpenter.sh';
+import type { Accelerator, InstanceType } from '../catalog/types';
+import { poolShape } from '../sizing/pool';
+import { clusterScoped } from './cluster-scoped';
+
+/** How Karpenter may replace nodes. A loaded model takes minutes to come back: be conservative. */
+export interface KarpenterDisruption {
+  /**
+   * `WhenEmpty` never evicts a serving model to save money; `WhenEmptyOrUnderutilized` may.
+   * @default 'WhenEmpty'
+   */
+  readonly consolidationPolicy?: 'WhenEmpty' | 'WhenEmptyOrUnderutilized';
+  /** Quiet time before an empty (or underused) node is removed. @default '10m' */
+  readonly consolidateAfter?: string;
+  /** Most nodes disrupted at once, e.g. '10%' or '1'. @default '1' */
+  readonly budgetNodes?: string;
+  /** Node lifetime before replacement (AMI and security updates). @default '720h' */
+  readonly expireAfter?: string;
+}
+
+/** EKS settings of a Karpenter-provisioned pool. */
+export interface KarpenterOptions {
+  /** EKS cluster name: subnets and security groups are selected by `karpenter.sh/discovery: <clusterName>`. */
+  readonly clusterName: string;
+  /** IAM role of the nodes. */
+  readonly nodeRole: string;
+  /** AMI alias: `al2023@latest` (drivers, no device plugin) or `bottlerocket@latest` (device plugin built in). @default 'al2023@latest' */
+  readonly amiAlias?: string;
+  /** @default tags `karpenter.sh/discovery: <clusterName>` */
+  readonly subnetSelectorTerms?: ReadonlyArray<{ readonly tags?: Record<string, string>; readonly id?: string }>;
+  /** @default tags `karpenter.sh/discovery: <clusterName>` */
+  readonly securityGroupSelectorTerms?: ReadonlyArray<{ readonly tags?: Record<string, string>; readonly id?: string }>;
+  /** EBS volume for images and (without local NVMe) the model cache, GiB. @default 100 + the largest cache of the pool's workers */
+  readonly rootVolumeGiB?: number;
+  /** Tags on every EC2 resource Karpenter launches (cost allocation). */
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly disruption?: KarpenterDisruption;
+  /** Priority among NodePools that fit a pod (higher first). */
+  readonly weight?: number;
+}
+
+/** Room on the root volume for the engine images (vLLM and TGI images unpack to 20-30 GB each). */
+export const IMAGE_VOLUME_GIB = 100;
+
+export interface KarpenterPoolInput {
+  readonly name: string;
+  readonly accelerator: Accelerator;
+  readonly acceleratorNames: readonly string[];
+  readonly instanceTypes: readonly InstanceType[];
+  readonly capacityTypes: readonly string[];
+  readonly maxAccelerators: number;
+  readonly labels: Record<string, string>;
+  readonly options: KarpenterOptions;
+  /** GiB the pool's workers cache on the node (evaluated at synth, once workers are attached). */
+  readonly cacheGiB: () => number;
+}
+
+/** A karpenter.sh/v1 NodePool and its karpenter.k8s.aws/v1 EC2NodeClass. */
+export function karpenterPool(scope: Construct, input: KarpenterPoolInput): { nodePool: NodePool; nodeClass: Ec2NodeClass } {
+  const { name, accelerator, instanceTypes, options } = input;
+  const bottlerocket = (options.amiAlias ?? 'al2023@latest').startsWith('bottlerocket@');
+  // NVMe instance store becomes the kubelet/containerd disk (RAID0), so emptyDir caches land on it.
+  const nvme = instanceTypes.every((it) => it.localNvmeGiB > 0);
+  const discovery = [{ tags: { 'karpenter.sh/discovery': options.clusterName } }];
+  const rootGiB = Lazy.any({ produce: () => `${options.rootVolumeGiB ?? IMAGE_VOLUME_GIB + (nvme ? 0 : input.cacheGiB())}Gi` });
+  const ebs = { volumeSize: rootGiB as unknown as string, volumeType: Ec2NodeClassSpecBlockDeviceMappingsEbsVolumeType.GP3, encrypted: true, deleteOnTermination: true };
+  const nodeClass = clusterScoped(new Ec2NodeClass(scope, 'node-class', {
+    metadata: { name, labels: input.labels },
+    spec: {
+      amiSelectorTerms: [{ alias: options.amiAlias ?? 'al2023@latest' }],
+      role: options.nodeRole,
+      subnetSelectorTerms: (options.subnetSelectorTerms ?? discovery).map((t) => ({ ...t })),
+      securityGroupSelectorTerms: (options.securityGroupSelectorTerms ?? discovery).map((t) => ({ ...t })),
+      // Bottlerocket: a small OS volume and a data volume for images and pods; AL2023: one root volume.
+      blockDeviceMappings: bottlerocket
+        ? [
+            { deviceName: '/dev/xvda', ebs: { ...ebs, volumeSize: '4Gi' } },
+            { deviceName: '/dev/xvdb', ebs },
+          ]
+        : [{ deviceName: '/dev/xvda', ebs, rootVolume: true }],
+      instanceStorePolicy: nvme ? Ec2NodeClassSpecInstanceStorePolicy.RAID0 : undefined,
+      // IMDSv2 only, and a hop limit of 1 so that pods cannot reach the node's credentials.
+      metadataOptions: {
+        httpEndpoint: Ec2NodeClassSpecMetadataOptionsHttpEndpoint.ENABLED,
+        httpTokens: Ec2NodeClassSpecMetadataOptionsHttpTokens.REQUIRED,
+        httpPutResponseHopLimit: 1,
+      },
+      tags: { ...options.tags, 'llm-constructs.io/pool': name },
+    },
+  }));
+
+  const shape = poolShape(instanceTypes, input.maxAccelerators);
+  const disruption = options.disruption ?? {};
+  const inValues = (key: string, values: readonly string[]) => ({ key, operator: NodePoolSpecTemplateSpecRequirementsOperator.IN, values: [...new Set(values)] });
+  const nodePool = clusterScoped(new NodePool(scope, 'node-pool', {
+    metadata: { name, labels: input.labels },
+    spec: {
+      template: {
+        metadata: { labels: input.labels },
+        spec: {
+          nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name },
+          requirements: [
+            inValues(accelerator.kind === 'neuron' ? 'karpenter.k8s.aws/instance-accelerator-name' : 'karpenter.k8s.aws/instance-gpu-name', input.acceleratorNames),
+            inValues('karpenter.k8s.aws/instance-family', instanceTypes.map((it) => it.family)),
+            inValues('node.kubernetes.io/instance-type', instanceTypes.map((it) => it.name)),
+            inValues('karpenter.sh/capacity-type', input.capacityTypes),
+            inValues('kubernetes.io/arch', ['amd64']),
+            inValues('kubernetes.io/os', ['linux']),
+          ],
+          // Only pods that tolerate the device taint (the pool's workers and plumbing) land here.
+          taints: [{ key: accelerator.resourceName, effect: NodePoolSpecTemplateSpecTaintsEffect.NO_SCHEDULE }],
+          expireAfter: disruption.expireAfter ?? '720h',
+        },
+      },
+      disruption: {
+        consolidationPolicy:
+          disruption.consolidationPolicy === 'WhenEmptyOrUnderutilized'
+            ? NodePoolSpecDisruptionConsolidationPolicy.WHEN_EMPTY_OR_UNDERUTILIZED
+            : NodePoolSpecDisruptionConsolidationPolicy.WHEN_EMPTY,
+        consolidateAfter: disruption.consolidateAfter ?? '10m',
+        budgets: [{ nodes: disruption.budgetNodes ?? '1' }],
+      },
+      limits: {
+        [accelerator.resourceName]: NodePoolSpecLimits.fromNumber(input.maxAccelerators),
+        cpu: NodePoolSpecLimits.fromNumber(shape.cpuLimit),
+        memory: NodePoolSpecLimits.fromString(`${shape.memoryLimitMiB}Mi`),
+      },
+      weight: options.weight,
+    },
+  }));
+  return { nodePool, nodeClass };
+}
