@@ -6,7 +6,7 @@ import { Chart, Testing } from 'cdk8s';
 import { GB } from '../lib/catalog/units';
 import { LlmWorker } from '../lib';
 import { allExamples } from '../examples';
-import { crdSchemasAvailable, validateObject, validatorFor, type K8sObject } from './support/schemas';
+import { crdSchemasAvailable, validateObject, validateWithEsmModels, validatorFor, type K8sObject } from './support/schemas';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = K8sObject & { spec?: any };
@@ -75,6 +75,13 @@ it('the examples cover every chart they return, each with at least one LlmWorker
   for (const chart of charts) {
     expect(chart.node.findAll().filter((c) => c instanceof LlmWorker).length).toBeGreaterThan(0);
   }
+});
+
+it('the Karpenter objects of every example (NodePool, EC2NodeClass) validate with @kubernetes-models/karpenter', () => {
+  const objects = charts.flatMap((chart) => Testing.synth(chart) as Obj[]);
+  expect(objects.filter((o) => o.kind === 'NodePool').length).toBeGreaterThan(0);
+  expect(objects.filter((o) => o.kind === 'EC2NodeClass').length).toBeGreaterThan(0);
+  expect(validateWithEsmModels(objects)).toEqual([]);
 });
 
 describe.each(cases)('example %s', (_id, chart) => {

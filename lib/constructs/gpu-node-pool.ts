@@ -7,7 +7,7 @@ import type { Accelerator, InstanceType } from '../catalog/types';
 import { LlmConstructsError, ValidationError } from '../errors';
 import { poolShape } from '../sizing/pool';
 import type { PlanRequest } from '../sizing/types';
-import { karpenterPool, type KarpenterOptions } from './karpenter';
+import { checkKarpenterOptions, karpenterPool, type KarpenterOptions } from './karpenter';
 import { checkDnsLabel } from './names';
 import { acceleratorTerms, type Placement } from './placement';
 import { dcgmExporter, neuronDevicePlugin, nvidiaDevicePlugin, nvidiaRuntimeClass, type GpuSharing, type PlumbingTarget } from './plumbing';
@@ -95,6 +95,8 @@ export class GpuNodePool extends Construct {
   /** Time-slicing or MIG configured on the pool's GPUs. */
   public readonly sharing?: GpuSharing;
   private readonly claims: PoolClaim[] = [];
+  /** On-prem plumbing without a nodeSelector runs on every NVIDIA node of the cluster. */
+  private plumbsEveryGpuNode = false;
   private readonly onPrem?: OnPremOptions;
 
   constructor(scope: Construct, id: string, props: GpuNodePoolProps) {
@@ -147,6 +149,7 @@ export class GpuNodePool extends Construct {
 
     let plumbingAffinity: k8s.NodeAffinity;
     if (props.karpenter) {
+      checkKarpenterOptions(props.karpenter, props.capacityTypes ?? ['on-demand'], fail);
       this.taint = { key: accelerator.resourceName, effect: 'NoSchedule' };
       karpenterPool(this, {
         name: this.name,
@@ -177,7 +180,7 @@ export class GpuNodePool extends Construct {
       labels,
       runtimeClassName: this.runtimeClassName,
     }, accelerator);
-    this.node.addValidation({ validate: () => this.capacityErrors() });
+    this.node.addValidation({ validate: () => [...this.capacityErrors(), ...this.plumbingOverlapErrors()] });
   }
 
   /** Sizing inputs of a worker on this pool: its instance types, or its accelerator and node size. */
@@ -187,11 +190,23 @@ export class GpuNodePool extends Construct {
       : { accelerator: this.accelerators[0].id, acceleratorsPerNode: this.acceleratorsPerNode };
   }
 
-  /** Node affinity and tolerations that put a worker on exactly this pool's nodes. */
-  public placement(): Placement {
+  /**
+   * Node affinity and tolerations that put a worker on exactly this pool's nodes; with `accelerator`
+   * (the plan's), only on those that carry it: in a pool of several GPUs (`['g6', 'g6e']`, p4d + p4de)
+   * Karpenter would otherwise launch the cheapest, which may be smaller than the plan's.
+   */
+  public placement(accelerator?: Accelerator): Placement {
+    const carrying = accelerator && this.accelerators.length > 1 ? this.instanceTypes.filter((it) => it.acceleratorId === accelerator.id).map((it) => it.name) : [];
     const terms: k8s.NodeSelectorTerm[] =
       this.kind === 'karpenter'
-        ? [{ matchExpressions: [{ key: 'karpenter.sh/nodepool', operator: 'In', values: [this.name] }] }]
+        ? [
+            {
+              matchExpressions: [
+                { key: 'karpenter.sh/nodepool', operator: 'In', values: [this.name] },
+                ...(carrying.length > 0 ? [{ key: 'node.kubernetes.io/instance-type', operator: 'In', values: carrying }] : []),
+              ],
+            },
+          ]
         : acceleratorTerms(this.accelerators[0]).slice(0, 1).map((term) => ({
             matchExpressions: [...(term.matchExpressions ?? []).map((e) => this.sharedProduct(e)), ...selectorExpressions(this.onPrem?.nodeSelector ?? {})],
           }));
@@ -224,6 +239,17 @@ export class GpuNodePool extends Construct {
     return [{ key: this.taint.key, operator: this.taint.value ? 'Equal' : 'Exists', value: this.taint.value, effect: this.taint.effect }];
   }
 
+  /** Two on-prem pools whose plumbing selects every NVIDIA node would run two device plugins per node. */
+  private plumbingOverlapErrors(): string[] {
+    if (!this.plumbsEveryGpuNode) return [];
+    const others = this.node.root.node.findAll().filter((c): c is GpuNodePool => c instanceof GpuNodePool && c !== this && c.plumbsEveryGpuNode);
+    if (others.length === 0) return [];
+    return [
+      `${this.describe()} and ${others.map((o) => o.describe()).join(', ')} install GPU plumbing on every NVIDIA node (no onPrem.nodeSelector): ` +
+        'two device plugins per node. Give each on-prem pool an onPrem.nodeSelector that matches only its servers.',
+    ];
+  }
+
   private capacityErrors(): string[] {
     const claimed = this.claims.reduce((sum, c) => sum + c.acceleratorsPerReplica * c.maxReplicas, 0);
     const capacity = this.capacity * this.sliceFactor;
@@ -237,6 +263,14 @@ export class GpuNodePool extends Construct {
 
   private installPlumbing(options: PlumbingOptions, amiAlias: string | undefined, target: PlumbingTarget, accelerator: Accelerator): void {
     const al2023 = this.kind === 'karpenter' && !(amiAlias ?? 'al2023@latest').startsWith('bottlerocket@');
+    const wanted = (options.installDevicePlugin ?? al2023) || options.installDcgmExporter === true;
+    if (wanted && accelerator.vendor === 'amd') {
+      throw new ValidationError('no-amd-plumbing', `GpuNodePool ${this.node.id}: llm-constructs ships NVIDIA and Neuron plumbing, not AMD's`, {
+        field: 'installDevicePlugin',
+        suggestions: ['install the ROCm k8s-device-plugin and node labeller separately', 'installDevicePlugin: false'],
+      });
+    }
+    this.plumbsEveryGpuNode = wanted && this.kind === 'on-prem' && this.onPrem?.nodeSelector === undefined;
     if (options.installDevicePlugin ?? al2023) {
       if (accelerator.kind === 'neuron') neuronDevicePlugin(this, target);
       else nvidiaDevicePlugin(this, target, { sharing: options.gpuSharing });
@@ -247,6 +281,12 @@ export class GpuNodePool extends Construct {
 
 function resolveInstanceTypes(props: GpuNodePoolProps): InstanceType[] {
   const accelerator = props.accelerator === undefined ? undefined : lookupAccelerator(props.accelerator);
+  if (props.instanceTypes !== undefined && !Array.isArray(props.instanceTypes)) {
+    throw new ValidationError('invalid-instance-types', `instanceTypes must be a list of EC2 instance type names, got ${JSON.stringify(props.instanceTypes)}`, {
+      field: 'instanceTypes',
+      suggestions: ["instanceTypes: ['g5.2xlarge', 'g5.12xlarge']"],
+    });
+  }
   let candidates: InstanceType[] =
     props.instanceTypes !== undefined
       ? props.instanceTypes.map((name) => lookupInstanceType(name))
@@ -256,7 +296,7 @@ function resolveInstanceTypes(props: GpuNodePoolProps): InstanceType[] {
   if (accelerator) candidates = candidates.filter((it) => it.acceleratorId === accelerator.id);
   if (candidates.length === 0 || (!accelerator && props.instanceTypes === undefined && props.instanceFamilies === undefined)) {
     throw new ValidationError('no-instance-types', 'name the accelerator, instanceTypes or instanceFamilies (and make them agree)', {
-      field: props.accelerator ? 'instanceTypes' : 'accelerator',
+      field: props.accelerator === undefined ? 'accelerator' : props.instanceTypes !== undefined ? 'instanceTypes' : props.instanceFamilies !== undefined ? 'instanceFamilies' : 'accelerator',
       suggestions: ["accelerator: 'A10G'", "instanceTypes: ['g5.2xlarge', 'g5.12xlarge']", "instanceFamilies: ['g5', 'g6']"],
     });
   }

@@ -42,6 +42,23 @@ export interface KarpenterOptions {
   readonly weight?: number;
 }
 
+const AMI_ALIAS = /^(al2023|bottlerocket)@[A-Za-z0-9._-]+$/;
+const CAPACITY_TYPES = ['on-demand', 'spot', 'reserved'];
+
+/** Checks what the CRD's CEL rules would reject at apply time (ajv cannot run CEL): fail at synth instead. */
+export function checkKarpenterOptions(options: KarpenterOptions, capacityTypes: readonly string[], fail: (field: string, message: string, suggestions: string[]) => Error): void {
+  const text = (value: unknown) => typeof value === 'string' && value.trim() !== '';
+  if (!text(options.clusterName)) throw fail('karpenter.clusterName', `karpenter.clusterName must name the EKS cluster, got ${JSON.stringify(options.clusterName)}`, ["karpenter.clusterName: 'prod'"]);
+  if (!text(options.nodeRole)) throw fail('karpenter.nodeRole', `karpenter.nodeRole must name the nodes' IAM role, got ${JSON.stringify(options.nodeRole)}`, ["karpenter.nodeRole: 'KarpenterNodeRole-prod'"]);
+  if (options.amiAlias !== undefined && !AMI_ALIAS.test(options.amiAlias)) {
+    throw fail('karpenter.amiAlias', `karpenter.amiAlias '${options.amiAlias}' is not <family>@<version> with family al2023 or bottlerocket`, ["karpenter.amiAlias: 'al2023@latest'", "karpenter.amiAlias: 'bottlerocket@latest'"]);
+  }
+  const unknown = (Array.isArray(capacityTypes) ? capacityTypes : [capacityTypes]).filter((c) => !CAPACITY_TYPES.includes(c));
+  if (!Array.isArray(capacityTypes) || capacityTypes.length === 0 || unknown.length > 0) {
+    throw fail('capacityTypes', `capacityTypes must be a non-empty list of ${CAPACITY_TYPES.join(', ')}; got ${JSON.stringify(capacityTypes)}`, ["capacityTypes: ['spot', 'on-demand']"]);
+  }
+}
+
 /** Room on the root volume for the engine images (vLLM and TGI images unpack to 20-30 GB each). */
 export const IMAGE_VOLUME_GIB = 100;
 

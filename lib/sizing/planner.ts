@@ -102,15 +102,17 @@ function doesNotFit(request: ResolvedRequest, results: OptionResult[]): SizingEr
     const l = closest.result.closest!;
     const m = l.memory;
     detail =
-      `${tried.length === 1 ? 'on' : `on any of ${tried.length} candidates; the closest is`} ${describeHardware(closest.option)} ` +
+      ` ${tried.length === 1 ? 'on' : `on any of ${tried.length} candidates; the closest is`} ${describeHardware(closest.option)} ` +
       `with TP ${l.tensorParallel} x PP ${l.pipelineParallel}: per accelerator it needs weights ${formatGiB(m.weightsBytes)} + ` +
       `KV cache ${formatGiB(m.kvCacheBytes)} + overhead ${formatGiB(m.overheadBytes)} = ${formatGiB(m.requiredBytesPerAccelerator)}, ` +
       `but ${formatGiB(m.usableBytesPerAccelerator)} is usable`;
   } else {
-    detail = tried.map((t) => t.result.reason).filter(Boolean).join('; ');
+    detail = `: ${[...new Set(tried.map((t) => t.result.reason).filter(Boolean))].join('; ')}`;
   }
-  return new SizingError('does-not-fit', `${what} does not fit ${detail}`, {
-    field: request.hardwareField ?? 'model',
+  // Nothing was even tried: a forced split is larger than every node.
+  const forcedSplit = !closest && request.tensorParallel !== undefined ? 'tensorParallel' : undefined;
+  return new SizingError('does-not-fit', `${what} does not fit${detail}`, {
+    field: forcedSplit ?? request.hardwareField ?? 'model',
     suggestions: suggestAlternatives(request),
   });
 }
