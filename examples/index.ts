@@ -1,8 +1,9 @@
 import type { App, Chart } from 'cdk8s';
+import { fastChatOnPremExample, liteLlmExample } from './gateways';
 import { eksPoolsExample, onPremExample } from './pools';
 import { workerExamples } from './workers';
 
 /** Every example chart: what `npm run synth` writes and what the tests validate. */
 export function allExamples(app: App): Chart[] {
-  return [...workerExamples(app), eksPoolsExample(app), onPremExample(app)];
+  return [...workerExamples(app), eksPoolsExample(app), onPremExample(app), fastChatOnPremExample(app), liteLlmExample(app)];
 }

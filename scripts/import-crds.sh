@@ -19,3 +19,5 @@ mkdir -p imports
 import_group monitoring.coreos.com monitoring.coreos.com_podmonitors.yaml monitoring.coreos.com_servicemonitors.yaml monitoring.coreos.com_prometheusrules.yaml
 import_group karpenter.sh karpenter.sh_nodepools.yaml karpenter.sh_nodeclaims.yaml
 import_group karpenter.k8s.aws karpenter.k8s.aws_ec2nodeclasses.yaml
+import_group gateway.networking.k8s.io gateway.networking.k8s.io_httproutes.yaml
+import_group inference.networking.k8s.io inference.networking.k8s.io_inferencepools.yaml

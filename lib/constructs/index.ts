@@ -4,3 +4,8 @@ export { LeaderWorkerSet, type LeaderWorkerSetProps } from './leader-worker-set'
 export { GpuNodePool, type GpuNodePoolProps, type OnPremOptions, type KarpenterPoolOptions, type PlumbingOptions, type PoolClaim } from './gpu-node-pool';
 export { type KarpenterOptions, type KarpenterDisruption } from './karpenter';
 export * from './plumbing';
+export { InferenceGateway, type InferenceGatewayProps } from './gateway/inference-gateway';
+export { type GatewayExposure, type ParentRef } from './gateway/exposure';
+export { type GatewayApiOptions, MODEL_HEADER } from './gateway/gateway-api';
+export { type Peer } from './gateway/network-policies';
+export { type GatewayBackend, backendOf } from './gateway/backend';

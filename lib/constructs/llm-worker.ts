@@ -1,8 +1,8 @@
-import { Chart } from 'cdk8s';
+import { Chart, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PodMonitor } from '../../imports/monitoring.coreos.com';
-import { recipeFor } from '../engines';
+import { FASTCHAT_WORKER_PORT, recipeFor } from '../engines';
 import type { ContainerRecipe, SecretKeyRef } from '../engines/types';
 import { LlmConstructsError, SizingError, ValidationError } from '../errors';
 import { planModel } from '../sizing/planner';
@@ -70,7 +70,10 @@ export interface LlmWorkerProps extends Omit<PlanRequest, 'instanceTypes'> {
   readonly rollout?: 'replace' | 'surge';
   /** Seconds a stopping pod gets to finish in-flight generations. @default 120 */
   readonly terminationGracePeriodSeconds?: number;
-  /** FastChat workers: the controller URL. */
+  /**
+   * FastChat workers: the controller URL they register with.
+   * @default the controller of the FastChat InferenceGateway the worker is attached to
+   */
   readonly controllerUrl?: string;
 }
 
@@ -96,6 +99,8 @@ export class LlmWorker extends Construct {
   public readonly selector: Record<string, string>;
   /** The workload object (KubeDeployment or LeaderWorkerSet). */
   public readonly workload: k8s.KubeDeployment | LeaderWorkerSet;
+  /** FastChat controller this worker registers with (set by the prop or by a FastChat gateway). */
+  private controllerUrl?: string;
 
   constructor(scope: Construct, id: string, props: LlmWorkerProps) {
     super(scope, id);
@@ -113,6 +118,7 @@ export class LlmWorker extends Construct {
     this.plan = withContext(pool ? `${id} on ${pool.describe()}` : id, () => planModel(planRequest(props)));
     this.modelName = props.servedModelName ?? (this.plan.model.id.split('/').pop() ?? name).toLowerCase();
     this.service = name;
+    this.controllerUrl = props.controllerUrl;
     this.recipe = withContext(id, () =>
       recipeFor(this.plan, {
         servedModelName: this.modelName,
@@ -126,7 +132,9 @@ export class LlmWorker extends Construct {
         ggufFile: props.ggufFile,
         ggufRepo: props.ggufRepo,
         ollamaModel: props.ollamaModel,
-        controllerUrl: props.controllerUrl,
+        controllerUrl: this.plan.engine === 'fastchat-vllm' ? (props.controllerUrl ?? this.lazyControllerUrl()) : undefined,
+        // The controller calls workers back at this address: the worker's own Service.
+        workerAddress: `http://${name}.${chart.namespace ?? 'default'}.svc.cluster.local:${FASTCHAT_WORKER_PORT}`,
       }),
     );
     if (this.plan.nodesPerReplica > 1 && !this.recipe.multiNode) {
@@ -204,6 +212,30 @@ export class LlmWorker extends Construct {
       });
     }
     this.endpoint = `http://${name}.${chart.namespace ?? 'default'}.svc.cluster.local:${this.recipe.ports.http}${this.recipe.openAiBasePath ?? ''}`;
+  }
+
+  /**
+   * Registers this FastChat worker with a controller (called by a FastChat InferenceGateway). The
+   * worker's args are resolved at synth, so the gateway may be created after the worker.
+   */
+  public attachController(url: string): void {
+    if (this.controllerUrl !== undefined && this.controllerUrl !== url) {
+      throw new ValidationError('controller-conflict', `LlmWorker ${this.node.id} is already registered with ${this.controllerUrl}; one worker, one FastChat controller`, {
+        field: 'workers',
+        suggestions: ['attach the worker to one FastChat gateway only'],
+      });
+    }
+    this.controllerUrl = url;
+  }
+
+  /** Until a gateway attaches the worker, its controller URL is unknown: resolved at synth, checked there. */
+  private lazyControllerUrl(): string {
+    this.node.addValidation({
+      validate: () => (this.controllerUrl === undefined
+        ? [`LlmWorker ${this.node.id} (fastchat-vllm) is not attached to a FastChat InferenceGateway and has no controllerUrl: it would register nowhere`]
+        : []),
+    });
+    return Lazy.any({ produce: () => this.controllerUrl ?? 'unattached' }) as unknown as string;
   }
 
   /** vLLM over Ray: the leader starts the Ray head and serves; workers join the head and block. */

@@ -4,6 +4,7 @@ import type { ContainerRecipe, EnvVar } from '../engines/types';
 import { hostResources } from '../sizing/host-resources';
 import type { ModelPlan } from '../sizing/types';
 import { CACHE_VOLUME, type CacheVolume } from './model-cache';
+import { PRIVILEGES_ANNOTATION } from './privileges';
 import type { Placement } from './placement';
 
 const PROBE_PERIOD_SECONDS = 10;
@@ -111,7 +112,7 @@ export function podTemplate(input: PodTemplateInput): k8s.PodTemplateSpec {
   }));
 
   return {
-    metadata: { labels: input.labels },
+    metadata: { labels: input.labels, annotations: recipe.rootReason ? { [PRIVILEGES_ANNOTATION]: `root: ${recipe.rootReason}` } : undefined },
     spec: {
       automountServiceAccountToken: false,
       enableServiceLinks: false,

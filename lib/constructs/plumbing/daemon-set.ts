@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
 import { ValidationError } from '../../errors';
+import { PRIVILEGES_ANNOTATION } from '../privileges';
 import { plumbingLabels, plumbingName, plumbingNamespace, selectorLabels, type PlumbingTarget } from './target';
 
 /** Node agents must survive node pressure: the priority class every upstream manifest uses. */
@@ -14,6 +15,8 @@ export interface AgentDaemonSet {
   /** Pods get an API token for this ServiceAccount; without one no token is mounted. */
   readonly serviceAccountName?: string;
   readonly podAnnotations?: Record<string, string>;
+  /** What the agent keeps beyond the restricted baseline (root, capabilities, host paths) and why. */
+  readonly privileges: string;
 }
 
 /**
@@ -30,7 +33,7 @@ export function daemonSet(scope: Construct, target: PlumbingTarget, agent: Agent
       selector: { matchLabels: selector },
       updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(1) } },
       template: {
-        metadata: { labels: plumbingLabels(target, agent.component), annotations: agent.podAnnotations },
+        metadata: { labels: plumbingLabels(target, agent.component), annotations: { ...agent.podAnnotations, [PRIVILEGES_ANNOTATION]: agent.privileges } },
         spec: {
           affinity: { nodeAffinity: target.nodeAffinity },
           tolerations: [...target.tolerations],

@@ -29,6 +29,7 @@ export function dcgmExporter(scope: Construct, target: PlumbingTarget): void {
 
   daemonSet(scope, target, {
     component: COMPONENT,
+    privileges: "root and SYS_ADMIN: DCGM profiling metrics (DCGM_FI_PROF_*) need it, as upstream's manifest keeps; hostPath /var/lib/kubelet/pod-resources (read-only) attributes GPUs to pods",
     containers: [
       {
         name: COMPONENT,

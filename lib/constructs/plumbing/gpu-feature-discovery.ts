@@ -19,6 +19,7 @@ export const NFD_FEATURES_DIR = '/etc/kubernetes/node-feature-discovery/features
 export function gpuFeatureDiscovery(scope: Construct, target: PlumbingTarget, common: NvidiaAgentCommon): void {
   daemonSet(scope, target, {
     component: COMPONENT,
+    privileges: "root (writes the root-owned NFD features.d host directory) and SYS_ADMIN (reads each GPU's full PCI config space; upstream runs it privileged)",
     podAnnotations: common.podAnnotations,
     containers: [
       {

@@ -46,6 +46,7 @@ export function neuronDevicePlugin(scope: Construct, target: PlumbingTarget): vo
 
   daemonSet(scope, target, {
     component: COMPONENT,
+    privileges: "root (registers on the kubelet's device-plugin socket, a root-owned host directory) and an API token (upstream's ClusterRole to update node status)",
     serviceAccountName: account.name,
     containers: [
       {

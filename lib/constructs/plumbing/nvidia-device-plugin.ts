@@ -72,6 +72,7 @@ export function nvidiaDevicePlugin(scope: Construct, target: PlumbingTarget, opt
 
   daemonSet(scope, target, {
     component: COMPONENT,
+    privileges: "root (registers on the kubelet's device-plugin socket, a root-owned host directory); SYS_ADMIN only with MIG (MIG monitor capability)",
     podAnnotations: common.podAnnotations,
     containers: [
       {

@@ -1,0 +1,213 @@
+import { k8s } from 'cdk8s-plus-28';
+import type { Construct } from 'constructs';
+import { NON_ROOT_UID } from '../../engines/common';
+import { FASTCHAT_CONTROLLER_PORT } from '../../engines/fastchat-vllm';
+import { ValidationError } from '../../errors';
+import type { FrontDoor, FrontDoorWorkload } from './backend';
+import {
+  SCRATCH_PATH,
+  checkFrontDoorInput,
+  componentLabels,
+  httpGet,
+  httpService,
+  podSpecBase,
+  quantities,
+  restrictedSecurityContext,
+  scratchMount,
+  scratchVolume,
+  secretEnv,
+  serviceUrl,
+  type FrontDoorInput,
+} from './front-door-input';
+
+/** `openai_api_server --port` default (fastchat/serve/openai_api_server.py `create_openai_api_server`). */
+export const FASTCHAT_API_PORT = 8000;
+/** Env var the API server's `--api-keys $(FASTCHAT_API_KEYS)` is expanded from (by the kubelet, not a shell). */
+export const FASTCHAT_API_KEYS_ENV = 'FASTCHAT_API_KEYS';
+
+/** Same build as the FastChat workers' (engine fastchat-vllm): FastChat publishes no image. */
+const IMAGE_HINT =
+  "image: the FastChat image your workers run, e.g. one built FROM vllm/vllm-openai:v0.6.2 + RUN pip install 'fschat[model_worker]==0.2.36'";
+
+/**
+ * Estimates (FastChat documents none): the controller keeps a dict of workers; the API server proxies
+ * streams. Both import fastchat (and whatever the image's Python pulls in), hence the memory headroom.
+ */
+const CONTROLLER_RESOURCES = { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } };
+const API_RESOURCES = { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '2', memory: '2Gi' } };
+
+/**
+ * FastChat's serving topology (lm-sys/FastChat docs/openai_api.md): a controller, the OpenAI-compatible
+ * `openai_api_server`, and `vllm_worker`s (engine fastchat-vllm) that register with the controller.
+ *
+ * Who calls whom (fastchat/serve/*.py):
+ * - workers -> controller: `/register_worker` at start and `/receive_heart_beat` every 30 s (re-registering
+ *   when the controller answers `exist: false`), at the URL they are given (`controller.url`);
+ * - API server -> controller: `/list_models`, `/get_worker_address`, `/refresh_all_workers`;
+ * - API server -> workers, directly at their registered address: `/worker_generate_stream`,
+ *   `/worker_get_conv_template`, `/model_details`, `/count_token`;
+ * - controller -> workers: `/worker_get_status` (registration without status, `/refresh_all_workers`).
+ * Hence callers = [API server, controller] and one internal hop API server -> controller.
+ *
+ * Decisions:
+ * - One controller replica, `Recreate`: registrations live in the controller's memory (`self.worker_info`),
+ *   so two controllers behind one Service would each know a different subset of workers. A restarted
+ *   controller is repopulated within one heartbeat (workers re-register on `exist: false`).
+ * - API keys: `--api-keys` is the only way (parsed with `s.split(",")`, then assigned over the settings), so
+ *   the kubelet expands `$(FASTCHAT_API_KEYS)` in `args` from an env var set by `secretKeyRef` (Kubernetes
+ *   docs, "Define a Command and Arguments for a Container": env vars, including from Secrets, can define
+ *   arguments). No shell, no key in the manifest. The Secret value is a comma-separated list of keys.
+ *   Caveat: the expanded keys are in the process argv and `openai_api_server` logs `args: Namespace(...)`
+ *   at INFO, so they reach the pod's log; restrict log access accordingly.
+ * - Probes: `GET /openapi.json` (FastAPI's default schema route) on both. The controller's routes are POST
+ *   (`/list_models`, ...); its GET `/test_connection` exists only after FastChat 0.2.36. The API server's
+ *   `GET /v1/models` needs the API key when keys are set (`dependencies=[Depends(check_api_key)]`, so 401 to
+ *   a probe) and calls `/refresh_all_workers`, which polls every worker: not a probe.
+ * - Non-root (UID 1000) with a read-only root filesystem: these processes only read site-packages and write
+ *   their log file (`build_logger` -> `LOGDIR`, "." in older releases), so `LOGDIR`, the working directory
+ *   and `HOME` point at the scratch emptyDir. An image that installed fschat only for root (`pip --user`)
+ *   will not start as UID 1000.
+ */
+export function fastChat(scope: Construct, input: FrontDoorInput): FrontDoor {
+  checkFrontDoorInput(input, 'fastchat-controller');
+  const image = requireImage(input.image);
+  for (const backend of input.backends) {
+    if (backend.engine !== 'fastchat-vllm') {
+      throw new ValidationError('backend-not-fastchat', `worker '${backend.id}' (engine ${backend.engine}, model '${backend.modelName}') is not a FastChat worker: it never registers with the FastChat controller, so the FastChat API server cannot route to it`, {
+        field: 'workers',
+        suggestions: ["implementation: 'litellm' (routes to any OpenAI-compatible worker)", `or serve '${backend.modelName}' with engine 'fastchat-vllm'`],
+      });
+    }
+  }
+
+  // Controller.
+  const controllerName = `${input.name}-fastchat-controller`;
+  const controllerLabels = componentLabels(input, 'fastchat', 'controller');
+  deployment(scope, 'fastchat-controller', input, {
+    name: controllerName,
+    ...controllerLabels,
+    replicas: 1,
+    strategy: { type: 'Recreate' },
+    container: {
+      name: 'controller',
+      image,
+      command: ['python3', '-m', 'fastchat.serve.controller'],
+      args: ['--host', '0.0.0.0', '--port', String(FASTCHAT_CONTROLLER_PORT)],
+      env: pythonEnv(),
+      port: FASTCHAT_CONTROLLER_PORT,
+      resources: CONTROLLER_RESOURCES,
+    },
+  });
+  httpService(scope, 'fastchat-controller-service', input, controllerName, controllerLabels.labels, controllerLabels.podLabels, FASTCHAT_CONTROLLER_PORT);
+  const controllerUrl = serviceUrl(controllerName, input.namespace, FASTCHAT_CONTROLLER_PORT);
+
+  // OpenAI-compatible API server.
+  const apiName = `${input.name}-fastchat-api`;
+  const apiLabels = componentLabels(input, 'fastchat', 'api-server');
+  const keys = input.apiKeySecret;
+  deployment(scope, 'fastchat-api', input, {
+    name: apiName,
+    ...apiLabels,
+    replicas: input.replicas,
+    strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
+    container: {
+      name: 'api-server',
+      image,
+      command: ['python3', '-m', 'fastchat.serve.openai_api_server'],
+      args: [
+        '--host', '0.0.0.0',
+        '--port', String(FASTCHAT_API_PORT),
+        '--controller-address', controllerUrl,
+        ...(keys ? ['--api-keys', `$(${FASTCHAT_API_KEYS_ENV})`] : []),
+      ],
+      env: [...(keys ? [secretEnv(FASTCHAT_API_KEYS_ENV, keys)] : []), ...pythonEnv()],
+      port: FASTCHAT_API_PORT,
+      resources: API_RESOURCES,
+    },
+  });
+  httpService(scope, 'fastchat-api-service', input, apiName, apiLabels.labels, apiLabels.podLabels, FASTCHAT_API_PORT);
+
+  const api: FrontDoorWorkload = { name: apiName, podLabels: apiLabels.podLabels, port: FASTCHAT_API_PORT };
+  const controller: FrontDoorWorkload = { name: controllerName, podLabels: controllerLabels.podLabels, port: FASTCHAT_CONTROLLER_PORT };
+  return {
+    serviceName: apiName,
+    port: FASTCHAT_API_PORT,
+    entry: api,
+    callers: [api, controller],
+    internal: [{ from: api, to: controller }],
+    controller: { ...controller, url: controllerUrl },
+  };
+}
+
+function requireImage(image: string | undefined): string {
+  if (typeof image === 'string' && image.trim() !== '') return image;
+  throw new ValidationError('missing-image', 'the fastchat implementation needs image: FastChat publishes no container image', {
+    field: 'image',
+    suggestions: [IMAGE_HINT],
+  });
+}
+
+/** HOME, USER (getpass for an UID without a passwd entry), LOGDIR on the scratch volume; unbuffered logs. */
+function pythonEnv(): k8s.EnvVar[] {
+  return [
+    { name: 'HOME', value: SCRATCH_PATH },
+    { name: 'USER', value: 'fastchat' },
+    { name: 'LOGDIR', value: SCRATCH_PATH },
+    { name: 'PYTHONUNBUFFERED', value: '1' },
+  ];
+}
+
+interface ComponentSpec {
+  readonly name: string;
+  readonly podLabels: Record<string, string>;
+  readonly labels: Record<string, string>;
+  readonly replicas: number;
+  readonly strategy: k8s.DeploymentStrategy;
+  readonly container: {
+    readonly name: string;
+    readonly image: string;
+    readonly command: string[];
+    readonly args: string[];
+    readonly env: k8s.EnvVar[];
+    readonly port: number;
+    readonly resources: { readonly requests: { cpu: string; memory: string }; readonly limits: { cpu: string; memory: string } };
+  };
+}
+
+function deployment(scope: Construct, id: string, input: FrontDoorInput, spec: ComponentSpec): k8s.KubeDeployment {
+  const c = spec.container;
+  const probe = httpGet('/openapi.json');
+  return new k8s.KubeDeployment(scope, id, {
+    metadata: { name: spec.name, namespace: input.namespace, labels: spec.labels },
+    spec: {
+      replicas: spec.replicas,
+      selector: { matchLabels: spec.podLabels },
+      strategy: spec.strategy,
+      template: {
+        metadata: { labels: spec.labels },
+        spec: {
+          ...podSpecBase(input, NON_ROOT_UID),
+          containers: [
+            {
+              name: c.name,
+              image: c.image,
+              imagePullPolicy: 'IfNotPresent',
+              command: c.command,
+              args: c.args,
+              env: c.env,
+              workingDir: SCRATCH_PATH,
+              ports: [{ name: 'http', containerPort: c.port, protocol: 'TCP' }],
+              resources: { requests: quantities(c.resources.requests), limits: quantities(c.resources.limits) },
+              startupProbe: { ...probe, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 24 },
+              readinessProbe: { ...probe, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+              livenessProbe: { ...probe, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 4 },
+              volumeMounts: [scratchMount],
+              securityContext: restrictedSecurityContext(NON_ROOT_UID),
+            },
+          ],
+          volumes: [scratchVolume],
+        },
+      },
+    },
+  });
+}

@@ -1,0 +1,176 @@
+import { createHash } from 'node:crypto';
+import { k8s } from 'cdk8s-plus-28';
+import type { Construct } from 'constructs';
+import { ValidationError } from '../../errors';
+import type { FrontDoor, FrontDoorWorkload, GatewayBackend } from './backend';
+import {
+  SCRATCH_PATH,
+  checkFrontDoorInput,
+  componentLabels,
+  httpGet,
+  httpService,
+  podSpecBase,
+  quantities,
+  restrictedSecurityContext,
+  scratchMount,
+  scratchVolume,
+  secretEnv,
+  type FrontDoorInput,
+} from './front-door-input';
+
+/**
+ * LiteLLM proxy 1.108.12, the non-root build. 1.108.x is LiteLLM's LTS line ("1.108.12 (LTS)" release notes,
+ * signed; "Same command for litellm-database, litellm-non_root": the non-root image is published per release).
+ * Tags are plain `v<semver>` since 1.84.0 (docs.litellm.ai/blog/cleaner-release-versions: the old
+ * `main-v1.x-stable` suffix was dropped). Not 1.82.7/1.82.8 (the March 2026 PyPI supply-chain incident).
+ */
+export const LITELLM_IMAGE = 'ghcr.io/berriai/litellm-non_root:v1.108.12';
+
+/** `USER nobody` in BerriAI/litellm docker/Dockerfile.non_root; docker/tests/nonroot.yaml checks uid 65534. */
+const LITELLM_UID = 65534;
+/** The proxy's default port (`EXPOSE 4000`, `CMD ["--port", "4000"]` in the Dockerfiles). */
+export const LITELLM_PORT = 4000;
+const CONFIG_DIR = '/etc/litellm';
+const CONFIG_KEY = 'config.yaml';
+/** Env var the config's `master_key: os.environ/LITELLM_MASTER_KEY` reads (LiteLLM's `os.environ/` indirection). */
+export const LITELLM_MASTER_KEY_ENV = 'LITELLM_MASTER_KEY';
+/**
+ * LiteLLM's request timeout defaults to 600 s; docs.litellm.ai/docs/proxy/prod ("Keep restarts hitless")
+ * sets terminationGracePeriodSeconds 620 so in-flight requests drain on SIGTERM.
+ */
+const TERMINATION_GRACE_SECONDS = 620;
+/** docs.litellm.ai/docs/proxy/prod "Recommended Machine Specifications": 1 CPU and 4 GiB per worker, requests = limits. */
+const LITELLM_RESOURCES = { cpu: '1', memory: '4Gi' };
+
+/**
+ * Provider prefix for every backend: `hosted_vllm/`. Every engine behind LiteLLM here serves an
+ * OpenAI-compatible API at `openAiBaseUrl` (…/v1). `openai/` would work too, but the OpenAI client it uses
+ * "requires an API key for all requests" (docs.litellm.ai/docs/providers/openai_compatible), i.e. a dummy
+ * `api_key` in the config; `hosted_vllm` defaults to `fake-api-key` and sends no Authorization header for
+ * embeddings (litellm/llms/hosted_vllm/{chat,embedding}/transformation.py), and its embedding handler never
+ * adds `encoding_format` (hosted_vllm/embedding/README.md), which some OpenAI-compatible servers reject.
+ * LiteLLM strips the prefix and sends `"model": <served name>` to the backend.
+ */
+const PROVIDER_PREFIX = 'hosted_vllm/';
+
+export interface LiteLlmConfigOptions {
+  /** Require the master key (from `LITELLM_MASTER_KEY`). @default true */
+  readonly authenticated?: boolean;
+}
+
+/** The LiteLLM proxy config as data (pure): JSON is YAML, so `JSON.stringify` of it is a valid config.yaml. */
+export function liteLlmConfig(backends: readonly GatewayBackend[], options: LiteLlmConfigOptions = {}): object {
+  const modelList = backends.map((backend) => {
+    const apiBase = requireOpenAi(backend);
+    return {
+      model_name: backend.modelName,
+      litellm_params: { model: `${PROVIDER_PREFIX}${backend.modelName}`, api_base: apiBase },
+      // `mode: embedding` makes health checks and routing treat it as an embedding model (docs/proxy/health.md).
+      ...(backend.embedding ? { model_info: { mode: 'embedding' } } : {}),
+    };
+  });
+  return {
+    model_list: modelList,
+    // The key stays in the Secret: LiteLLM resolves `os.environ/<VAR>` at startup. LiteLLM expects it to start with `sk-`.
+    ...((options.authenticated ?? true) ? { general_settings: { master_key: `os.environ/${LITELLM_MASTER_KEY_ENV}` } } : {}),
+  };
+}
+
+function requireOpenAi(backend: GatewayBackend): string {
+  if (backend.openAiBaseUrl !== undefined) return backend.openAiBaseUrl;
+  const suggestions =
+    backend.engine === 'fastchat-vllm'
+      ? [
+          "implementation: 'fastchat' (FastChat workers register with a FastChat controller; its openai_api_server is their OpenAI API)",
+          `or serve '${backend.modelName}' with engine 'vllm', which LiteLLM can route to`,
+        ]
+      : [`serve '${backend.modelName}' with an engine that speaks the OpenAI API (vllm, tgi, tei, llama-cpp, ollama)`, "or implementation: 'gateway-api'"];
+  return fail(
+    'backend-without-openai-api',
+    `worker '${backend.id}' (engine ${backend.engine}, model '${backend.modelName}') has no OpenAI-compatible API: LiteLLM cannot route to it`,
+    suggestions,
+  );
+}
+
+function fail(code: string, message: string, suggestions: string[]): never {
+  throw new ValidationError(code, message, { field: 'workers', suggestions });
+}
+
+/**
+ * LiteLLM proxy in front of OpenAI-compatible workers: a ConfigMap with the generated config.yaml, a
+ * Deployment (non-root, read-only root filesystem) and a ClusterIP Service. No database: the master key
+ * authenticates clients; virtual keys, spend tracking and the admin UI need Postgres and are out of scope.
+ */
+export function liteLlm(scope: Construct, input: FrontDoorInput): FrontDoor {
+  checkFrontDoorInput(input, 'litellm');
+  const name = `${input.name}-litellm`;
+  const { podLabels, labels } = componentLabels(input, 'litellm', 'gateway');
+  const authenticated = input.apiKeySecret !== undefined;
+  const config = JSON.stringify(liteLlmConfig(input.backends, { authenticated }), null, 2);
+
+  const configMap = new k8s.KubeConfigMap(scope, 'litellm-config', {
+    metadata: { name: `${name}-config`, namespace: input.namespace, labels },
+    data: { [CONFIG_KEY]: config },
+  });
+
+  const env: k8s.EnvVar[] = [
+    ...(input.apiKeySecret ? [secretEnv(LITELLM_MASTER_KEY_ENV, input.apiKeySecret)] : []),
+    // Disables load_dotenv() (docs/proxy/prod "Disable 'load_dotenv'").
+    { name: 'LITELLM_MODE', value: 'PRODUCTION' },
+    // Use the bundled model cost map instead of fetching it from GitHub at startup (pricing is irrelevant
+    // for self-hosted models, and the pod may have no egress).
+    { name: 'LITELLM_LOCAL_MODEL_COST_MAP', value: 'True' },
+    // Read-only root filesystem: caches go to the scratch emptyDir (docs/proxy/prod "Read-only File System").
+    { name: 'XDG_CACHE_HOME', value: `${SCRATCH_PATH}/.cache` },
+  ];
+
+  const container: k8s.Container = {
+    name: 'litellm',
+    image: input.image ?? LITELLM_IMAGE,
+    imagePullPolicy: 'IfNotPresent',
+    // The image's entrypoint (docker/prod_entrypoint.sh) execs `litellm "$@"`. One Uvicorn worker per pod,
+    // scale with replicas (docs/proxy/prod "3a. Recommended: one Uvicorn worker per pod").
+    args: ['--config', `${CONFIG_DIR}/${CONFIG_KEY}`, '--port', String(LITELLM_PORT), '--num_workers', '1'],
+    env,
+    ports: [{ name: 'http', containerPort: LITELLM_PORT, protocol: 'TCP' }],
+    resources: { requests: quantities(LITELLM_RESOURCES), limits: quantities(LITELLM_RESOURCES) },
+    // /health/liveliness: process alive, no calls; /health/readiness: ready to accept requests (checks the DB
+    // when there is one). Both unauthenticated (docs/proxy/health.md). /health itself calls every model: never a probe.
+    startupProbe: { ...httpGet('/health/liveliness'), periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 24 },
+    readinessProbe: { ...httpGet('/health/readiness'), periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+    livenessProbe: { ...httpGet('/health/liveliness'), periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 4 },
+    // Lets endpoints drop the pod before the server stops accepting (docs/proxy/prod "Keep restarts hitless").
+    lifecycle: { preStop: { exec: { command: ['sh', '-c', 'sleep 5'] } } },
+    volumeMounts: [{ name: 'config', mountPath: CONFIG_DIR, readOnly: true }, scratchMount],
+    // The non-root image pre-builds the admin UI (marker `.litellm_ui_ready`, PR #19449) so nothing is
+    // restructured at runtime; without a database there are no Prisma migrations to write.
+    securityContext: restrictedSecurityContext(LITELLM_UID),
+  };
+
+  new k8s.KubeDeployment(scope, 'litellm', {
+    metadata: { name, namespace: input.namespace, labels },
+    spec: {
+      replicas: input.replicas,
+      selector: { matchLabels: podLabels },
+      // New pods ready before old ones go (docs/proxy/prod rolling-update snippet).
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
+      template: {
+        metadata: {
+          labels,
+          // LiteLLM reads its config once at startup: a changed config must roll the pods.
+          annotations: { 'checksum/config': createHash('sha256').update(config).digest('hex') },
+        },
+        spec: {
+          ...podSpecBase(input, LITELLM_UID),
+          terminationGracePeriodSeconds: TERMINATION_GRACE_SECONDS,
+          containers: [container],
+          volumes: [{ name: 'config', configMap: { name: configMap.name } }, scratchVolume],
+        },
+      },
+    },
+  });
+  httpService(scope, 'litellm-service', input, name, labels, podLabels, LITELLM_PORT);
+
+  const proxy: FrontDoorWorkload = { name, podLabels, port: LITELLM_PORT };
+  return { serviceName: name, port: LITELLM_PORT, entry: proxy, callers: [proxy], internal: [] };
+}
