@@ -1,9 +1,10 @@
 import type { App, Chart } from 'cdk8s';
+import { kedaExample } from './autoscaling';
 import { fastChatOnPremExample, liteLlmExample } from './gateways';
 import { eksPoolsExample, onPremExample } from './pools';
 import { workerExamples } from './workers';
 
 /** Every example chart: what `npm run synth` writes and what the tests validate. */
 export function allExamples(app: App): Chart[] {
-  return [...workerExamples(app), eksPoolsExample(app), onPremExample(app), fastChatOnPremExample(app), liteLlmExample(app)];
+  return [...workerExamples(app), eksPoolsExample(app), onPremExample(app), fastChatOnPremExample(app), liteLlmExample(app), kedaExample(app)];
 }

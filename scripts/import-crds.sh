@@ -21,3 +21,4 @@ import_group karpenter.sh karpenter.sh_nodepools.yaml karpenter.sh_nodeclaims.ya
 import_group karpenter.k8s.aws karpenter.k8s.aws_ec2nodeclasses.yaml
 import_group gateway.networking.k8s.io gateway.networking.k8s.io_httproutes.yaml
 import_group inference.networking.k8s.io inference.networking.k8s.io_inferencepools.yaml
+import_group keda.sh keda.sh_scaledobjects.yaml keda.sh_triggerauthentications.yaml

@@ -9,3 +9,4 @@ export { type GatewayExposure, type ParentRef } from './gateway/exposure';
 export { type GatewayApiOptions, MODEL_HEADER } from './gateway/gateway-api';
 export { type Peer } from './gateway/network-policies';
 export { type GatewayBackend, backendOf } from './gateway/backend';
+export { type AutoscalingProps, adapterRule } from './autoscaling';

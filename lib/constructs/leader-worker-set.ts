@@ -9,7 +9,8 @@ import type { Construct } from 'constructs';
  */
 export interface LeaderWorkerSetProps {
   readonly metadata: { readonly name: string; readonly labels?: Record<string, string> };
-  readonly replicas: number;
+  /** Groups; undefined when an autoscaler owns the count. */
+  readonly replicas?: number;
   /** Pods per group (leader included): the nodes of one replica. */
   readonly size: number;
   readonly leaderTemplate: k8s.PodTemplateSpec;

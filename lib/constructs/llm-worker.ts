@@ -13,6 +13,7 @@ import { ENGINE_PROFILES } from '../sizing/engine-profiles';
 import { LeaderWorkerSet, LWS_WORKER_INDEX_LABEL } from './leader-worker-set';
 import { cacheVolume, type ModelCache } from './model-cache';
 import type { GpuNodePool } from './gpu-node-pool';
+import { checkAutoscaling, metricAutoscaler, type AutoscalingProps } from './autoscaling';
 import { checkDnsLabel, toDnsLabel } from './names';
 import { planPlacement } from './placement';
 import { podTemplate } from './pod-template';
@@ -30,8 +31,10 @@ export interface LlmWorkerProps extends Omit<PlanRequest, 'instanceTypes'> {
    * @default scheduled on any node with the planned accelerator
    */
   readonly nodePool?: GpuNodePool;
-  /** @default 1 */
+  /** Fixed replica count; with `autoscaling` the autoscaler owns it instead. @default 1 */
   readonly replicas?: number;
+  /** Scale on the engine's queue depth (HPA via prometheus-adapter, or KEDA). @default fixed `replicas` */
+  readonly autoscaling?: AutoscalingProps;
   /** Name clients send as `"model"`. @default the hub id's last segment, lowercased */
   readonly servedModelName?: string;
   /** Object name. @default `<chart id>-<construct id>` */
@@ -99,6 +102,8 @@ export class LlmWorker extends Construct {
   public readonly selector: Record<string, string>;
   /** The workload object (KubeDeployment or LeaderWorkerSet). */
   public readonly workload: k8s.KubeDeployment | LeaderWorkerSet;
+  /** Most replicas this worker may run (its autoscaler's maximum, or its fixed count). */
+  public readonly maxReplicas: number;
   /** FastChat controller this worker registers with (set by the prop or by a FastChat gateway). */
   private controllerUrl?: string;
 
@@ -109,6 +114,12 @@ export class LlmWorker extends Construct {
     }
     const chart = Chart.of(this);
     const name = checkDnsLabel(props.name ?? `${chart.node.id}-${id}`, props.name ? 'name' : 'id');
+    if (props.autoscaling && props.replicas !== undefined) {
+      throw new ValidationError('replicas-and-autoscaling', `LlmWorker ${id}: set replicas or autoscaling, not both (the autoscaler owns the replica count)`, {
+        field: 'replicas',
+        suggestions: ['autoscaling: { minReplicas, maxReplicas }', 'replicas: N without autoscaling'],
+      });
+    }
     const replicas = props.replicas ?? 1;
     if (!Number.isSafeInteger(replicas) || replicas < 0) {
       throw new ValidationError('invalid-replicas', `LlmWorker ${id}: replicas must be a non-negative integer, got ${String(replicas)}`, { field: 'replicas', suggestions: ['replicas: 1'] });
@@ -137,6 +148,8 @@ export class LlmWorker extends Construct {
         workerAddress: `http://${name}.${chart.namespace ?? 'default'}.svc.cluster.local:${FASTCHAT_WORKER_PORT}`,
       }),
     );
+    const metric = props.autoscaling ? checkAutoscaling(props.autoscaling, this.plan.engine, `LlmWorker ${id}`) : undefined;
+    this.maxReplicas = props.autoscaling?.maxReplicas ?? replicas;
     if (this.plan.nodesPerReplica > 1 && !this.recipe.multiNode) {
       throw new ValidationError('no-multi-node', `LlmWorker ${id}: ${this.plan.model.id} needs ${this.plan.nodesPerReplica} nodes per replica, but ${this.plan.engine} cannot span nodes`, {
         field: 'engine',
@@ -149,7 +162,7 @@ export class LlmWorker extends Construct {
     const template = {
       plan: this.plan,
       recipe: this.recipe,
-      cache: withContext(id, () => cacheVolume(this, `${name}-cache`, props.modelCache ?? { type: 'emptyDir' }, this.plan, replicas)),
+      cache: withContext(id, () => cacheVolume(this, `${name}-cache`, props.modelCache ?? { type: 'emptyDir' }, this.plan, this.maxReplicas)),
       cachePath: CACHE_PATH,
       placement: pool ? pool.placement(this.plan.accelerator) : planPlacement(this.plan, props.instanceType !== undefined),
       runtimeClassName: pool?.runtimeClassName,
@@ -163,20 +176,21 @@ export class LlmWorker extends Construct {
     pool?.claim({
       worker: `LlmWorker ${id}`,
       acceleratorsPerReplica: this.plan.acceleratorsPerReplica,
-      maxReplicas: replicas,
+      maxReplicas: this.maxReplicas,
       nodeCacheGiB: template.cache.ephemeralGiB,
     });
 
     let serviceSelector = this.selector;
     if (this.plan.nodesPerReplica > 1) {
-      this.workload = this.leaderWorkerSet(name, replicas, template);
+      this.workload = this.leaderWorkerSet(name, props.autoscaling ? undefined : replicas, template);
       serviceSelector = { ...this.selector, [LWS_WORKER_INDEX_LABEL]: '0' };
     } else {
       const surge = props.rollout === 'surge';
       this.workload = new k8s.KubeDeployment(this, 'deployment', {
         metadata: { name, labels },
         spec: {
-          replicas,
+          // An autoscaler owns the count: a replicas field would fight it on every apply.
+          replicas: props.autoscaling ? undefined : replicas,
           selector: { matchLabels: this.selector },
           strategy: {
             type: 'RollingUpdate',
@@ -195,6 +209,7 @@ export class LlmWorker extends Construct {
         selector: serviceSelector,
         ports: [
           { name: 'http', port: this.recipe.ports.http, targetPort: k8s.IntOrString.fromString('http') },
+          ...(this.recipe.ports.grpc !== undefined ? [{ name: 'grpc', port: this.recipe.ports.grpc, targetPort: k8s.IntOrString.fromString('grpc') }] : []),
           ...(metricsPort === 'metrics' ? [{ name: 'metrics', port: this.recipe.ports.metrics!, targetPort: k8s.IntOrString.fromString('metrics') }] : []),
         ],
       },
@@ -202,10 +217,28 @@ export class LlmWorker extends Construct {
     if (this.recipe.metricsPath) {
       new PodMonitor(this, 'pod-monitor', {
         metadata: { name, labels },
-        spec: { selector: { matchLabels: this.selector }, podMetricsEndpoints: [{ port: metricsPort, path: this.recipe.metricsPath }] },
+        spec: {
+          selector: { matchLabels: this.selector },
+          podMetricsEndpoints: [{ port: metricsPort, path: this.recipe.metricsPath }],
+          // Series carry the worker's instance label, which scopes its recording rules.
+          podTargetLabels: ['app.kubernetes.io/instance'],
+        },
       });
     }
-    if (replicas > 1) {
+    if (props.autoscaling && metric) {
+      const lws = this.plan.nodesPerReplica > 1;
+      metricAutoscaler(this, {
+        name,
+        namespace: chart.namespace ?? 'default',
+        apiVersion: lws ? 'leaderworkerset.x-k8s.io/v1' : 'apps/v1',
+        kind: lws ? 'LeaderWorkerSet' : 'Deployment',
+        engine: this.plan.engine,
+        instance: name,
+        startupBudgetSeconds: template.startupBudgetSeconds,
+        labels,
+      }, props.autoscaling, metric);
+    }
+    if (this.maxReplicas > 1) {
       new k8s.KubePodDisruptionBudget(this, 'pdb', {
         metadata: { name, labels },
         spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: this.selector } },
@@ -239,7 +272,7 @@ export class LlmWorker extends Construct {
   }
 
   /** vLLM over Ray: the leader starts the Ray head and serves; workers join the head and block. */
-  private leaderWorkerSet(name: string, replicas: number, template: Parameters<typeof podTemplate>[0]): LeaderWorkerSet {
+  private leaderWorkerSet(name: string, replicas: number | undefined, template: Parameters<typeof podTemplate>[0]): LeaderWorkerSet {
     // The recipe's args already carry `--distributed-executor-backend ray` for a multi-node plan.
     const serve = [...(this.recipe.command ?? ['python3', '-m', 'vllm.entrypoints.openai.api_server']), ...this.recipe.args];
     const leader = podTemplate({

@@ -60,6 +60,7 @@ export function podTemplate(input: PodTemplateInput): k8s.PodTemplateSpec {
   const ephemeral: Record<string, k8s.Quantity> = input.cache.ephemeralGiB > 0 ? { 'ephemeral-storage': k8s.Quantity.fromString(`${input.cache.ephemeralGiB + 10}Gi`) } : {};
   const writable = recipe.writablePaths.map((path, i) => ({ volume: `scratch-${i}`, path }));
   const metricsPort = recipe.ports.metrics !== undefined && recipe.ports.metrics !== recipe.ports.http ? [{ name: 'metrics', containerPort: recipe.ports.metrics }] : [];
+  const grpcPort = recipe.ports.grpc !== undefined ? [{ name: 'grpc', containerPort: recipe.ports.grpc }] : [];
 
   const container: k8s.Container = {
     name: 'server',
@@ -68,7 +69,7 @@ export function podTemplate(input: PodTemplateInput): k8s.PodTemplateSpec {
     command: input.command ? [...input.command] : recipe.command ? [...recipe.command] : undefined,
     args: [...(input.args ?? recipe.args)],
     env: [...toEnv([...recipe.env, ...recipe.cacheEnv]), ...(input.extraEnv ?? [])],
-    ports: [{ name: 'http', containerPort: recipe.ports.http }, ...metricsPort],
+    ports: [{ name: 'http', containerPort: recipe.ports.http }, ...grpcPort, ...metricsPort],
     resources: {
       requests: { cpu: k8s.Quantity.fromString(String(host.cpu)), memory, ...accelerator, ...ephemeral },
       limits: { cpu: k8s.Quantity.fromString(String(host.cpu * 2)), memory, ...accelerator, ...ephemeral },

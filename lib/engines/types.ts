@@ -78,7 +78,7 @@ export interface ContainerRecipe {
   readonly args: readonly string[];
   readonly env: readonly EnvVar[];
   /** Container port of the HTTP API, and of Prometheus metrics (may be the same port; none for FastChat workers). */
-  readonly ports: { readonly http: number; readonly metrics?: number };
+  readonly ports: { readonly http: number; readonly metrics?: number; /** Triton's gRPC endpoint. */ readonly grpc?: number };
   /** HTTP paths: ready = model loaded and serving; health = process alive (cheap). */
   readonly readyPath: string;
   readonly healthPath: string;

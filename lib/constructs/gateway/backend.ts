@@ -20,6 +20,8 @@ export interface GatewayBackend {
   readonly podLabels: Readonly<Record<string, string>>;
   /** Container port of the worker's Prometheus metrics, when it has one. */
   readonly metricsPort?: number;
+  /** One replica spans several pods (LeaderWorkerSet): they talk to each other (Ray, NCCL) on any port. */
+  readonly multiNode?: boolean;
 }
 
 /** The gateway's view of a worker. */
@@ -36,6 +38,7 @@ export function backendOf(worker: LlmWorker): GatewayBackend {
     embedding: plan.engine === 'tei' || plan.model.embedding === true,
     podLabels: worker.selector,
     metricsPort: recipe.metricsPath !== undefined ? recipe.ports.metrics : undefined,
+    multiNode: plan.nodesPerReplica > 1,
   };
 }
 

@@ -173,6 +173,11 @@ export class InferenceGateway extends Construct {
       if (backend.metricsPort !== undefined) {
         allowIngress(this, `metrics-${backend.id}`, `${name}-metrics`, backend.podLabels, [backend.metricsPort], [monitoring], labels);
       }
+      if (backend.multiNode) {
+        // The pods of one multi-node replica (Ray head and workers) connect to each other on any port
+        // (GCS 6379, raylet/object manager, NCCL): without this the deny above keeps the group from forming.
+        allowIngress(this, `peers-${backend.id}`, `${name}-peers`, backend.podLabels, [], [{ pods: backend.podLabels }], labels);
+      }
     }
   }
 }

@@ -1,0 +1,155 @@
+import { k8s } from 'cdk8s-plus-28';
+import type { Construct } from 'constructs';
+import { ScaledObject } from '../../imports/keda.sh';
+import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/monitoring.coreos.com';
+import { adapterMetricName, ENGINE_METRICS, INSTANCE_SERIES_LABEL, recordedName, signalExpression } from '../engines/metrics';
+import { ValidationError } from '../errors';
+import type { Engine } from '../sizing/types';
+import { warnAtSynth } from './warnings';
+
+/** Replicas driven by the engine's own load signal (queue depth by default). */
+export interface AutoscalingProps {
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  /** An exported series of the engine. @default its queue-depth metric (vLLM `vllm:num_requests_waiting`, ...) */
+  readonly metric?: string;
+  /** Per-pod average of the metric to hold. @default 1 */
+  readonly target?: number;
+  /** `hpa` needs prometheus-adapter (its rule is emitted); `keda` queries Prometheus itself. @default 'hpa' */
+  readonly scaler?: 'hpa' | 'keda';
+  /** Allow 0 replicas when idle (KEDA only): the first request then waits for a node and the weights. */
+  readonly scaleToZero?: boolean;
+  /** Prometheus KEDA queries. @default 'http://prometheus-operated.monitoring.svc:9090' */
+  readonly prometheusUrl?: string;
+}
+
+/** The workload an autoscaler drives. */
+export interface ScaleTarget {
+  readonly name: string;
+  readonly namespace: string;
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly engine: Engine;
+  /** Value of the pods' `app.kubernetes.io/instance` label. */
+  readonly instance: string;
+  /** Seconds a new replica may take to serve: scale-down waits at least this long. */
+  readonly startupBudgetSeconds: number;
+  readonly labels: Record<string, string>;
+}
+
+/** Time a GPU node takes to join (Karpenter launch + boot + device plugin): part of a cold start. Estimate. */
+const NODE_PROVISIONING_SECONDS = 300;
+
+/** Checks the props against the engine; returns the metric the autoscaler uses. */
+export function checkAutoscaling(props: AutoscalingProps, engine: Engine, worker: string): string {
+  const fail = (field: string, message: string, suggestions: string[]) =>
+    new ValidationError('invalid-autoscaling', `${worker}: ${message}`, { field: `autoscaling.${field}`, suggestions });
+  const { minReplicas: min, maxReplicas: max } = props;
+  if (!Number.isSafeInteger(min) || min < 0) throw fail('minReplicas', `minReplicas must be a non-negative integer, got ${String(min)}`, ['minReplicas: 1']);
+  if (!Number.isSafeInteger(max) || max < 1) throw fail('maxReplicas', `maxReplicas must be a positive integer, got ${String(max)}`, ['maxReplicas: 4']);
+  if (min > max) throw fail('minReplicas', `minReplicas ${min} exceeds maxReplicas ${max}`, [`minReplicas: ${max}`, `maxReplicas: ${min}`]);
+  const scaler = props.scaler ?? 'hpa';
+  if (scaler !== 'hpa' && scaler !== 'keda') throw fail('scaler', `scaler must be 'hpa' or 'keda', got ${JSON.stringify(scaler)}`, ["scaler: 'hpa'"]);
+  if (min === 0 && !props.scaleToZero) throw fail('minReplicas', 'minReplicas 0 needs scaleToZero: true (with scaler keda)', ['minReplicas: 1', "scaleToZero: true, scaler: 'keda'"]);
+  if (props.scaleToZero && scaler !== 'keda') throw fail('scaleToZero', 'an HPA cannot scale to zero replicas; KEDA can', ["scaler: 'keda'", 'scaleToZero: false']);
+  if (props.target !== undefined && !(typeof props.target === 'number' && props.target > 0 && Number.isFinite(props.target))) {
+    throw fail('target', `target must be a positive number, got ${String(props.target)}`, ['target: 1']);
+  }
+  const { queue, exported } = ENGINE_METRICS[engine];
+  const metric = props.metric ?? queue;
+  if (metric === undefined || !exported.includes(metric)) {
+    throw fail('metric', `${engine} exports no ${metric === undefined ? 'queue metric' : `'${metric}'`} to scale on${exported.length ? `; it exports ${exported.join(', ')}` : ' (no Prometheus metrics at all)'}`, [
+      ...exported.map((m) => `metric: '${m}'`),
+      ...(exported.length === 0 ? ['replicas: a fixed count', "engine: 'vllm' (exports vllm:num_requests_waiting)"] : []),
+    ]);
+  }
+  return metric;
+}
+
+/**
+ * The recording rule that scopes the signal to this worker's pods, and the HPA (plus the
+ * prometheus-adapter rule that serves the recorded series to it) or the KEDA ScaledObject.
+ */
+export function metricAutoscaler(scope: Construct, target: ScaleTarget, props: AutoscalingProps, metric: string): void {
+  const recorded = recordedName(metric);
+  const expression = signalExpression(metric, target);
+  new PrometheusRule(scope, 'recording-rule', {
+    metadata: { name: target.name, labels: target.labels },
+    spec: { groups: [{ name: `${target.name}.autoscaling`, rules: [{ record: recorded, expr: PrometheusRuleSpecGroupsRulesExpr.fromString(expression) }] }] },
+  });
+
+  const behavior = scalingBehavior(target.startupBudgetSeconds);
+  const averageValue = String(props.target ?? 1);
+  const scaleTargetRef = { apiVersion: target.apiVersion, kind: target.kind, name: target.name };
+  if ((props.scaler ?? 'hpa') === 'keda') {
+    new ScaledObject(scope, 'scaled-object', {
+      metadata: { name: target.name, labels: target.labels },
+      spec: {
+        scaleTargetRef,
+        minReplicaCount: props.minReplicas,
+        maxReplicaCount: props.maxReplicas,
+        advanced: { horizontalPodAutoscalerConfig: { behavior: behavior as never } },
+        triggers: [
+          {
+            type: 'prometheus',
+            // KEDA divides the query's value by the threshold: sum over the worker's pods, per-pod target.
+            metadata: { serverAddress: props.prometheusUrl ?? 'http://prometheus-operated.monitoring.svc:9090', query: `sum(${recorded}{namespace="${target.namespace}",${INSTANCE_SERIES_LABEL}="${target.instance}"})`, threshold: averageValue },
+          },
+        ],
+      },
+    });
+    if (props.scaleToZero) {
+      const coldStart = NODE_PROVISIONING_SECONDS + target.startupBudgetSeconds;
+      warnAtSynth(scope, `scaleToZero: the first request after idle waits for a GPU node (~${NODE_PROVISIONING_SECONDS / 60} min) and the weights to load (up to ${Math.round(target.startupBudgetSeconds / 60)} min): a cold start of up to ~${Math.round(coldStart / 60)} minutes`);
+    }
+    return;
+  }
+
+  new k8s.KubeHorizontalPodAutoscalerV2(scope, 'hpa', {
+    metadata: { name: target.name, labels: target.labels },
+    spec: {
+      scaleTargetRef,
+      minReplicas: props.minReplicas,
+      maxReplicas: props.maxReplicas,
+      metrics: [{ type: 'Pods', pods: { metric: { name: adapterMetricName(recorded) }, target: { type: 'AverageValue', averageValue: k8s.Quantity.fromString(averageValue) } } }],
+      behavior,
+    },
+  });
+  new k8s.KubeConfigMap(scope, 'adapter-rule', {
+    metadata: { name: `${target.name}-prometheus-adapter`, labels: target.labels },
+    data: { 'rules.yaml': JSON.stringify({ rules: [adapterRule(recorded)] }, null, 2) },
+  });
+}
+
+/**
+ * prometheus-adapter rule (its `rules:` format) serving the recorded series per pod under a name
+ * without colons. Merge it into the adapter's configuration.
+ */
+export function adapterRule(recorded: string): object {
+  return {
+    seriesQuery: `${recorded}{namespace!="",pod!=""}`,
+    resources: { overrides: { namespace: { resource: 'namespace' }, pod: { resource: 'pod' } } },
+    name: { matches: `^${recorded.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, as: adapterMetricName(recorded) },
+    metricsQuery: 'max(<<.Series>>{<<.LabelMatchers>>}) by (<<.GroupBy>>)',
+  };
+}
+
+/** Up fast (double, or +2 pods, per minute); down one pod per 5 minutes after the startup budget. */
+function scalingBehavior(startupBudgetSeconds: number): k8s.HorizontalPodAutoscalerBehaviorV2 {
+  return {
+    scaleUp: {
+      stabilizationWindowSeconds: 0,
+      selectPolicy: 'Max',
+      policies: [
+        { type: 'Percent', value: 100, periodSeconds: 60 },
+        { type: 'Pods', value: 2, periodSeconds: 60 },
+      ],
+    },
+    scaleDown: {
+      // Never give back a replica faster than a new one could come back (max 1 h: the API's limit).
+      stabilizationWindowSeconds: Math.min(3600, Math.max(300, startupBudgetSeconds)),
+      selectPolicy: 'Min',
+      policies: [{ type: 'Pods', value: 1, periodSeconds: 300 }],
+    },
+  };
+}
