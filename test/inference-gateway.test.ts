@@ -26,7 +26,7 @@ const MODEL_HEADER = 'X-Gateway-Model-Name';
 // Workers and charts
 // ---------------------------------------------------------------------------------------------------
 
-type WorkerKind = 'vllm' | 'tgi' | 'tei' | 'llama-cpp' | 'fastchat-mixtral' | 'fastchat-llama';
+type WorkerKind = 'vllm' | 'tgi' | 'tei' | 'llama-cpp' | 'fastchat-mixtral' | 'fastchat-llama' | 'vllm-multi-node';
 
 const WORKERS: Record<WorkerKind, LlmWorkerProps> = {
   vllm: { model: 'meta-llama/Llama-3.1-8B-Instruct', accelerator: 'L4', concurrency: 8, maxContextLength: 8192, hfTokenSecret: HF_TOKEN },
@@ -53,6 +53,8 @@ const WORKERS: Record<WorkerKind, LlmWorkerProps> = {
     concurrency: 8,
     hfTokenSecret: HF_TOKEN,
   },
+  // One replica spans two p5.48xlarge nodes: a LeaderWorkerSet (Ray head + Ray worker pods).
+  'vllm-multi-node': { model: 'meta-llama/Llama-3.1-405B-Instruct', instanceType: 'p5.48xlarge', maxContextLength: 16384, concurrency: 8, hfTokenSecret: HF_TOKEN },
   'fastchat-llama': { model: 'meta-llama/Llama-3.1-8B-Instruct', engine: 'fastchat-vllm', image: FASTCHAT_IMAGE, accelerator: 'A100-80GB', maxContextLength: 8192, concurrency: 16, hfTokenSecret: HF_TOKEN },
 };
 
@@ -75,6 +77,17 @@ function build(kinds: readonly WorkerKind[], props: Partial<InferenceGatewayProp
 
 function synth(chart: Chart): Obj[] {
   return Testing.synth(chart) as Obj[];
+}
+
+/** Runs `fn` with console.warn captured (expected warnings, e.g. allowUnauthenticated); returns what was warned. */
+function capturingWarnings<T>(fn: () => T): { result: T; warnings: string } {
+  const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+  try {
+    const result = fn();
+    return { result, warnings: warn.mock.calls.map((args) => args.join(' ')).join('\n') };
+  } finally {
+    warn.mockRestore();
+  }
 }
 
 function fastChatProps(props: Partial<InferenceGatewayProps> = {}): Partial<InferenceGatewayProps> {
@@ -173,9 +186,20 @@ function workerObjects(objects: Obj[], worker: LlmWorker): { service: Obj; deplo
 // Schemas
 // ---------------------------------------------------------------------------------------------------
 
+/** Kinds only a CRD schema from ../shared/crds covers (HTTPRoute also has an ESM model, checked regardless). */
+const CRD_ONLY = new Set(['LeaderWorkerSet', 'InferencePool', 'HTTPRoute']);
+
+/**
+ * Every object against its upstream schema (validateObject), and HTTPRoute also against
+ * @kubernetes-models/gateway-api. As in examples.test.ts, a bare clone without ../shared skips (loudly)
+ * the CRD schemas only; CI has them.
+ */
 function expectAllValid(objects: Obj[]): void {
   for (const o of objects) {
-    if (o.kind === 'LeaderWorkerSet' && !crdSchemasAvailable()) continue;
+    if (CRD_ONLY.has(o.kind) && !crdSchemasAvailable()) {
+      console.warn(`../shared is absent: ${o.kind} ${o.metadata?.name} is not checked against its CRD schema`);
+      continue;
+    }
     expect(() => validateObject(o)).not.toThrow();
   }
   expect(validateWithEsmModels(objects)).toEqual([]);
@@ -590,7 +614,8 @@ describe('Gateway API implementation', () => {
 
   it('with the inference extension: one rule per model, each to an InferencePool selecting exactly its worker pods', () => {
     const { chart, gateway, workers } = build(['vllm', 'tgi'], { implementation: 'gateway-api', allowUnauthenticated: true, apiKeySecret: undefined, gatewayApi: { parentRef, inferenceExtension: {} } });
-    const objects = synth(chart);
+    const { result: objects, warnings } = capturingWarnings(() => synth(chart));
+    expect(warnings).toMatch(/allowUnauthenticated/);
     expectAllValid(objects);
     const route = routeOf(objects);
     expect(route.spec.rules).toHaveLength(Object.keys(workers).length);
@@ -613,7 +638,7 @@ describe('Gateway API implementation', () => {
 
   it('without the extension: each rule routes to its worker Service and port', () => {
     const { chart, workers } = build(['vllm', 'tei'], { implementation: 'gateway-api', allowUnauthenticated: true, apiKeySecret: undefined, gatewayApi: { parentRef } });
-    const objects = synth(chart);
+    const { result: objects } = capturingWarnings(() => synth(chart));
     expectAllValid(objects);
     expect(objects.filter((o) => o.kind === 'InferencePool')).toEqual([]);
     const route = routeOf(objects);
@@ -790,6 +815,90 @@ describe('auth by default, names and bad input', () => {
     expect(gateway.modelNames).toEqual([workers.vllm!.modelName, workers.tei!.modelName]);
     expect(new Set(gateway.modelNames).size).toBe(2);
   });
+});
+
+describe('the secret check itself', () => {
+  // The helper must be able to fail: each of these manifests leaks a key and is rejected.
+  function deployment(container: Record<string, unknown>): Obj {
+    return { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'leaky' }, spec: { template: { metadata: {}, spec: { containers: [{ name: 'c', ...container }] } } } };
+  }
+  const secretEnv = { name: 'API_KEYS', valueFrom: { secretKeyRef: KEYS } };
+
+  it.each([
+    ['a literal env value named like a key', { env: [{ name: 'LITELLM_MASTER_KEY', value: 'sk-1234567890abcdef' }] }],
+    ['a literal token env', { env: [{ name: 'HF_TOKEN', value: 'hf_abcdefghijklmnop' }] }],
+    ['a literal --api-keys argument', { args: ['--api-keys', 'k1,k2'] }],
+    ['a literal --api-key= argument', { args: ['--api-key=abc'] }],
+    ['a $(VAR) of a literal env', { args: ['--api-keys', '$(PLAIN)'], env: [{ name: 'PLAIN', value: 'x' }] }],
+    ['a $(VAR) of a secret-like name that is no secretKeyRef', { command: ['sh', '-c', 'serve --key $(MY_KEY)'] }],
+  ])('rejects %s', (_what, container) => {
+    expect(() => expectNoSecretValues([deployment(container)])).toThrow();
+  });
+
+  it('accepts $(VAR) from a secretKeyRef env of the same container, and token counts', () => {
+    expect(() => expectNoSecretValues([deployment({ args: ['--api-keys', '$(API_KEYS)', '--max-input-tokens', '8191'], env: [secretEnv] })])).not.toThrow();
+  });
+});
+
+describe('multi-node worker (LeaderWorkerSet) behind a gateway', () => {
+  const { chart, gateway, workers } = build(['vllm-multi-node', 'vllm']);
+  const objects = synth(chart);
+  const big = workers['vllm-multi-node']!;
+  const lws = named(objects, 'LeaderWorkerSet', big.service);
+  const templates = lws.spec.leaderWorkerTemplate;
+  /** Pods as the LWS controller creates them: the template's labels plus the group's worker index. */
+  const lwsPod = (template: any, index: string): PodEndpoint => ({
+    kind: 'pod',
+    namespace: NS,
+    labels: { ...template.metadata.labels, 'leaderworkerset.sigs.k8s.io/name': big.service, 'leaderworkerset.sigs.k8s.io/worker-index': index },
+    ip: podIp(),
+    ports: template.spec.containers.flatMap((c: any) => c.ports ?? []),
+  });
+  const leader = lwsPod(templates.leaderTemplate, '0');
+  const rayWorker = lwsPod(templates.workerTemplate, '1');
+
+  it('every object validates; the worker Service selects the leader only', () => {
+    expectAllValid(objects);
+    const service = named(objects, 'Service', big.service);
+    expect(selects(service.spec.selector, leader.labels)).toBe(true);
+    expect(selects(service.spec.selector, rayWorker.labels)).toBe(false);
+  });
+
+  it('the pods of one replica reach each other (Ray GCS 6379, any other port); nothing else gets in but the gateway and monitoring', () => {
+    const stack = multiNodeStack();
+    const http = (leader.ports ?? []).find((p) => p.name === 'http')!.containerPort;
+    // The Ray worker joins the head on 6379; the head and NCCL reach the worker on ports Ray picks.
+    expect(reach(stack, leader, 6379)).toEqual(['leader', 'ray-worker']);
+    expect(reach(stack, rayWorker, 43000)).toEqual(['leader', 'ray-worker']);
+    // The http port: the proxy, monitoring (vLLM's /metrics is on it) and the replica's own pods (all
+    // ports are open inside a replica: NCCL and Ray use ports that cannot be listed).
+    expect(reach(stack, leader, http)).toEqual(['gateway', 'leader', 'monitoring', 'ray-worker']);
+    // The other worker and the multi-node worker stay apart.
+    const small = stack.workers.find((w) => w.id === 'worker:vllm')!;
+    expect(reach(stack, small.pod, small.httpPort)).toEqual(['gateway', 'monitoring']);
+  });
+
+  /** The stack with the LWS pods as candidates (stackOf resolves Deployments only). */
+  function multiNodeStack(): Stack {
+    const policies = withNamespace(objects, NS).filter((o) => o.kind === 'NetworkPolicy');
+    const front = resolveUrl(objects, gateway.url!);
+    const { deployment, httpPort } = workerObjects(objects, workers.vllm!);
+    const smallPod = podOf(deployment);
+    const candidates: Candidate[] = [
+      { id: 'gateway', endpoint: podOf(front.deployment) },
+      { id: 'leader', endpoint: leader },
+      { id: 'ray-worker', endpoint: rayWorker },
+      { id: 'worker:vllm', endpoint: smallPod },
+      ...outsiders(),
+    ];
+    return {
+      policies,
+      entry: { id: 'gateway', pod: candidates[0]!.endpoint as PodEndpoint, port: front.containerPort },
+      callers: ['gateway'],
+      workers: [{ id: 'worker:vllm', engine: 'vllm', pod: smallPod, httpPort, metricsPort: httpPort }],
+      candidates,
+    };
+  }
 });
 
 // ---------------------------------------------------------------------------------------------------

@@ -147,7 +147,8 @@ function scalingBehavior(startupBudgetSeconds: number): k8s.HorizontalPodAutosca
     },
     scaleDown: {
       // Never give back a replica faster than a new one could come back (max 1 h: the API's limit).
-      stabilizationWindowSeconds: Math.min(3600, Math.max(300, startupBudgetSeconds)),
+      // Whole minutes: the startup probe rounds the budget up to its period, which divides a minute.
+      stabilizationWindowSeconds: Math.min(3600, Math.max(300, Math.ceil(startupBudgetSeconds / 60) * 60)),
       selectPolicy: 'Min',
       policies: [{ type: 'Pods', value: 1, periodSeconds: 300 }],
     },

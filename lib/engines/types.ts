@@ -51,6 +51,15 @@ export interface EngineOptions {
    * only (vllm, tgi, tgi-neuron, fastchat-vllm).
    */
   readonly prefetch?: { readonly timeoutSeconds: number; readonly retries: number };
+  /**
+   * Triton + TensorRT-LLM: a directory of engines already built for this plan (`config.json` and one
+   * `rank<N>.engine` per GPU, i.e. TP x PP), relative to the model cache mount (e.g. a claim mounted with
+   * `modelCache: { type: 'existingClaim', claimName }`) or absolute. The checkpoint conversion and
+   * `trtllm-build` are then skipped, and the server fails at start, naming the directory, when the
+   * engines are not there.
+   * @default engines are built at start into `<cache>/trtllm-engines/...`, a directory keyed by TP and PP
+   */
+  readonly trtllmEngineDir?: string;
   /** FastChat workers: the controller URL they register with. */
   readonly controllerUrl?: string;
   /** FastChat workers: the URL the controller reaches this worker at. */

@@ -11,6 +11,11 @@ export interface ParentRef {
   /** @default the chart's namespace */
   readonly namespace?: string;
   readonly sectionName?: string;
+  /**
+   * Namespace of the Gateway's proxy pods, the ones that connect to the backends (Envoy Gateway, for
+   * one, runs them in its own namespace). @default the Gateway's namespace
+   */
+  readonly dataPlaneNamespace?: string;
 }
 
 /** How clients outside the namespace reach the gateway. */
@@ -48,6 +53,8 @@ export function expose(scope: Construct, name: string, namespace: string, door: 
           selector: { ...door.entry.podLabels },
           ports: [{ name: 'http', port: door.port, targetPort: k8s.IntOrString.fromNumber(door.entry.port), nodePort: exposure.type === 'node-port' ? exposure.nodePort : undefined }],
           loadBalancerSourceRanges: exposure.type === 'load-balancer' && exposure.sourceRanges ? [...exposure.sourceRanges] : undefined,
+          // Keep the client's source IP (no SNAT through another node): the NetworkPolicy below filters on it.
+          externalTrafficPolicy: 'Local',
         },
       });
       return (exposure.sourceRanges ?? ['0.0.0.0/0']).map((cidr) => ({ cidr }));
@@ -69,7 +76,7 @@ export function expose(scope: Construct, name: string, namespace: string, door: 
       return [{ namespaces: { [NAMESPACE_NAME]: exposure.controllerNamespace ?? 'ingress-nginx' } }];
     case 'http-route':
       httpRoute(scope, name, exposure.parentRef, exposure.hostnames, [{ backendRefs: [{ name: door.serviceName, port: door.port }] }], labels);
-      return [{ namespaces: { [NAMESPACE_NAME]: exposure.parentRef.namespace ?? namespace } }];
+      return [{ namespaces: { [NAMESPACE_NAME]: exposure.parentRef.dataPlaneNamespace ?? exposure.parentRef.namespace ?? namespace } }];
     default:
       throw new ValidationError('invalid-exposure', `expose.type must be cluster-ip, node-port, load-balancer, ingress or http-route; got ${JSON.stringify((exposure as { type?: unknown })?.type)}`, {
         field: 'expose.type',

@@ -85,7 +85,8 @@ export class InferenceGateway extends Construct {
       if (!props.gatewayApi) throw fail('gatewayApi', 'the gateway-api implementation needs gatewayApi.parentRef (the Gateway that serves the routes)', ["gatewayApi: { parentRef: { name: 'inference-gateway' } }"]);
       if (props.expose) throw fail('expose', 'the gateway-api implementation is exposed by its Gateway; expose applies to litellm and fastchat', ['omit expose']);
       gatewayApiRoutes(this, this.name, backends, props.gatewayApi, labels);
-      const gatewayPods: Peer = { namespaces: { 'kubernetes.io/metadata.name': props.gatewayApi.parentRef.namespace ?? namespace } };
+      const parent = props.gatewayApi.parentRef;
+      const gatewayPods: Peer = { namespaces: { 'kubernetes.io/metadata.name': parent.dataPlaneNamespace ?? parent.namespace ?? namespace } };
       this.protectWorkers(backends, [gatewayPods, ...(props.clients ?? [])], monitoring, labels);
       return;
     }
