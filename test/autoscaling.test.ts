@@ -483,10 +483,15 @@ describe('scale to zero', () => {
     expectActionable(() => build({ ...VLLM, autoscaling: { minReplicas: 0, maxReplicas: 2, scaleToZero: true, scaler: 'hpa' } }), 'autoscaling.scaleToZero');
   });
 
+  it('scale to zero without a wake-up signal is refused: nothing could scale it back up', () => {
+    expectActionable(() => build({ ...VLLM, autoscaling: { minReplicas: 0, maxReplicas: 2, scaler: 'keda', scaleToZero: true } }), 'autoscaling.wakeUpQuery');
+  });
+
   it('with KEDA: minReplicaCount 0, and synth warns of the cold start in minutes (node + weights)', () => {
     const app = Testing.app();
     const chart = new Chart(app, 'x', { namespace: NAMESPACE });
-    new LlmWorker(chart, 'sleepy', { ...VLLM, autoscaling: { minReplicas: 0, maxReplicas: 2, scaler: 'keda', scaleToZero: true } });
+    const wakeUpQuery = 'sum(rate(litellm_proxy_total_requests_metric_total{model="sleepy"}[2m]))';
+    new LlmWorker(chart, 'sleepy', { ...VLLM, autoscaling: { minReplicas: 0, maxReplicas: 2, scaler: 'keda', scaleToZero: true, wakeUpQuery } });
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     let warnings: string[];
     try {
@@ -501,10 +506,13 @@ describe('scale to zero', () => {
     const a = autoscalingOf(objects);
     expect(a.scaledObject!.spec.minReplicaCount).toBe(0);
     expect('replicas' in a.workload.spec).toBe(false);
+    // At zero replicas no pod exports the queue metric: only the wake-up query (from outside the
+    // worker's pods) can activate the ScaledObject, with an activation threshold of 0.
+    const wake = a.scaledObject!.spec.triggers.find((t: any) => t.metadata.query === wakeUpQuery);
+    expect(wake).toMatchObject({ type: 'prometheus', metadata: { activationThreshold: '0' } });
 
-    // cdk8s' App.synth() runs construct validations once for the app and again per chart, so
-    // warnAtSynth may print the same line more than once: one distinct warning is what matters here.
-    const coldStart = [...new Set(warnings!.filter((w) => /cold start/i.test(w)))];
+    // Printed once, though cdk8s validates the app and then each chart.
+    const coldStart = warnings!.filter((w) => /cold start/i.test(w));
     expect(coldStart).toHaveLength(1);
     const message = coldStart[0];
     expect(message).toContain('sleepy');

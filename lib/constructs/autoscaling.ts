@@ -19,6 +19,12 @@ export interface AutoscalingProps {
   readonly scaler?: 'hpa' | 'keda';
   /** Allow 0 replicas when idle (KEDA only): the first request then waits for a node and the weights. */
   readonly scaleToZero?: boolean;
+  /**
+   * With `scaleToZero`: a PromQL query that is above 0 when requests arrive for this model while it has
+   * no pods (e.g. the gateway's request rate for it). The engine's own queue metric cannot wake it:
+   * at zero replicas no pod exports it.
+   */
+  readonly wakeUpQuery?: string;
   /** Prometheus KEDA queries. @default 'http://prometheus-operated.monitoring.svc:9090' */
   readonly prometheusUrl?: string;
 }
@@ -52,6 +58,12 @@ export function checkAutoscaling(props: AutoscalingProps, engine: Engine, worker
   if (scaler !== 'hpa' && scaler !== 'keda') throw fail('scaler', `scaler must be 'hpa' or 'keda', got ${JSON.stringify(scaler)}`, ["scaler: 'hpa'"]);
   if (min === 0 && !props.scaleToZero) throw fail('minReplicas', 'minReplicas 0 needs scaleToZero: true (with scaler keda)', ['minReplicas: 1', "scaleToZero: true, scaler: 'keda'"]);
   if (props.scaleToZero && scaler !== 'keda') throw fail('scaleToZero', 'an HPA cannot scale to zero replicas; KEDA can', ["scaler: 'keda'", 'scaleToZero: false']);
+  if (props.scaleToZero && (typeof props.wakeUpQuery !== 'string' || props.wakeUpQuery.trim() === '')) {
+    throw fail('wakeUpQuery', 'scaleToZero needs a wakeUpQuery: at zero replicas no pod exports the queue metric, so nothing would ever scale it up again', [
+      `wakeUpQuery: 'sum(rate(litellm_proxy_total_requests_metric_total{model="<served name>"}[2m]))' (requests reaching the gateway)`,
+      'scaleToZero: false, minReplicas: 1',
+    ]);
+  }
   if (props.target !== undefined && !(typeof props.target === 'number' && props.target > 0 && Number.isFinite(props.target))) {
     throw fail('target', `target must be a positive number, got ${String(props.target)}`, ['target: 1']);
   }
@@ -82,6 +94,7 @@ export function metricAutoscaler(scope: Construct, target: ScaleTarget, props: A
   const averageValue = String(props.target ?? 1);
   const scaleTargetRef = { apiVersion: target.apiVersion, kind: target.kind, name: target.name };
   if ((props.scaler ?? 'hpa') === 'keda') {
+    const prometheus = props.prometheusUrl ?? 'http://prometheus-operated.monitoring.svc:9090';
     new ScaledObject(scope, 'scaled-object', {
       metadata: { name: target.name, labels: target.labels },
       spec: {
@@ -93,14 +106,16 @@ export function metricAutoscaler(scope: Construct, target: ScaleTarget, props: A
           {
             type: 'prometheus',
             // KEDA divides the query's value by the threshold: sum over the worker's pods, per-pod target.
-            metadata: { serverAddress: props.prometheusUrl ?? 'http://prometheus-operated.monitoring.svc:9090', query: `sum(${recorded}{namespace="${target.namespace}",${INSTANCE_SERIES_LABEL}="${target.instance}"})`, threshold: averageValue },
+            metadata: { serverAddress: prometheus, query: `sum(${recorded}{namespace="${target.namespace}",${INSTANCE_SERIES_LABEL}="${target.instance}"})`, threshold: averageValue },
           },
+          // From zero, only a signal outside the worker's pods can activate it.
+          ...(props.scaleToZero ? [{ type: 'prometheus', metadata: { serverAddress: prometheus, query: props.wakeUpQuery!, threshold: '1', activationThreshold: '0' } }] : []),
         ],
       },
     });
     if (props.scaleToZero) {
       const coldStart = NODE_PROVISIONING_SECONDS + target.startupBudgetSeconds;
-      warnAtSynth(scope, `scaleToZero: the first request after idle waits for a GPU node (~${NODE_PROVISIONING_SECONDS / 60} min) and the weights to load (up to ${Math.round(target.startupBudgetSeconds / 60)} min): a cold start of up to ~${Math.round(coldStart / 60)} minutes`);
+      warnAtSynth(scope, `scaleToZero: after idle, a replica needs a GPU node (~${NODE_PROVISIONING_SECONDS / 60} min) and its weights loaded (up to ${Math.ceil(target.startupBudgetSeconds / 60)} min): a cold start of up to ~${Math.ceil(coldStart / 60)} minutes, during which requests wait at a retrying gateway or fail`);
     }
     return;
   }
