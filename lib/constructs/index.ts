@@ -10,3 +10,4 @@ export { type GatewayApiOptions, MODEL_HEADER } from './gateway/gateway-api';
 export { type Peer } from './gateway/network-policies';
 export { type GatewayBackend, backendOf } from './gateway/backend';
 export { type AutoscalingProps, adapterRule } from './autoscaling';
+export { AutoscaledTriton, type AutoscaledTritonProps } from './autoscaled-triton';

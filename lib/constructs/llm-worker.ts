@@ -49,6 +49,8 @@ export interface LlmWorkerProps extends Omit<PlanRequest, 'instanceTypes'> {
   readonly checkpoint?: string;
   /** GGUF file inside `ggufRepo` (llama-cpp, GGUF on vLLM). */
   readonly ggufFile?: string;
+  /** Triton: folder of prebuilt TensorRT-LLM engines on the model cache (skips the build). */
+  readonly trtllmEngineDir?: string;
   /** Hub repo holding `ggufFile`. @default the model id */
   readonly ggufRepo?: string;
   /** Ollama model to pull, e.g. `llama3.1:8b`. @default `hf.co/<ggufRepo>:<quant>` */
@@ -143,6 +145,7 @@ export class LlmWorker extends Construct {
         ggufFile: props.ggufFile,
         ggufRepo: props.ggufRepo,
         ollamaModel: props.ollamaModel,
+        trtllmEngineDir: props.trtllmEngineDir,
         controllerUrl: this.plan.engine === 'fastchat-vllm' ? (props.controllerUrl ?? this.lazyControllerUrl()) : undefined,
         // The controller calls workers back at this address: the worker's own Service.
         workerAddress: `http://${name}.${chart.namespace ?? 'default'}.svc.cluster.local:${FASTCHAT_WORKER_PORT}`,

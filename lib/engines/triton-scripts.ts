@@ -11,7 +11,8 @@
  *   `dockerfile/Dockerfile.triton.trt_llm_backend`, final stage: `WORKDIR /app`, `COPY ... all_models`,
  *   `COPY ... tools`, `COPY ... examples`); used as such against the 25.05/25.06 images in public guides.
  * - `/app/examples/models/core/<family>/convert_checkpoint.py`: "convert_checkpoint.py lives at
- *   /app/examples/models/core/llama/ in the 25.06 image" (a measured TP-2 build script); the flags
+ *   /app/examples/models/core/llama/ in the 25.06 image" (a measured TP-2 build script); images before
+ *   TensorRT-LLM 0.19 have `/app/examples/<family>/` (see `TRTLLM_EXAMPLES_DIRS`); the flags
  *   `--model_dir --output_dir --dtype --tp_size --pp_size` are those of TensorRT-LLM
  *   `examples/models/core/{gpt,llama,qwen}` (gpt README: "2-way tensor parallelism and 2-way pipeline
  *   parallelism: convert_checkpoint.py --tp_size 2 --pp_size 2").
@@ -47,13 +48,20 @@ export const TRITON_ENV = {
   buildTimeout: 'LLMC_BUILD_TIMEOUT',
   maxInputLen: 'LLMC_MAX_INPUT_LEN',
   maxSeqLen: 'LLMC_MAX_SEQ_LEN',
-  maxNumTokens: 'LLMC_MAX_NUM_TOKENS',
+  /** Tokens per engine step, `trtllm-build --max_num_tokens` (the name avoids "TOKEN": literal env names never look like secrets). */
+  maxStepSize: 'LLMC_MAX_STEP_SIZE',
 } as const;
 
 /** Inflight-batcher model templates and the filler, inside the image. */
 export const TRTLLM_TEMPLATES_DIR = '/app/all_models/inflight_batcher_llm';
 export const TRTLLM_FILL_TEMPLATE = '/app/tools/fill_template.py';
-export const TRTLLM_EXAMPLES_DIR = '/app/examples/models/core';
+/**
+ * TensorRT-LLM's examples, where the converters live: `models/core/<family>` since the 0.19 reorganisation
+ * (25.05+ images), `<family>` before (the pinned 25.02 image ships TensorRT-LLM 0.17.0.post1, per the
+ * Triton server's docs/introduction/compatibility.md; a 25.01 image runs `/app/examples/qwen/convert_checkpoint.py`
+ * in a public AKS walkthrough). The serve step looks in both, newest layout first.
+ */
+export const TRTLLM_EXAMPLES_DIRS = ['/app/examples/models/core', '/app/examples'] as const;
 /** The four models of the ensemble pipeline (tokenize -> TensorRT-LLM -> detokenize); clients call `ensemble`. */
 export const TRITON_PIPELINE_MODELS = ['ensemble', 'preprocessing', 'tensorrt_llm', 'postprocessing'] as const;
 
@@ -147,7 +155,7 @@ export const PREPARE_SCRIPT = [
   'echo "model repository ready in $LLMC_MODEL_REPOSITORY (engines: $engine_dir)"',
 ].join('\n');
 
-const CONVERTER_CASES = Object.entries(TRTLLM_CONVERTERS).map(([type, dir]) => `  ${type}) convert=${TRTLLM_EXAMPLES_DIR}/${dir}/convert_checkpoint.py ;;`);
+const CONVERTER_CASES = Object.entries(TRTLLM_CONVERTERS).map(([type, dir]) => `  ${type}) family=${dir} ;;`);
 
 /**
  * Server container: (3) unless the engine directory already holds a complete engine set (`config.json`
@@ -178,7 +186,11 @@ export const SERVE_SCRIPT = [
   ...CONVERTER_CASES,
   '  *) fail "no TensorRT-LLM checkpoint converter for model_type $model_type in this recipe; build the engines yourself and serve them with trtllmEngineDir" ;;',
   '  esac',
-  '  [ -f "$convert" ] || fail "$convert is not in this image"',
+  '  convert=""',
+  `  for dir in ${TRTLLM_EXAMPLES_DIRS.map((d) => `${d}/$family`).join(' ')}; do`,
+  '    if [ -f "$dir/convert_checkpoint.py" ]; then convert="$dir/convert_checkpoint.py"; break; fi',
+  '  done',
+  `  [ -n "$convert" ] || fail "this image has no convert_checkpoint.py for $family under ${TRTLLM_EXAMPLES_DIRS.join(' or ')}"`,
   '  parent=$(dirname "$engine_dir")',
   '  mkdir -p "$parent"',
   '  # A pod killed mid-build leaves its work directory behind; one older than the longest build is dead.',
@@ -192,7 +204,7 @@ export const SERVE_SCRIPT = [
   '  echo "building TensorRT-LLM engines for $engine_dir"',
   '  timeout "$LLMC_BUILD_TIMEOUT" trtllm-build --checkpoint_dir "$work/checkpoint" --output_dir "$work/engines" \\',
   '    --gemm_plugin auto --max_batch_size "$LLMC_MAX_BATCH_SIZE" --max_input_len "$LLMC_MAX_INPUT_LEN" \\',
-  '    --max_seq_len "$LLMC_MAX_SEQ_LEN" --max_num_tokens "$LLMC_MAX_NUM_TOKENS" --workers "$LLMC_WORLD_SIZE" \\',
+  '    --max_seq_len "$LLMC_MAX_SEQ_LEN" --max_num_tokens "$LLMC_MAX_STEP_SIZE" --workers "$LLMC_WORLD_SIZE" \\',
   '    || fail "trtllm-build failed or exceeded $LLMC_BUILD_TIMEOUT s"',
   '  complete "$work/engines" || fail "trtllm-build wrote $(ranks "$work/engines") rank engines, expected $LLMC_WORLD_SIZE"',
   '  if ! mv -T "$work/engines" "$engine_dir"; then',

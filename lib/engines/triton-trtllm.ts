@@ -128,16 +128,21 @@ function maxBatchSize(plan: ModelPlan): number {
   return Math.max(TRTLLM_MAX_BATCH_SIZE, plan.concurrency);
 }
 
-/** `trtllmEngineDir` checked, and made absolute (relative paths are on the cache). */
-function prebuiltEngineDir(options: EngineOptions): string | undefined {
-  const dir = options.trtllmEngineDir;
-  if (dir === undefined) return undefined;
+/** An engine directory path, checked: not empty, no `..` (it is resolved on the cache), one line. */
+function checkEngineDir(dir: unknown, field: string): string {
   if (typeof dir !== 'string' || dir.trim() === '' || /[\n\r]/.test(dir) || dir.split('/').includes('..')) {
-    throw new ValidationError('invalid-engine-dir', `trtllmEngineDir must be a directory path without '..', got ${JSON.stringify(dir)}`, {
-      field: 'trtllmEngineDir',
-      suggestions: ["trtllmEngineDir: 'engines/gpt2/tp1-pp1' (relative to the model cache)", "trtllmEngineDir: '/engines/gpt2' (absolute)"],
+    throw new ValidationError('invalid-engine-dir', `${field} must be a directory path without '..', got ${JSON.stringify(dir)}`, {
+      field,
+      suggestions: [`${field}: 'engines/gpt2/tp1-pp1' (relative to the model cache)`],
     });
   }
+  return dir;
+}
+
+/** `trtllmEngineDir` checked, and made absolute (relative paths are on the cache). */
+function prebuiltEngineDir(options: EngineOptions): string | undefined {
+  if (options.trtllmEngineDir === undefined) return undefined;
+  const dir = checkEngineDir(options.trtllmEngineDir, 'trtllmEngineDir');
   return dir.startsWith('/') ? dir : joinPath(cacheDir(options), dir);
 }
 
@@ -255,7 +260,7 @@ export function tritonTrtllmRecipe(plan: ModelPlan, options: EngineOptions): Con
         literal(E.maxBatchSize, batch),
         literal(E.maxInputLen, Math.max(1, plan.maxContextLength - 1)),
         literal(E.maxSeqLen, plan.maxContextLength),
-        literal(E.maxNumTokens, ENGINE_PROFILES['triton-trtllm'].batchTokens(plan.memory.usableBytesPerAccelerator)),
+        literal(E.maxStepSize, ENGINE_PROFILES['triton-trtllm'].batchTokens(plan.memory.usableBytesPerAccelerator)),
         literal(E.convertTimeout, t.convertSeconds),
         literal(E.buildTimeout, t.buildSeconds),
       ],
@@ -285,17 +290,3 @@ export function tritonTrtllmRecipe(plan: ModelPlan, options: EngineOptions): Con
   );
 }
 
-/**
- * `extraEnv` that points the recipe at prebuilt engines (the same variables `trtllmEngineDir` sets), for
- * constructs that pass options to the recipe only through `extraEnv`. `dir` is relative to the cache.
- */
-export function tritonPrebuiltEngineEnv(dir: string): Record<string, string> {
-  prebuiltEngineDir({ servedModelName: 'check', cachePath: '/', trtllmEngineDir: dir });
-  if (dir.startsWith('/')) {
-    throw new ValidationError('invalid-engine-dir', `prebuilt engine path ${dir} must be relative to the claim's root`, {
-      field: 'prebuiltEngines.path',
-      suggestions: [`path: '${dir.replace(/^\/+/, '')}'`],
-    });
-  }
-  return { [E.engineDir]: dir, [E.engineSource]: 'prebuilt' };
-}

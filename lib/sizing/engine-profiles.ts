@@ -20,6 +20,8 @@ export interface EngineSizingProfile {
   readonly tensorParallel: boolean;
   /** Spreads layers over the GPUs of one node instead (llama.cpp `--split-mode layer`): reported as PP. */
   readonly layerSplit: boolean;
+  /** Splits layers into pipeline stages (inside a node, or across nodes when `multiNode`). */
+  readonly pipelineParallel: boolean;
   /** Runs one replica across several nodes (vLLM with Ray, as a LeaderWorkerSet). */
   readonly multiNode: boolean;
   /** Default fraction of memory the engine allocates. */
@@ -47,6 +49,7 @@ const vllm: EngineSizingProfile = {
   kvCacheDtypes: ['auto', 'fp8'],
   tensorParallel: true,
   layerSplit: false,
+  pipelineParallel: true,
   multiNode: true,
   // vllm/config/cache.py: gpu_memory_utilization default 0.92 (facts D2); adapters always pass the flag.
   defaultUtilization: 0.92,
@@ -66,7 +69,7 @@ const vllm: EngineSizingProfile = {
 export const ENGINE_PROFILES: Readonly<Record<Engine, EngineSizingProfile>> = {
   vllm,
   // FastChat's vllm_worker wraps vLLM's engine with vLLM's defaults; it runs as a single Deployment.
-  'fastchat-vllm': { ...vllm, multiNode: false },
+  'fastchat-vllm': { ...vllm, pipelineParallel: false, multiNode: false },
   tgi: {
     hardware: 'gpu',
     quantizations: ['none', 'fp8', 'eetq', 'awq', 'gptq', 'bitsandbytes-8bit', 'bitsandbytes-nf4'],
@@ -74,6 +77,7 @@ export const ENGINE_PROFILES: Readonly<Record<Engine, EngineSizingProfile>> = {
     kvCacheDtypes: ['auto', 'fp8'],
     tensorParallel: true,
     layerSplit: false,
+    pipelineParallel: false,
     multiNode: false,
     // TGI v3.3.7: --cuda-memory-fraction 1.0; KV blocks = free memory after warmup x 0.90
     // (TGI_WIGGLE_ROOM) (facts D1/D2).
@@ -91,6 +95,7 @@ export const ENGINE_PROFILES: Readonly<Record<Engine, EngineSizingProfile>> = {
     kvCacheDtypes: ['auto'],
     tensorParallel: true,
     layerSplit: false,
+    pipelineParallel: false,
     multiNode: false,
     // Neuron compiles static shapes: the KV cache for batch x sequence length is allocated up front.
     defaultUtilization: 1,
@@ -107,6 +112,7 @@ export const ENGINE_PROFILES: Readonly<Record<Engine, EngineSizingProfile>> = {
     kvCacheDtypes: ['auto'],
     tensorParallel: false,
     layerSplit: true,
+    pipelineParallel: true,
     multiNode: false,
     defaultUtilization: 1, // llama.cpp allocates exactly what it needs; no fraction
     kvShareOfFree: 1,
@@ -122,6 +128,7 @@ export const ENGINE_PROFILES: Readonly<Record<Engine, EngineSizingProfile>> = {
     kvCacheDtypes: ['auto'],
     tensorParallel: false,
     layerSplit: true,
+    pipelineParallel: true,
     multiNode: false,
     defaultUtilization: 1,
     kvShareOfFree: 1,
@@ -137,6 +144,7 @@ export const ENGINE_PROFILES: Readonly<Record<Engine, EngineSizingProfile>> = {
     kvCacheDtypes: ['auto'],
     tensorParallel: false,
     layerSplit: false,
+    pipelineParallel: false,
     multiNode: false,
     defaultUtilization: 1,
     kvShareOfFree: 1,
@@ -152,6 +160,7 @@ export const ENGINE_PROFILES: Readonly<Record<Engine, EngineSizingProfile>> = {
     kvCacheDtypes: ['auto', 'fp8'],
     tensorParallel: true,
     layerSplit: false,
+    pipelineParallel: true,
     multiNode: false,
     // TensorRT-LLM: kv_cache_free_gpu_mem_fraction default 0.9 of the memory left after the engine loads.
     defaultUtilization: 1,

@@ -134,7 +134,7 @@ function resolveTensorParallel(value: unknown, model: ModelArchitecture, profile
 function resolvePipelineParallel(value: unknown, model: ModelArchitecture, profile: EngineSizingProfile, engine: Engine): number | undefined {
   if (value === undefined) return undefined;
   const pp = positiveInteger(value, 'pipelineParallel', 'omit pipelineParallel to let the planner choose');
-  if (pp > 1 && !profile.multiNode && !profile.layerSplit) {
+  if (pp > 1 && !profile.pipelineParallel) {
     throw new SizingError('no-pipeline-parallel', `${engine} has no pipeline parallelism (pipelineParallel ${pp})`, {
       field: 'pipelineParallel',
       suggestions: ['pipelineParallel: 1', "engine: 'vllm' (pipeline parallel across nodes)"],
