@@ -426,7 +426,8 @@ describe.each(BUILT_CASES.map((c) => [c.title, c] as const))('Karpenter pool: %s
     expect(clusterScoped).toHaveLength(2);
     for (const o of clusterScoped) expect({ kind: o.kind, namespace: o.metadata?.namespace }).toEqual({ kind: o.kind, namespace: undefined });
     for (const o of ofKind(objects, 'ClusterRole').concat(ofKind(objects, 'ClusterRoleBinding'))) expect(o.metadata?.namespace).toBeUndefined();
-    for (const o of ofKind(objects, 'DaemonSet')) expect(o.metadata?.namespace).toBe('llm');
+    // Node agents live in kube-system, not in the workloads' namespace (Pod Security).
+    for (const o of ofKind(objects, 'DaemonSet')) expect(o.metadata?.namespace).toBe('kube-system');
   });
 
   it('the NodePool references the emitted EC2NodeClass', () => {

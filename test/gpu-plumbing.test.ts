@@ -287,11 +287,12 @@ describe('neuronDevicePlugin', () => {
 });
 
 describe('targets and namespaces', () => {
-  test('namespaced plumbing goes to the chart namespace, else kube-system', () => {
-    const inChart = synth((c) => dcgmExporter(c, TARGET), new Chart(Testing.app(), 'test', { namespace: 'gpu' }));
-    expect(new Set(inChart.map((o) => o.metadata?.namespace))).toEqual(new Set(['gpu']));
-    const bare = synth((c) => dcgmExporter(c, TARGET));
-    expect(new Set(bare.map((o) => o.metadata?.namespace))).toEqual(new Set([DEFAULT_PLUMBING_NAMESPACE]));
+  test('namespaced plumbing goes to kube-system (or the target namespace), never the workloads namespace', () => {
+    // Host-path node agents cannot pass the Pod Security level of the model servers' namespace.
+    const inChart = synth((c) => dcgmExporter(c, TARGET), new Chart(Testing.app(), 'test', { namespace: 'llm' }));
+    expect(new Set(inChart.map((o) => o.metadata?.namespace))).toEqual(new Set([DEFAULT_PLUMBING_NAMESPACE]));
+    const chosen = synth((c) => dcgmExporter(c, { ...TARGET, namespace: 'gpu-operator' }), new Chart(Testing.app(), 'test', { namespace: 'llm' }));
+    expect(new Set(chosen.map((o) => o.metadata?.namespace))).toEqual(new Set(['gpu-operator']));
   });
 
   test('a target without required node affinity is refused (it would select every node)', () => {

@@ -2,7 +2,7 @@ import { ACCELERATORS } from '../catalog/accelerators';
 import { INSTANCE_TYPES, PRICE_DATE, PRICE_REGION } from '../catalog/instance-types';
 import { MODEL_VARIANTS, MODELS } from '../catalog/models';
 import { formatGiB, GB } from '../catalog/units';
-import { formatTable } from './table';
+import { formatTable } from '../text/table';
 
 export const CATALOGS = ['models', 'accelerators', 'instances'] as const;
 export type CatalogName = (typeof CATALOGS)[number];

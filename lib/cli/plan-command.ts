@@ -3,7 +3,7 @@ import { PRICE_DATE, PRICE_REGION } from '../catalog/instance-types';
 import { formatGiB, KiB } from '../catalog/units';
 import { planModel } from '../sizing/planner';
 import type { ModelPlan, PlanRequest } from '../sizing/types';
-import { formatPairs } from './table';
+import { formatPairs } from '../text/table';
 
 /** CLI flags and the PlanRequest field each one sets (errors name the flag the user typed). */
 export const PLAN_FLAGS = {

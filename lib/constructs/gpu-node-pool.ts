@@ -23,6 +23,8 @@ export interface PlumbingOptions {
   readonly installDcgmExporter?: boolean;
   /** Time-slicing or MIG, through the device plugin's config. @default whole GPUs */
   readonly gpuSharing?: GpuSharing;
+  /** Namespace of the node agents (host-path DaemonSets need a privileged namespace). @default 'kube-system' */
+  readonly plumbingNamespace?: string;
 }
 
 export interface KarpenterPoolOptions extends KarpenterOptions, PlumbingOptions {}
@@ -159,7 +161,8 @@ export class GpuNodePool extends Construct {
         capacityTypes: props.capacityTypes ?? ['on-demand'],
         maxAccelerators: this.capacity,
         labels,
-        options: props.karpenter,
+        // A stack's cost-allocation labels become EC2 tags of every instance the pool launches.
+        options: { ...props.karpenter, tags: { ...(Chart.of(this) as { costAllocationTags?: Record<string, string> }).costAllocationTags, ...props.karpenter.tags } },
         cacheGiB: () => Math.max(0, ...this.claims.map((c) => c.nodeCacheGiB)),
       });
       plumbingAffinity = requiredTerms([{ matchExpressions: [{ key: 'karpenter.sh/nodepool', operator: 'In', values: [this.name] }] }]);
@@ -179,6 +182,7 @@ export class GpuNodePool extends Construct {
       tolerations: this.tolerations(),
       labels,
       runtimeClassName: this.runtimeClassName,
+      namespace: (props.karpenter ?? props.onPrem)?.plumbingNamespace,
     }, accelerator);
     this.node.addValidation({ validate: () => [...this.capacityErrors(), ...this.plumbingOverlapErrors()] });
   }

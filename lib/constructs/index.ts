@@ -11,3 +11,6 @@ export { type Peer } from './gateway/network-policies';
 export { type GatewayBackend, backendOf } from './gateway/backend';
 export { type AutoscalingProps, adapterRule } from './autoscaling';
 export { AutoscaledTriton, type AutoscaledTritonProps } from './autoscaled-triton';
+export { LlmStack, type LlmStackProps } from './stack/llm-stack';
+export { type StackSummary, type ModelSummary } from './stack/summary';
+export { podSecurityLevel, namespaceSecurityLevel, type PodSecurityLevel } from './stack/pod-security';

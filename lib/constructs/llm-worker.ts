@@ -12,6 +12,7 @@ import { lookupAccelerator } from '../catalog/accelerators';
 import { ENGINE_PROFILES } from '../sizing/engine-profiles';
 import { LeaderWorkerSet, LWS_WORKER_INDEX_LABEL } from './leader-worker-set';
 import { cacheVolume, type ModelCache } from './model-cache';
+import { allowIngress } from './gateway/network-policies';
 import type { GpuNodePool } from './gpu-node-pool';
 import { checkAutoscaling, metricAutoscaler, type AutoscalingProps } from './autoscaling';
 import { checkDnsLabel, toDnsLabel } from './names';
@@ -31,6 +32,11 @@ export interface LlmWorkerProps extends Omit<PlanRequest, 'instanceTypes'> {
    * @default scheduled on any node with the planned accelerator
    */
   readonly nodePool?: GpuNodePool;
+  /**
+   * Reachable from any pod of its namespace without a gateway (a stack's default-deny policy would
+   * otherwise isolate it). @default false: only its gateway may call it
+   */
+  readonly internal?: boolean;
   /** Fixed replica count; with `autoscaling` the autoscaler owns it instead. @default 1 */
   readonly replicas?: number;
   /** Scale on the engine's queue depth (HPA via prometheus-adapter, or KEDA). @default fixed `replicas` */
@@ -104,8 +110,13 @@ export class LlmWorker extends Construct {
   public readonly selector: Record<string, string>;
   /** The workload object (KubeDeployment or LeaderWorkerSet). */
   public readonly workload: k8s.KubeDeployment | LeaderWorkerSet;
-  /** Most replicas this worker may run (its autoscaler's maximum, or its fixed count). */
+  /** Fewest and most replicas this worker runs (its autoscaler's bounds, or its fixed count twice). */
+  public readonly minReplicas: number;
   public readonly maxReplicas: number;
+  /** Reachable without a gateway (`internal`). */
+  public readonly internal: boolean;
+  /** Names of the gateways that route to this worker. */
+  public readonly gateways: string[] = [];
   /** FastChat controller this worker registers with (set by the prop or by a FastChat gateway). */
   private controllerUrl?: string;
 
@@ -153,6 +164,8 @@ export class LlmWorker extends Construct {
     );
     const metric = props.autoscaling ? checkAutoscaling(props.autoscaling, this.plan.engine, `LlmWorker ${id}`) : undefined;
     this.maxReplicas = props.autoscaling?.maxReplicas ?? replicas;
+    this.minReplicas = props.autoscaling?.minReplicas ?? replicas;
+    this.internal = props.internal === true;
     if (this.plan.nodesPerReplica > 1 && !this.recipe.multiNode) {
       throw new ValidationError('no-multi-node', `LlmWorker ${id}: ${this.plan.model.id} needs ${this.plan.nodesPerReplica} nodes per replica, but ${this.plan.engine} cannot span nodes`, {
         field: 'engine',
@@ -241,6 +254,9 @@ export class LlmWorker extends Construct {
         labels,
       }, props.autoscaling, metric);
     }
+    if (this.internal) {
+      allowIngress(this, 'allow-namespace', `${name}-internal`, this.selector, [this.recipe.ports.http, ...(this.recipe.ports.grpc ? [this.recipe.ports.grpc] : [])], [{ pods: {} }], labels);
+    }
     if (this.maxReplicas > 1) {
       new k8s.KubePodDisruptionBudget(this, 'pdb', {
         metadata: { name, labels },
@@ -248,6 +264,11 @@ export class LlmWorker extends Construct {
       });
     }
     this.endpoint = `http://${name}.${chart.namespace ?? 'default'}.svc.cluster.local:${this.recipe.ports.http}${this.recipe.openAiBasePath ?? ''}`;
+  }
+
+  /** Records that a gateway routes to this worker (a stack checks that every worker is reachable). */
+  public attachGateway(name: string): void {
+    this.gateways.push(name);
   }
 
   /**

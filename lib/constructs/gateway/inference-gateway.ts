@@ -76,6 +76,7 @@ export class InferenceGateway extends Construct {
     this.name = checkDnsLabel(props.name ?? `${Chart.of(this).node.id}-${id}`, props.name ? 'name' : 'id');
     const namespace = Chart.of(this).namespace ?? 'default';
     const backends = props.workers.map(backendOf);
+    for (const worker of props.workers) worker.attachGateway(this.name);
     this.modelNames = backends.map((b) => b.modelName);
     this.node.addValidation({ validate: () => duplicateNames(id, backends) });
     const labels = { 'app.kubernetes.io/managed-by': 'llm-constructs', 'app.kubernetes.io/part-of': this.name, 'llm-constructs.io/gateway': this.name };

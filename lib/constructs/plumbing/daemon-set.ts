@@ -28,7 +28,7 @@ export function daemonSet(scope: Construct, target: PlumbingTarget, agent: Agent
   for (const container of agent.containers) checkResources(agent.component, container);
   const selector = selectorLabels(target, agent.component);
   return new k8s.KubeDaemonSet(scope, agent.component, {
-    metadata: { name: plumbingName(target, agent.component), namespace: plumbingNamespace(scope), labels: plumbingLabels(target, agent.component) },
+    metadata: { name: plumbingName(target, agent.component), namespace: plumbingNamespace(target), labels: plumbingLabels(target, agent.component) },
     spec: {
       selector: { matchLabels: selector },
       updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(1) } },

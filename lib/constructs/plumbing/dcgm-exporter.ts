@@ -22,7 +22,7 @@ const POD_RESOURCES_DIR = '/var/lib/kubelet/pod-resources';
  * pod-resources socket; a Service and a ServiceMonitor (needs the Prometheus Operator CRDs).
  */
 export function dcgmExporter(scope: Construct, target: PlumbingTarget): void {
-  const namespace = plumbingNamespace(scope);
+  const namespace = plumbingNamespace(target);
   const labels = plumbingLabels(target, COMPONENT);
   const selector = selectorLabels(target, COMPONENT);
   const health: k8s.Probe = { httpGet: { path: '/health', port: k8s.IntOrString.fromString(PORT_NAME) }, initialDelaySeconds: 45, periodSeconds: 10 };

@@ -30,7 +30,7 @@ const NEURON_RULES: k8s.PolicyRule[] = [
  */
 export function neuronDevicePlugin(scope: Construct, target: PlumbingTarget): void {
   const name = plumbingName(target, COMPONENT);
-  const namespace = plumbingNamespace(scope);
+  const namespace = plumbingNamespace(target);
   const labels = plumbingLabels(target, COMPONENT);
 
   // No token for other pods that might use this account: the DaemonSet opts in explicitly.

@@ -49,7 +49,7 @@ export function nvidiaDevicePlugin(scope: Construct, target: PlumbingTarget, opt
   checkSharing(options.sharing);
   const config = JSON.stringify(devicePluginConfig(options.sharing), null, 2);
   const configMap = new k8s.KubeConfigMap(scope, `${COMPONENT}-config`, {
-    metadata: { name: plumbingName(target, `${COMPONENT}-config`), namespace: plumbingNamespace(scope), labels: plumbingLabels(target, COMPONENT) },
+    metadata: { name: plumbingName(target, `${COMPONENT}-config`), namespace: plumbingNamespace(target), labels: plumbingLabels(target, COMPONENT) },
     data: { [CONFIG_KEY]: config },
   });
   const mig = migStrategy(options.sharing) !== 'none';

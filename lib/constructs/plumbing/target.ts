@@ -1,6 +1,4 @@
-import { Chart } from 'cdk8s';
 import type { k8s } from 'cdk8s-plus-28';
-import type { Construct } from 'constructs';
 import { ValidationError } from '../../errors';
 import { checkDnsLabel } from '../names';
 
@@ -24,16 +22,19 @@ export interface PlumbingTarget {
    * @default none: the node's default runtime injects the GPUs (EKS and Bottlerocket NVIDIA AMIs)
    */
   readonly runtimeClassName?: string;
+  /** Namespace of the agents. @default 'kube-system' */
+  readonly namespace?: string;
 }
 
 /**
- * Where namespaced plumbing goes: the chart's namespace, else `kube-system`, where every upstream
- * manifest installs these agents (and where `system-node-critical` pods are always admitted).
+ * Where namespaced plumbing goes: `kube-system` unless the target names another, as every upstream
+ * manifest installs these agents (`system-node-critical` pods are always admitted there). Not the
+ * workloads' namespace: host-path node agents cannot pass the Pod Security level those pods can.
  */
 export const DEFAULT_PLUMBING_NAMESPACE = 'kube-system';
 
-export function plumbingNamespace(scope: Construct): string {
-  return Chart.of(scope).namespace ?? DEFAULT_PLUMBING_NAMESPACE;
+export function plumbingNamespace(target: PlumbingTarget): string {
+  return target.namespace ?? DEFAULT_PLUMBING_NAMESPACE;
 }
 
 /** `<target.name>-<component>`, checked to stay a DNS-1123 label (Services and label values need one). */
