@@ -45,3 +45,20 @@ export function liteLlmExample(app: App): Chart {
   });
   return chart;
 }
+
+/**
+ * Gateway API with the inference extension: the cluster's Gateway routes each model (by the model-name
+ * header its body-based router sets) to an InferencePool of that model's pods. Keys are the Gateway's.
+ */
+export function gatewayApiExample(app: App): Chart {
+  const chart = new Chart(app, 'gateway-api', { namespace: 'llm' });
+  const llama = new LlmWorker(chart, 'llama', { model: 'meta-llama/Llama-3.1-8B-Instruct', accelerator: 'L4', concurrency: 8, hfTokenSecret: hfToken, replicas: 2 });
+  const qwen = new LlmWorker(chart, 'qwen', { model: 'Qwen/Qwen2.5-7B-Instruct', accelerator: 'L4', concurrency: 8, hfTokenSecret: hfToken });
+  new InferenceGateway(chart, 'routes', {
+    implementation: 'gateway-api',
+    workers: [llama, qwen],
+    gatewayApi: { parentRef: { name: 'inference-gateway', namespace: 'gateway-system' }, inferenceExtension: { endpointPicker: { name: 'llm-epp', port: 9002 } } },
+    allowUnauthenticated: true, // the Gateway checks keys (ext-auth on the listener)
+  });
+  return chart;
+}

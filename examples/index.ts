@@ -2,11 +2,11 @@ import type { App, Chart } from 'cdk8s';
 import { kedaExample } from './autoscaling';
 import { eksStackExample } from './stack';
 import { tritonExample } from './triton';
-import { fastChatOnPremExample, liteLlmExample } from './gateways';
+import { fastChatOnPremExample, gatewayApiExample, liteLlmExample } from './gateways';
 import { eksPoolsExample, onPremExample } from './pools';
 import { workerExamples } from './workers';
 
 /** Every example chart: what `npm run synth` writes and what the tests validate. */
 export function allExamples(app: App): Chart[] {
-  return [...workerExamples(app), eksPoolsExample(app), onPremExample(app), fastChatOnPremExample(app), liteLlmExample(app), kedaExample(app), tritonExample(app), eksStackExample(app)];
+  return [...workerExamples(app), eksPoolsExample(app), onPremExample(app), fastChatOnPremExample(app), liteLlmExample(app), gatewayApiExample(app), kedaExample(app), tritonExample(app), eksStackExample(app)];
 }

@@ -55,6 +55,8 @@ export class InferenceGateway extends Construct {
   /** Served model names, one per worker. */
   public readonly modelNames: readonly string[];
   public readonly name: string;
+  /** Clients must present the API key (false only with an explicit `allowUnauthenticated: true`). */
+  public readonly requiresApiKey: boolean;
 
   constructor(scope: Construct, id: string, props: InferenceGatewayProps) {
     super(scope, id);
@@ -72,6 +74,7 @@ export class InferenceGateway extends Construct {
     const maxReplicas = props.maxReplicas ?? replicas * 3;
     if (!Number.isSafeInteger(maxReplicas) || maxReplicas < replicas) throw fail('maxReplicas', `maxReplicas must be an integer ≥ replicas (${replicas}), got ${String(maxReplicas)}`, [`maxReplicas: ${replicas * 3}`]);
     this.checkAuth(props, implementation, fail);
+    this.requiresApiKey = props.allowUnauthenticated !== true;
 
     this.name = checkDnsLabel(props.name ?? `${Chart.of(this).node.id}-${id}`, props.name ? 'name' : 'id');
     const namespace = Chart.of(this).namespace ?? 'default';
