@@ -497,7 +497,7 @@ export function findAccelerator(name: string): Accelerator | undefined {
  */
 export function lookupAccelerator(name: string): Accelerator {
   if (typeof name !== 'string' || normalizeName(name) === '') {
-    throw new SizingError('invalid-accelerator', `Accelerator must be a non-empty name, got ${describe(name)}`, {
+    throw new SizingError('invalid-accelerator', `accelerator must be a non-empty name, got ${describe(name)}`, {
       field: 'accelerator',
       suggestions: ['name a catalog accelerator, e.g. "A10G", "L40S", "H100-SXM5-80GB" or "inferentia2"'],
     });

@@ -162,6 +162,7 @@ const FAMILY_NAMES: readonly string[] = [...new Set(INSTANCE_TYPES.map((it) => i
 function show(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   try {
+    if (typeof value === 'object' && value !== null) return JSON.stringify(value);
     return `${String(value)} (${value === null ? 'null' : typeof value})`;
   } catch {
     return typeof value;
@@ -169,17 +170,17 @@ function show(value: unknown): string {
 }
 
 /** The instance type named `name` (case-insensitive, surrounding spaces ignored). */
-export function lookupInstanceType(name: string): InstanceType {
+export function lookupInstanceType(name: string, field = 'instanceType'): InstanceType {
   if (typeof name !== 'string' || name.trim() === '') {
-    throw new SizingError('invalid-instance-type', `Instance type must be a non-empty string, got ${show(name)}.`, {
-      field: 'instanceType',
+    throw new SizingError('invalid-instance-type', `${field} must name an instance type (a non-empty string), got ${show(name)}.`, {
+      field,
       suggestions: ['use an EC2 instance type name such as g5.12xlarge'],
     });
   }
   const found = BY_NAME.get(name.trim().toLowerCase());
   if (found !== undefined) return found;
-  throw new SizingError('unknown-instance-type', `Unknown instance type ${show(name)}.`, {
-    field: 'instanceType',
+  throw new SizingError('unknown-instance-type', `Unknown instance type ${show(name)} (${field}): not an EC2 accelerator instance type of the catalog.`, {
+    field,
     suggestions: nearestNames(name.trim(), INSTANCE_TYPES.map((it) => it.name)),
   });
 }
@@ -187,7 +188,7 @@ export function lookupInstanceType(name: string): InstanceType {
 /** The catalog's instances of the given families (case-insensitive), in catalog order. */
 export function instanceTypesInFamilies(families: readonly string[]): InstanceType[] {
   if (!Array.isArray(families)) {
-    throw new SizingError('invalid-instance-family', `Instance families must be a list, got ${show(families)}.`, {
+    throw new SizingError('invalid-instance-family', `instanceFamilies must be a list, got ${show(families)}.`, {
       field: 'instanceFamilies',
       suggestions: [...FAMILY_NAMES],
     });
@@ -198,7 +199,7 @@ export function instanceTypesInFamilies(families: readonly string[]): InstanceTy
     if (!FAMILY_NAMES.includes(key)) {
       throw new SizingError(
         'unknown-instance-family',
-        `Unknown instance family ${show(family)}. Known families: ${FAMILY_NAMES.join(', ')}.`,
+        `Unknown instance family ${show(family)} in instanceFamilies. Known families: ${FAMILY_NAMES.join(', ')}.`,
         {
           field: 'instanceFamilies',
           suggestions: nearestNames(typeof family === 'string' ? family : '', FAMILY_NAMES, FAMILY_NAMES.length),

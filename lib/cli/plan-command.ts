@@ -44,7 +44,7 @@ export function flagFor(field: string | undefined): string | undefined {
 export function parsePlanArgs(args: string[]): { request: PlanRequest; json: boolean; help: boolean } {
   const options = Object.fromEntries(Object.keys(PLAN_FLAGS).map((flag) => [flag, { type: 'string' as const }]));
   const { values } = parseArgs({
-    args,
+    args: joinNegativeNumbers(args),
     options: { ...options, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     strict: true,
     allowPositionals: false,
@@ -58,6 +58,26 @@ export function parsePlanArgs(args: string[]): { request: PlanRequest; json: boo
     else request[spec.field] = raw;
   }
   return { request: request as unknown as PlanRequest, json: values.json === true, help: values.help === true };
+}
+
+/**
+ * `--concurrency -3` is a bad value, not a missing one: parseArgs would take `-3` for an option and call
+ * the flag's argument ambiguous (a usage error). Joined as `--concurrency=-3`, it reaches the planner,
+ * which names the flag, the value and what would work.
+ */
+function joinNegativeNumbers(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const flag = args[i].startsWith('--') ? args[i].slice(2) : undefined;
+    const next = args[i + 1];
+    if (flag !== undefined && NUMERIC.has(flag) && next !== undefined && /^-(\d|\.\d|Infinity)/.test(next)) {
+      out.push(`${args[i]}=${next}`);
+      i++;
+    } else {
+      out.push(args[i]);
+    }
+  }
+  return out;
 }
 
 /** Runs `plan`: the plan as text or JSON. Throws SizingError when nothing fits. */

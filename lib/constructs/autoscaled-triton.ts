@@ -6,6 +6,7 @@ import { tritonCacheGiB } from '../engines/triton-trtllm';
 import type { SecretKeyRef } from '../engines/types';
 import { ValidationError } from '../errors';
 import type { ModelPlan } from '../sizing/types';
+import { describe } from '../sizing/validate';
 import type { GpuNodePool } from './gpu-node-pool';
 import { LlmWorker } from './llm-worker';
 import type { ModelCache } from './model-cache';
@@ -78,15 +79,21 @@ export class AutoscaledTriton extends Construct {
 
   constructor(scope: Construct, id: string, props: AutoscaledTritonProps) {
     super(scope, id);
+    if (typeof props !== 'object' || props === null || Array.isArray(props)) {
+      throw new ValidationError('invalid-props', `AutoscaledTriton ${id}: props must be an object with at least 'model', got ${describe(props)}`, {
+        field: 'props',
+        suggestions: ["{ model: 'openai-community/gpt2', accelerator: 'A10G' }"],
+      });
+    }
     const prebuilt = props.prebuiltEngines;
     if (prebuilt && props.modelCache) {
-      throw new ValidationError('engines-and-cache', `AutoscaledTriton ${id}: prebuiltEngines mounts its claim as the model cache; set prebuiltEngines or modelCache, not both`, {
+      throw new ValidationError('engines-and-cache', `AutoscaledTriton ${id}: prebuiltEngines ${describe(prebuilt)} mounts its claim as the model cache, and modelCache ${describe(props.modelCache)} is set too: set one`, {
         field: 'prebuiltEngines',
         suggestions: ['prebuiltEngines: { claimName, path } alone', 'modelCache alone (engines are built at start)'],
       });
     }
     if (prebuilt && (typeof prebuilt.claimName !== 'string' || prebuilt.claimName.trim() === '')) {
-      throw new ValidationError('engines-claim', `AutoscaledTriton ${id}: prebuiltEngines.claimName must name a PersistentVolumeClaim`, {
+      throw new ValidationError('engines-claim', `AutoscaledTriton ${id}: prebuiltEngines.claimName must name a PersistentVolumeClaim, got ${describe(prebuilt.claimName)}`, {
         field: 'prebuiltEngines.claimName',
         suggestions: ["prebuiltEngines: { claimName: 'trtllm-engines', path: 'engines/gpt2/tp1-pp1' }"],
       });

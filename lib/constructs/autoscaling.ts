@@ -5,6 +5,7 @@ import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../imports
 import { adapterMetricName, ENGINE_METRICS, INSTANCE_SERIES_LABEL, recordedName, signalExpression } from '../engines/metrics';
 import { ValidationError } from '../errors';
 import type { Engine } from '../sizing/types';
+import { describe } from '../sizing/validate';
 import { warnAtSynth } from './warnings';
 
 /** Replicas driven by the engine's own load signal (queue depth by default). */
@@ -50,14 +51,21 @@ const NODE_PROVISIONING_SECONDS = 300;
 export function checkAutoscaling(props: AutoscalingProps, engine: Engine, worker: string): string {
   const fail = (field: string, message: string, suggestions: string[]) =>
     new ValidationError('invalid-autoscaling', `${worker}: ${message}`, { field: `autoscaling.${field}`, suggestions });
+  if (typeof props !== 'object' || props === null || Array.isArray(props)) {
+    throw new ValidationError('invalid-autoscaling', `${worker}: autoscaling must be an object { minReplicas, maxReplicas, ... }, got ${describe(props)}`, {
+      field: 'autoscaling',
+      suggestions: ['autoscaling: { minReplicas: 1, maxReplicas: 4 }'],
+    });
+  }
   const { minReplicas: min, maxReplicas: max } = props;
-  if (!Number.isSafeInteger(min) || min < 0) throw fail('minReplicas', `minReplicas must be a non-negative integer, got ${String(min)}`, ['minReplicas: 1']);
-  if (!Number.isSafeInteger(max) || max < 1) throw fail('maxReplicas', `maxReplicas must be a positive integer, got ${String(max)}`, ['maxReplicas: 4']);
+  if (!Number.isSafeInteger(min) || min < 0) throw fail('minReplicas', `minReplicas must be a non-negative integer, got ${describe(min)}`, ['minReplicas: 1']);
+  // Both are int32 fields of the HPA / ScaledObject.
+  if (!Number.isSafeInteger(max) || max < 1 || max > 2_147_483_647) throw fail('maxReplicas', `maxReplicas must be a positive int32, got ${describe(max)}`, ['maxReplicas: 4']);
   if (min > max) throw fail('minReplicas', `minReplicas ${min} exceeds maxReplicas ${max}`, [`minReplicas: ${max}`, `maxReplicas: ${min}`]);
   const scaler = props.scaler ?? 'hpa';
   if (scaler !== 'hpa' && scaler !== 'keda') throw fail('scaler', `scaler must be 'hpa' or 'keda', got ${JSON.stringify(scaler)}`, ["scaler: 'hpa'"]);
   if (min === 0 && !props.scaleToZero) throw fail('minReplicas', 'minReplicas 0 needs scaleToZero: true (with scaler keda)', ['minReplicas: 1', "scaleToZero: true, scaler: 'keda'"]);
-  if (props.scaleToZero && scaler !== 'keda') throw fail('scaleToZero', 'an HPA cannot scale to zero replicas; KEDA can', ["scaler: 'keda'", 'scaleToZero: false']);
+  if (props.scaleToZero && scaler !== 'keda') throw fail('scaleToZero', `scaleToZero needs scaler 'keda', got scaler ${describe(scaler)}: an HPA cannot scale to zero replicas`, ["scaler: 'keda'", 'scaleToZero: false']);
   if (props.scaleToZero && (typeof props.wakeUpQuery !== 'string' || props.wakeUpQuery.trim() === '')) {
     throw fail('wakeUpQuery', 'scaleToZero needs a wakeUpQuery: at zero replicas no pod exports the queue metric, so nothing would ever scale it up again', [
       `wakeUpQuery: 'sum(rate(litellm_proxy_total_requests_metric_total{model="<served name>"}[2m]))' (requests reaching the gateway)`,
@@ -70,7 +78,7 @@ export function checkAutoscaling(props: AutoscalingProps, engine: Engine, worker
   const { queue, exported } = ENGINE_METRICS[engine];
   const metric = props.metric ?? queue;
   if (metric === undefined || !exported.includes(metric)) {
-    throw fail('metric', `${engine} exports no ${metric === undefined ? 'queue metric' : `'${metric}'`} to scale on${exported.length ? `; it exports ${exported.join(', ')}` : ' (no Prometheus metrics at all)'}`, [
+    throw fail('metric', `${engine} exports no ${metric === undefined ? 'queue metric' : `metric '${metric}'`} to scale on${exported.length ? `; it exports ${exported.join(', ')}` : ' (no Prometheus metrics at all)'}`, [
       ...exported.map((m) => `metric: '${m}'`),
       ...(exported.length === 0 ? ['replicas: a fixed count', "engine: 'vllm' (exports vllm:num_requests_waiting)"] : []),
     ]);

@@ -7,10 +7,12 @@ import type { Accelerator, InstanceType } from '../catalog/types';
 import { LlmConstructsError, ValidationError } from '../errors';
 import { poolShape } from '../sizing/pool';
 import type { PlanRequest } from '../sizing/types';
+import { describe } from '../sizing/validate';
 import { checkKarpenterOptions, karpenterPool, type KarpenterOptions } from './karpenter';
 import { checkDnsLabel } from './names';
 import { acceleratorTerms, type Placement } from './placement';
 import { dcgmExporter, neuronDevicePlugin, nvidiaDevicePlugin, nvidiaRuntimeClass, type GpuSharing, type PlumbingTarget } from './plumbing';
+import { checkSharing } from './plumbing/nvidia-config';
 
 /** GPU plumbing a pool may install on its nodes. */
 export interface PlumbingOptions {
@@ -104,12 +106,18 @@ export class GpuNodePool extends Construct {
   constructor(scope: Construct, id: string, props: GpuNodePoolProps) {
     super(scope, id);
     const fail = (field: string, message: string, suggestions: string[]) => new ValidationError('invalid-node-pool', `GpuNodePool ${id}: ${message}`, { field, suggestions });
-    if (typeof props !== 'object' || props === null) throw fail('props', 'props must be an object', ["{ accelerator: 'A10G', karpenter: { ... }, maxAccelerators: 8 }"]);
+    if (typeof props !== 'object' || props === null) throw fail('props', `props must be an object, got ${describe(props)}`, ["{ accelerator: 'A10G', karpenter: { ... }, maxAccelerators: 8 }"]);
     if (!props.karpenter === !props.onPrem) {
       throw fail('karpenter', 'set exactly one of karpenter (EKS) or onPrem (existing servers)', [
         "karpenter: { clusterName: 'prod', nodeRole: 'KarpenterNodeRole-prod' }",
         'onPrem: { nodes: 4, acceleratorsPerNode: 8 }',
       ]);
+    }
+    for (const key of ['karpenter', 'onPrem'] as const) {
+      const options: unknown = props[key];
+      if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
+        throw fail(key, `${key} must be an object, got ${describe(options)}`, [key === 'karpenter' ? "karpenter: { clusterName: 'prod', nodeRole: 'KarpenterNodeRole-prod' }" : 'onPrem: { nodes: 4, acceleratorsPerNode: 8 }']);
+      }
     }
     this.name = checkDnsLabel(props.name ?? `${Chart.of(this).node.id}-${id}`, props.name ? 'name' : 'id');
     this.kind = props.karpenter ? 'karpenter' : 'on-prem';
@@ -117,6 +125,7 @@ export class GpuNodePool extends Construct {
     this.sharing = (props.karpenter ?? props.onPrem)?.gpuSharing;
 
     try {
+      checkSharing(this.sharing, `${this.kind === 'karpenter' ? 'karpenter' : 'onPrem'}.gpuSharing`);
       if (props.karpenter) {
         this.instanceTypes = resolveInstanceTypes(props);
         this.accelerators = [...new Set(this.instanceTypes.map((it) => it.acceleratorId))].map(lookupAccelerator);
@@ -125,14 +134,14 @@ export class GpuNodePool extends Construct {
         this.maxHourlyCostUsd = poolShape(this.instanceTypes, this.capacity).maxHourlyCostUsd;
       } else {
         const onPrem = props.onPrem!;
-        if (!props.accelerator) throw fail('accelerator', 'an on-prem pool needs its accelerator', ["accelerator: 'A100-40GB'"]);
+        if (!props.accelerator) throw fail('accelerator', `an on-prem pool needs its accelerator, got ${describe(props.accelerator)}`, ["accelerator: 'A100-40GB'"]);
         this.instanceTypes = [];
         this.accelerators = [lookupAccelerator(props.accelerator)];
         this.acceleratorsPerNode = positive(onPrem.acceleratorsPerNode, 'onPrem.acceleratorsPerNode', id, 'onPrem.acceleratorsPerNode: 8');
         const nodes = positive(onPrem.nodes, 'onPrem.nodes', id, 'onPrem.nodes: 4');
         this.capacity = nodes * this.acceleratorsPerNode;
         if (props.maxAccelerators !== undefined && props.maxAccelerators !== this.capacity) {
-          throw fail('maxAccelerators', `on-prem capacity is nodes x acceleratorsPerNode = ${this.capacity}, not ${props.maxAccelerators}`, ['omit maxAccelerators on-prem']);
+          throw fail('maxAccelerators', `maxAccelerators ${describe(props.maxAccelerators)} contradicts the on-prem capacity, onPrem.nodes x onPrem.acceleratorsPerNode = ${this.capacity}`, ['omit maxAccelerators on-prem', `maxAccelerators: ${this.capacity}`]);
         }
       }
     } catch (error) {
@@ -293,13 +302,18 @@ function resolveInstanceTypes(props: GpuNodePoolProps): InstanceType[] {
   }
   let candidates: InstanceType[] =
     props.instanceTypes !== undefined
-      ? props.instanceTypes.map((name) => lookupInstanceType(name))
+      ? props.instanceTypes.map((name) => lookupInstanceType(name, 'instanceTypes'))
       : props.instanceFamilies !== undefined
         ? instanceTypesInFamilies(props.instanceFamilies)
         : [...INSTANCE_TYPES];
   if (accelerator) candidates = candidates.filter((it) => it.acceleratorId === accelerator.id);
   if (candidates.length === 0 || (!accelerator && props.instanceTypes === undefined && props.instanceFamilies === undefined)) {
-    throw new ValidationError('no-instance-types', 'name the accelerator, instanceTypes or instanceFamilies (and make them agree)', {
+    const given = [
+      ...(props.accelerator !== undefined ? [`accelerator ${describe(props.accelerator)}`] : []),
+      ...(props.instanceTypes !== undefined ? [`instanceTypes ${describe(props.instanceTypes)}`] : []),
+      ...(props.instanceFamilies !== undefined ? [`instanceFamilies ${describe(props.instanceFamilies)}`] : []),
+    ];
+    throw new ValidationError('no-instance-types', `name the accelerator, instanceTypes or instanceFamilies (and make them agree); ${given.length > 0 ? `${given.join(' and ')} leave no instance type` : 'got none of them'}`, {
       field: props.accelerator === undefined ? 'accelerator' : props.instanceTypes !== undefined ? 'instanceTypes' : props.instanceFamilies !== undefined ? 'instanceFamilies' : 'accelerator',
       suggestions: ["accelerator: 'A10G'", "instanceTypes: ['g5.2xlarge', 'g5.12xlarge']", "instanceFamilies: ['g5', 'g6']"],
     });
@@ -309,7 +323,7 @@ function resolveInstanceTypes(props: GpuNodePoolProps): InstanceType[] {
 
 function positive(value: unknown, field: string, id: string, hint: string): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
-    throw new ValidationError('invalid-node-pool', `GpuNodePool ${id}: ${field} must be a positive integer, got ${String(value)}`, { field, suggestions: [hint] });
+    throw new ValidationError('invalid-node-pool', `GpuNodePool ${id}: ${field} must be a positive integer, got ${describe(value)}`, { field, suggestions: [hint] });
   }
   return value;
 }

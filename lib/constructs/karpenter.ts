@@ -44,6 +44,10 @@ export interface KarpenterOptions {
 
 const AMI_ALIAS = /^(al2023|bottlerocket)@[A-Za-z0-9._-]+$/;
 const CAPACITY_TYPES = ['on-demand', 'spot', 'reserved'];
+const CONSOLIDATION_POLICIES: readonly string[] = ['WhenEmpty', 'WhenEmptyOrUnderutilized'];
+/** The NodePool CRD's patterns for `consolidateAfter`/`expireAfter` and for a budget's `nodes`. */
+const DURATION = /^(([0-9]+(s|m|h))+|Never)$/;
+const BUDGET_NODES = /^((100|[0-9]{1,2})%|[0-9]+)$/;
 
 /** Checks what the CRD's CEL rules would reject at apply time (ajv cannot run CEL): fail at synth instead. */
 export function checkKarpenterOptions(options: KarpenterOptions, capacityTypes: readonly string[], fail: (field: string, message: string, suggestions: string[]) => Error): void {
@@ -52,6 +56,33 @@ export function checkKarpenterOptions(options: KarpenterOptions, capacityTypes: 
   if (!text(options.nodeRole)) throw fail('karpenter.nodeRole', `karpenter.nodeRole must name the nodes' IAM role, got ${JSON.stringify(options.nodeRole)}`, ["karpenter.nodeRole: 'KarpenterNodeRole-prod'"]);
   if (options.amiAlias !== undefined && !AMI_ALIAS.test(options.amiAlias)) {
     throw fail('karpenter.amiAlias', `karpenter.amiAlias '${options.amiAlias}' is not <family>@<version> with family al2023 or bottlerocket`, ["karpenter.amiAlias: 'al2023@latest'", "karpenter.amiAlias: 'bottlerocket@latest'"]);
+  }
+  const root = options.rootVolumeGiB;
+  if (root !== undefined && !(Number.isSafeInteger(root) && root > 0)) {
+    throw fail('karpenter.rootVolumeGiB', `karpenter.rootVolumeGiB must be a positive integer, got ${JSON.stringify(root)}`, [`karpenter.rootVolumeGiB: ${IMAGE_VOLUME_GIB} or more, or omit it (sized from the workers' caches)`]);
+  }
+  const weight = options.weight;
+  if (weight !== undefined && !(Number.isSafeInteger(weight) && weight >= 1 && weight <= 100)) {
+    throw fail('karpenter.weight', `karpenter.weight must be an integer from 1 to 100 (Karpenter's range), got ${JSON.stringify(weight)}`, ['karpenter.weight: 10', 'omit karpenter.weight']);
+  }
+  const disruption: unknown = options.disruption;
+  if (disruption !== undefined) {
+    if (typeof disruption !== 'object' || disruption === null || Array.isArray(disruption)) {
+      throw fail('karpenter.disruption', `karpenter.disruption must be an object, got ${JSON.stringify(disruption)}`, ["karpenter.disruption: { consolidationPolicy: 'WhenEmpty' }"]);
+    }
+    const d = disruption as KarpenterDisruption;
+    if (d.consolidationPolicy !== undefined && !CONSOLIDATION_POLICIES.includes(d.consolidationPolicy)) {
+      throw fail('karpenter.disruption.consolidationPolicy', `karpenter.disruption.consolidationPolicy must be ${CONSOLIDATION_POLICIES.join(' or ')}, got ${JSON.stringify(d.consolidationPolicy)}`, ["karpenter.disruption.consolidationPolicy: 'WhenEmpty'"]);
+    }
+    for (const key of ['consolidateAfter', 'expireAfter'] as const) {
+      const value = d[key];
+      if (value !== undefined && !(typeof value === 'string' && DURATION.test(value))) {
+        throw fail(`karpenter.disruption.${key}`, `karpenter.disruption.${key} must be a duration such as '10m', '720h' or 'Never', got ${JSON.stringify(value)}`, [`karpenter.disruption.${key}: '${key === 'expireAfter' ? '720h' : '10m'}'`]);
+      }
+    }
+    if (d.budgetNodes !== undefined && !(typeof d.budgetNodes === 'string' && BUDGET_NODES.test(d.budgetNodes))) {
+      throw fail('karpenter.disruption.budgetNodes', `karpenter.disruption.budgetNodes must be a count or a percentage such as '1' or '10%', got ${JSON.stringify(d.budgetNodes)}`, ["karpenter.disruption.budgetNodes: '1'"]);
+    }
   }
   const unknown = (Array.isArray(capacityTypes) ? capacityTypes : [capacityTypes]).filter((c) => !CAPACITY_TYPES.includes(c));
   if (!Array.isArray(capacityTypes) || capacityTypes.length === 0 || unknown.length > 0) {

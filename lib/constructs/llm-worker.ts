@@ -12,8 +12,9 @@ import { lookupAccelerator } from '../catalog/accelerators';
 import { ENGINE_PROFILES } from '../sizing/engine-profiles';
 import { LeaderWorkerSet, LWS_WORKER_INDEX_LABEL } from './leader-worker-set';
 import { cacheVolume, type ModelCache } from './model-cache';
-import { allowIngress } from './gateway/network-policies';
-import type { GpuNodePool } from './gpu-node-pool';
+import { allowIngress, DEFAULT_MONITORING, type Peer } from './gateway/network-policies';
+import { GpuNodePool } from './gpu-node-pool';
+import { describe } from '../sizing/validate';
 import { checkAutoscaling, metricAutoscaler, type AutoscalingProps } from './autoscaling';
 import { checkDnsLabel, toDnsLabel } from './names';
 import { planPlacement } from './placement';
@@ -37,6 +38,8 @@ export interface LlmWorkerProps extends Omit<PlanRequest, 'instanceTypes'> {
    * otherwise isolate it). @default false: only its gateway may call it
    */
   readonly internal?: boolean;
+  /** Internal workers: who may scrape the metrics port. @default pods of the namespace named `monitoring` */
+  readonly monitoring?: Peer;
   /** Fixed replica count; with `autoscaling` the autoscaler owns it instead. @default 1 */
   readonly replicas?: number;
   /** Scale on the engine's queue depth (HPA via prometheus-adapter, or KEDA). @default fixed `replicas` */
@@ -89,6 +92,8 @@ export interface LlmWorkerProps extends Omit<PlanRequest, 'instanceTypes'> {
 }
 
 const CACHE_PATH = '/models';
+/** `spec.replicas` is an int32 in the Kubernetes API. */
+const MAX_REPLICAS = 2_147_483_647;
 const RAY_PORT = 6379;
 
 /**
@@ -123,19 +128,20 @@ export class LlmWorker extends Construct {
   constructor(scope: Construct, id: string, props: LlmWorkerProps) {
     super(scope, id);
     if (typeof props !== 'object' || props === null) {
-      throw new ValidationError('invalid-props', `LlmWorker ${id}: props must be an object with at least 'model'`, { field: 'props', suggestions: ["{ model: 'mistralai/Mistral-7B-Instruct-v0.3' }"] });
+      throw new ValidationError('invalid-props', `LlmWorker ${id}: props must be an object with at least 'model', got ${describe(props)}`, { field: 'props', suggestions: ["{ model: 'mistralai/Mistral-7B-Instruct-v0.3' }"] });
     }
     const chart = Chart.of(this);
     const name = checkDnsLabel(props.name ?? `${chart.node.id}-${id}`, props.name ? 'name' : 'id');
     if (props.autoscaling && props.replicas !== undefined) {
-      throw new ValidationError('replicas-and-autoscaling', `LlmWorker ${id}: set replicas or autoscaling, not both (the autoscaler owns the replica count)`, {
+      throw new ValidationError('replicas-and-autoscaling', `LlmWorker ${id}: replicas ${describe(props.replicas)} and autoscaling ${describe(props.autoscaling)} are both set: set one (the autoscaler owns the replica count)`, {
         field: 'replicas',
         suggestions: ['autoscaling: { minReplicas, maxReplicas }', 'replicas: N without autoscaling'],
       });
     }
     const replicas = props.replicas ?? 1;
-    if (!Number.isSafeInteger(replicas) || replicas < 0) {
-      throw new ValidationError('invalid-replicas', `LlmWorker ${id}: replicas must be a non-negative integer, got ${String(replicas)}`, { field: 'replicas', suggestions: ['replicas: 1'] });
+    checkWorkerProps(id, props);
+    if (!Number.isSafeInteger(replicas) || replicas < 0 || replicas > MAX_REPLICAS) {
+      throw new ValidationError('invalid-replicas', `LlmWorker ${id}: replicas must be an integer from 0 to ${MAX_REPLICAS}, got ${describe(replicas)}`, { field: 'replicas', suggestions: ['replicas: 1'] });
     }
 
     const pool = props.nodePool;
@@ -190,7 +196,7 @@ export class LlmWorker extends Construct {
     };
 
     pool?.claim({
-      worker: `LlmWorker ${id}`,
+      worker: `LlmWorker ${this.node.path}`,
       acceleratorsPerReplica: this.plan.acceleratorsPerReplica,
       maxReplicas: this.maxReplicas,
       nodeCacheGiB: template.cache.ephemeralGiB,
@@ -254,8 +260,17 @@ export class LlmWorker extends Construct {
         labels,
       }, props.autoscaling, metric);
     }
+    if (this.plan.nodesPerReplica > 1) {
+      // The pods of one multi-node replica (Ray head and workers) connect to each other on any port
+      // (GCS 6379, raylet, object manager, NCCL): a default-deny policy must not keep the group apart.
+      allowIngress(this, 'allow-peers', `${name}-peers`, this.selector, [], [{ pods: this.selector }], labels);
+    }
     if (this.internal) {
       allowIngress(this, 'allow-namespace', `${name}-internal`, this.selector, [this.recipe.ports.http, ...(this.recipe.ports.grpc ? [this.recipe.ports.grpc] : [])], [{ pods: {} }], labels);
+      // No gateway opens the metrics port for it: Prometheus (and so its autoscaler) needs it.
+      if (this.recipe.metricsPath && this.recipe.ports.metrics !== undefined) {
+        allowIngress(this, 'allow-monitoring', `${name}-metrics`, this.selector, [this.recipe.ports.metrics], [props.monitoring ?? DEFAULT_MONITORING], labels);
+      }
     }
     if (this.maxReplicas > 1) {
       new k8s.KubePodDisruptionBudget(this, 'pdb', {
@@ -322,6 +337,51 @@ export class LlmWorker extends Construct {
       workerTemplate: { ...worker, spec: workerSpec },
     });
   }
+}
+
+/**
+ * The props that reach the manifest without passing the planner: checked here, so that a plain
+ * JavaScript caller's string-for-a-list or typo fails with the prop's name rather than as a TypeError or
+ * a manifest the API server (or the engine) rejects later.
+ */
+function checkWorkerProps(id: string, props: LlmWorkerProps): void {
+  const fail = (field: string, expected: string, value: unknown, suggestion: string) =>
+    new ValidationError('invalid-props', `LlmWorker ${id}: ${field} must be ${expected}, got ${describe(value)}`, { field, suggestions: [suggestion] });
+  const text = (value: unknown) => typeof value === 'string' && value.trim() !== '';
+  const strings = (value: unknown) => Array.isArray(value) && value.every((v) => typeof v === 'string');
+  if (props.nodePool !== undefined && !(props.nodePool instanceof GpuNodePool)) {
+    throw fail('nodePool', 'a GpuNodePool construct', props.nodePool, "nodePool: new GpuNodePool(chart, 'a10g', { ... })");
+  }
+  const secret = props.hfTokenSecret as unknown;
+  if (secret !== undefined && !(typeof secret === 'object' && secret !== null && text((secret as SecretKeyRef).name) && text((secret as SecretKeyRef).key))) {
+    throw fail('hfTokenSecret', 'a Secret key reference { name, key }', secret, "hfTokenSecret: { name: 'hf-token', key: 'token' }");
+  }
+  if (props.extraArgs !== undefined && !strings(props.extraArgs)) throw fail('extraArgs', 'a list of strings', props.extraArgs, "extraArgs: ['--enforce-eager']");
+  const env = props.extraEnv as unknown;
+  if (env !== undefined) {
+    if (typeof env !== 'object' || env === null || Array.isArray(env)) throw fail('extraEnv', 'an object of NAME: value strings', env, "extraEnv: { VLLM_LOGGING_LEVEL: 'DEBUG' }");
+    for (const [name, value] of Object.entries(env)) {
+      if (typeof value !== 'string') throw fail(`extraEnv.${name}`, 'a string', value, `extraEnv: { ${name}: '${String(value)}' }`);
+    }
+  }
+  if (props.imagePullSecrets !== undefined && !(strings(props.imagePullSecrets) && props.imagePullSecrets.every(text))) {
+    throw fail('imagePullSecrets', 'a list of Secret names', props.imagePullSecrets, "imagePullSecrets: ['regcred']");
+  }
+  if (props.imagePullPolicy !== undefined && !['IfNotPresent', 'Always', 'Never'].includes(props.imagePullPolicy)) {
+    throw fail('imagePullPolicy', "'IfNotPresent', 'Always' or 'Never'", props.imagePullPolicy, "imagePullPolicy: 'IfNotPresent'");
+  }
+  if (props.rollout !== undefined && !['replace', 'surge'].includes(props.rollout)) throw fail('rollout', "'replace' or 'surge'", props.rollout, "rollout: 'replace'");
+  const grace = props.terminationGracePeriodSeconds;
+  if (grace !== undefined && !(Number.isSafeInteger(grace) && grace >= 0)) {
+    throw fail('terminationGracePeriodSeconds', 'a non-negative integer', grace, 'terminationGracePeriodSeconds: 120');
+  }
+  const bandwidth = props.loadBandwidthBytesPerSecond;
+  if (bandwidth !== undefined && !(typeof bandwidth === 'number' && Number.isFinite(bandwidth) && bandwidth > 0)) {
+    throw fail('loadBandwidthBytesPerSecond', 'a positive number of bytes per second', bandwidth, 'loadBandwidthBytesPerSecond: 200e6 (200 MB/s)');
+  }
+  if (props.servedModelName !== undefined && !text(props.servedModelName)) throw fail('servedModelName', 'a non-empty string', props.servedModelName, "servedModelName: 'mistral-7b'");
+  if (props.image !== undefined && !(text(props.image) && !/\s/.test(props.image))) throw fail('image', 'an image reference without spaces', props.image, "image: 'registry.example.com/vllm-openai:v0.11.0'");
+  if (props.internal !== undefined && typeof props.internal !== 'boolean') throw fail('internal', 'true or false', props.internal, 'internal: true');
 }
 
 /** The worker's PlanRequest: its own sizing props, within its pool's hardware when it has one. */

@@ -58,7 +58,7 @@ export function cacheVolume(scope: Construct, claimName: string, cache: ModelCac
       const size = checkSize(cache.sizeGiB);
       const accessMode = cache.accessMode ?? 'ReadWriteOnce';
       if (accessMode === 'ReadWriteOnce' && replicas > 1) {
-        throw new ValidationError('cache-single-node', `${prop}: a ReadWriteOnce claim attaches to one node, but ${replicas} replicas would share it (the second pod on another node fails with a Multi-Attach error)`, {
+        throw new ValidationError('cache-single-node', `${prop}.accessMode 'ReadWriteOnce': the claim attaches to one node, but ${replicas} replicas would share it (the second pod on another node fails with a Multi-Attach error)`, {
           field: `${prop}.accessMode`,
           suggestions: [`${prop}.accessMode: 'ReadWriteMany' with an EFS, FSx or NFS storage class`, `${prop}: { type: 'emptyDir' } (a cache per pod)`],
         });
@@ -84,6 +84,12 @@ export function cacheVolume(scope: Construct, claimName: string, cache: ModelCac
       return { volume: { name: CACHE_VOLUME, emptyDir: { sizeLimit: k8s.Quantity.fromString(`${size}Gi`) } }, ephemeralGiB: size };
     }
     default:
+      if (typeof cache !== 'object' || cache === null || Array.isArray(cache)) {
+        throw new ValidationError('invalid-model-cache', `${prop} must be an object such as { type: 'emptyDir' }, got ${JSON.stringify(cache)}`, {
+          field: prop,
+          suggestions: [`${prop}: { type: 'pvc', storageClassName: 'gp3' }`, `${prop}: { type: 'emptyDir' }`],
+        });
+      }
       throw new ValidationError('invalid-model-cache', `${prop}.type must be 'pvc', 'existingClaim', 'hostPath' or 'emptyDir'; got ${JSON.stringify((cache as { type?: unknown })?.type)}`, {
         field: `${prop}.type`,
         suggestions: [`${prop}: { type: 'pvc', storageClassName: 'gp3' }`, `${prop}: { type: 'emptyDir' }`],

@@ -69,7 +69,8 @@ const vllm: EngineSizingProfile = {
 export const ENGINE_PROFILES: Readonly<Record<Engine, EngineSizingProfile>> = {
   vllm,
   // FastChat's vllm_worker wraps vLLM's engine with vLLM's defaults; it runs as a single Deployment.
-  'fastchat-vllm': { ...vllm, pipelineParallel: false, multiNode: false },
+  // FastChat's vllm_worker loads from a hub repo: no GGUF files.
+  'fastchat-vllm': { ...vllm, quantizations: VLLM_QUANTIZATIONS.filter((q) => !q.startsWith('gguf-')), pipelineParallel: false, multiNode: false },
   tgi: {
     hardware: 'gpu',
     quantizations: ['none', 'fp8', 'eetq', 'awq', 'gptq', 'bitsandbytes-8bit', 'bitsandbytes-nf4'],

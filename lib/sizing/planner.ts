@@ -97,12 +97,15 @@ function doesNotFit(request: ResolvedRequest, results: OptionResult[]): SizingEr
     .filter((t) => t.result.closest)
     .sort((a, b) => b.result.closest!.memory.kvCacheCapacityBytes - a.result.closest!.memory.kvCacheCapacityBytes)[0];
   const what = `${request.model.id} (${request.engine}, ${request.quantization}, context ${request.maxContextLength} x ${request.concurrency} sequences)`;
+  // Name the prop that chose the hardware, so that the message points at it (`instanceType g4dn.xlarge`).
+  const prop = request.hardwareField ? `${request.hardwareField} ` : '';
+  const among = request.hardwareField === 'accelerator' ? ` for accelerator ${request.hardware[0].accelerator.id}` : '';
   let detail: string;
   if (closest) {
     const l = closest.result.closest!;
     const m = l.memory;
     detail =
-      ` ${tried.length === 1 ? 'on' : `on any of ${tried.length} candidates; the closest is`} ${describeHardware(closest.option)} ` +
+      ` ${tried.length === 1 ? `on ${prop}` : `on any of ${tried.length} candidates${among}; the closest is `}${describeHardware(closest.option)} ` +
       `with TP ${l.tensorParallel} x PP ${l.pipelineParallel}: per accelerator it needs weights ${formatGiB(m.weightsBytes)} + ` +
       `KV cache ${formatGiB(m.kvCacheBytes)} + overhead ${formatGiB(m.overheadBytes)} = ${formatGiB(m.requiredBytesPerAccelerator)}, ` +
       `but ${formatGiB(m.usableBytesPerAccelerator)} is usable`;

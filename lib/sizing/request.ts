@@ -13,6 +13,11 @@ import { describe, fraction, oneOf, positiveInteger } from './validate';
 export const DEFAULT_ACCELERATORS_PER_NODE = 8;
 /** Default context when the request names none (long-context models rarely need their maximum). */
 export const DEFAULT_MAX_CONTEXT = 8192;
+/**
+ * Most sequences one replica is planned to hold at once: engines batch hundreds (vLLM `max_num_seqs`
+ * defaults to 256), so anything near this is a typo (1e12), not a load to plan for.
+ */
+export const MAX_CONCURRENCY = 65_536;
 
 /** Hardware a replica may land on: an EC2 instance type, or an on-prem node of known size. */
 export interface HardwareOption {
@@ -52,8 +57,9 @@ function resolveModel(model: unknown): ModelArchitecture {
 
 /** Checks every field of `request` and resolves names against the catalogs. Throws SizingError. */
 export function resolveRequest(request: PlanRequest): ResolvedRequest {
-  if (typeof request !== 'object' || request === null) {
-    throw new SizingError('invalid-request', `planModel expects a PlanRequest object, got ${describe(request)}`, {
+  if (typeof request !== 'object' || request === null || Array.isArray(request)) {
+    throw new SizingError('invalid-request', `request must be a PlanRequest object, got ${describe(request)}`, {
+      field: 'request',
       suggestions: ["planModel({ model: 'meta-llama/Llama-3.1-8B-Instruct', accelerator: 'A10G' })"],
     });
   }
@@ -63,13 +69,13 @@ export function resolveRequest(request: PlanRequest): ResolvedRequest {
   const quantization = oneOf(request.quantization ?? profile.defaultQuantization, QUANTIZATIONS, 'quantization');
   const kvCacheDtype = oneOf(request.kvCacheDtype ?? 'auto', KV_CACHE_DTYPES, 'kvCacheDtype');
   if (!profile.kvCacheDtypes.includes(kvCacheDtype)) {
-    throw new SizingError('unsupported-kv-cache-dtype', `${engine} has no '${kvCacheDtype}' KV cache`, {
+    throw new SizingError('unsupported-kv-cache-dtype', `${engine} has no '${kvCacheDtype}' KV cache (kvCacheDtype '${kvCacheDtype}')`, {
       field: 'kvCacheDtype',
       suggestions: ["kvCacheDtype: 'auto'", "engine: 'vllm' (supports an fp8 KV cache)"],
     });
   }
   if (!profile.quantizations.includes(quantization)) {
-    throw new SizingError('unsupported-quantization', `${engine} does not load '${quantization}' weights`, {
+    throw new SizingError('unsupported-quantization', `${engine} does not load quantization '${quantization}' weights`, {
       field: 'quantization',
       suggestions: [
         `quantization: one of ${profile.quantizations.join(', ')}`,
@@ -80,6 +86,12 @@ export function resolveRequest(request: PlanRequest): ResolvedRequest {
 
   const maxContextLength = resolveContext(request.maxContextLength, model);
   const concurrency = positiveInteger(request.concurrency ?? 1, 'concurrency', 'concurrency: 1 (sequences of maxContextLength held at once)');
+  if (concurrency > MAX_CONCURRENCY) {
+    throw new SizingError('invalid-number', `concurrency ${concurrency} is beyond any one replica: at most ${MAX_CONCURRENCY} sequences are planned at once`, {
+      field: 'concurrency',
+      suggestions: [`concurrency: ${MAX_CONCURRENCY} or less per replica`, 'more replicas (replicas or autoscaling) for more concurrent users'],
+    });
+  }
   const tensorParallel = resolveTensorParallel(request.tensorParallel, model, profile, engine, quantization);
   const pipelineParallel = resolvePipelineParallel(request.pipelineParallel, model, profile, engine);
   const utilization =
@@ -198,7 +210,7 @@ function resolveHardware(
   const usable = options.filter((option) => {
     const reason = hardwareIncompatibility(engine, profile, quantization, option.accelerator);
     if (reason && hardwareField) {
-      throw new SizingError('unsupported-hardware', reason, {
+      throw new SizingError('unsupported-hardware', `${hardwareField} ${describe(request[hardwareField])}: ${reason}`, {
         field: hardwareField,
         suggestions: hardwareSuggestions(engine, profile, quantization, option.accelerator),
       });
@@ -235,7 +247,7 @@ function resolveInstanceList(names: unknown): InstanceType[] {
       suggestions: ["instanceTypes: ['g5.xlarge', 'g5.12xlarge']"],
     });
   }
-  return names.map((name) => lookupInstanceType(name));
+  return names.map((name) => lookupInstanceType(name, 'instanceTypes'));
 }
 
 /** Why the engine cannot run on this accelerator with this weight format. */

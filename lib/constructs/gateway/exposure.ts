@@ -40,12 +40,25 @@ const NAMESPACE_NAME = 'kubernetes.io/metadata.name';
  * peers that may then reach the gateway's pods: exactly the path the exposure opens.
  */
 export function expose(scope: Construct, name: string, namespace: string, door: FrontDoor, exposure: GatewayExposure, labels: Record<string, string>): Peer[] {
+  if (typeof exposure !== 'object' || exposure === null || Array.isArray(exposure)) {
+    throw new ValidationError('invalid-exposure', `expose must be an object with a type, got ${JSON.stringify(exposure)}`, {
+      field: 'expose',
+      suggestions: [`expose: { type: ${JSON.stringify(typeof exposure === 'string' ? exposure : 'cluster-ip')} }`],
+    });
+  }
   switch (exposure.type) {
     case 'cluster-ip':
       // Callers inside the namespace (other namespaces are opened with `clients`).
       return [{ pods: {} }];
     case 'node-port':
     case 'load-balancer': {
+      const nodePort: unknown = exposure.type === 'node-port' ? exposure.nodePort : undefined;
+      if (nodePort !== undefined && !(Number.isSafeInteger(nodePort) && (nodePort as number) >= 1 && (nodePort as number) <= 65535)) {
+        throw new ValidationError('invalid-exposure', `expose.nodePort must be a port number in the cluster's NodePort range (default 30000-32767), got ${JSON.stringify(nodePort)}`, {
+          field: 'expose.nodePort',
+          suggestions: ['expose.nodePort: 30080', 'omit expose.nodePort to let Kubernetes pick one'],
+        });
+      }
       new k8s.KubeService(scope, 'external-service', {
         metadata: { name: `${name}-external`, labels },
         spec: {
@@ -60,6 +73,12 @@ export function expose(scope: Construct, name: string, namespace: string, door: 
       return (exposure.sourceRanges ?? ['0.0.0.0/0']).map((cidr) => ({ cidr }));
     }
     case 'ingress':
+      if (typeof exposure.host !== 'string' || exposure.host.trim() === '') {
+        throw new ValidationError('invalid-exposure', `expose.host must name the host the Ingress serves, got ${JSON.stringify(exposure.host) ?? 'undefined'}`, {
+          field: 'expose.host',
+          suggestions: ["expose: { type: 'ingress', host: 'llm.example.com', tlsSecret: 'llm-tls' }"],
+        });
+      }
       new k8s.KubeIngress(scope, 'ingress', {
         metadata: { name, labels },
         spec: {

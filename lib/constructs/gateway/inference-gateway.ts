@@ -5,6 +5,7 @@ import type { SecretKeyRef } from '../../engines/types';
 import { ValidationError } from '../../errors';
 import { LlmWorker } from '../llm-worker';
 import { checkDnsLabel } from '../names';
+import { describe } from '../../sizing/validate';
 import { warnAtSynth } from '../warnings';
 import { backendOf, type FrontDoor, type GatewayBackend } from './backend';
 import { expose, type GatewayExposure } from './exposure';
@@ -12,7 +13,7 @@ import { fastChat } from './fastchat';
 import type { FrontDoorInput } from './front-door-input';
 import { gatewayApiRoutes, type GatewayApiOptions } from './gateway-api';
 import { liteLlm } from './litellm';
-import { allowIngress, denyAllIngress, type Peer } from './network-policies';
+import { allowIngress, DEFAULT_MONITORING, denyAllIngress, type Peer } from './network-policies';
 
 export interface InferenceGatewayProps {
   /** @default 'litellm' */
@@ -42,7 +43,6 @@ export interface InferenceGatewayProps {
   readonly name?: string;
 }
 
-const DEFAULT_MONITORING: Peer = { namespaces: { 'kubernetes.io/metadata.name': 'monitoring' } };
 
 /**
  * One OpenAI-compatible front door for many model servers: a LiteLLM proxy, FastChat's controller and
@@ -61,9 +61,12 @@ export class InferenceGateway extends Construct {
   constructor(scope: Construct, id: string, props: InferenceGatewayProps) {
     super(scope, id);
     const fail = (field: string, message: string, suggestions: string[]) => new ValidationError('invalid-gateway', `InferenceGateway ${id}: ${message}`, { field, suggestions });
-    if (typeof props !== 'object' || props === null) throw fail('props', 'props must be an object', ['{ workers: [worker], apiKeySecret: { name, key } }']);
+    if (typeof props !== 'object' || props === null) throw fail('props', `props must be an object, got ${describe(props)}`, ['{ workers: [worker], apiKeySecret: { name, key } }']);
     if (!Array.isArray(props.workers) || props.workers.length === 0 || !props.workers.every((w) => w instanceof LlmWorker)) {
-      throw fail('workers', 'workers must be a non-empty list of LlmWorker', ['workers: [mistral, llama]']);
+      throw fail('workers', `workers must be a non-empty list of LlmWorker, got ${describeWorkers(props.workers)}`, ['workers: [mistral, llama]']);
+    }
+    if (props.clients !== undefined && !Array.isArray(props.clients)) {
+      throw fail('clients', `clients must be a list of peers, got ${describe(props.clients)}`, ["clients: [{ cidr: '10.0.0.0/8' }]", "clients: [{ namespaces: { 'kubernetes.io/metadata.name': 'apps' } }]"]);
     }
     const implementation = props.implementation ?? 'litellm';
     if (!['litellm', 'fastchat', 'gateway-api'].includes(implementation)) {
@@ -86,8 +89,8 @@ export class InferenceGateway extends Construct {
     const monitoring = props.monitoring ?? DEFAULT_MONITORING;
 
     if (implementation === 'gateway-api') {
-      if (!props.gatewayApi) throw fail('gatewayApi', 'the gateway-api implementation needs gatewayApi.parentRef (the Gateway that serves the routes)', ["gatewayApi: { parentRef: { name: 'inference-gateway' } }"]);
-      if (props.expose) throw fail('expose', 'the gateway-api implementation is exposed by its Gateway; expose applies to litellm and fastchat', ['omit expose']);
+      if (!props.gatewayApi) throw fail('gatewayApi', `the gateway-api implementation needs gatewayApi.parentRef (the Gateway that serves the routes), got gatewayApi ${describe(props.gatewayApi)}`, ["gatewayApi: { parentRef: { name: 'inference-gateway' } }"]);
+      if (props.expose) throw fail('expose', `the gateway-api implementation is exposed by its Gateway; expose ${describe(props.expose)} applies to litellm and fastchat`, ['omit expose']);
       gatewayApiRoutes(this, this.name, backends, props.gatewayApi, labels);
       const parent = props.gatewayApi.parentRef;
       const gatewayPods: Peer = { namespaces: { 'kubernetes.io/metadata.name': parent.dataPlaneNamespace ?? parent.namespace ?? namespace } };
@@ -131,7 +134,7 @@ export class InferenceGateway extends Construct {
     }
     const key = props.apiKeySecret;
     if (!key || typeof key.name !== 'string' || typeof key.key !== 'string' || key.name === '' || key.key === '') {
-      throw fail('apiKeySecret', 'an API key Secret reference is required: the gateway would otherwise serve anyone who reaches it', [
+      throw fail('apiKeySecret', `apiKeySecret must reference a Secret key { name, key }, got ${describe(key)}: the gateway would otherwise serve anyone who reaches it`, [
         "apiKeySecret: { name: 'llm-api-keys', key: 'master-key' }",
         'allowUnauthenticated: true (explicit opt-out, warned at synth)',
       ]);
@@ -142,7 +145,7 @@ export class InferenceGateway extends Construct {
   private fastChat(input: FrontDoorInput, workers: readonly LlmWorker[], backends: readonly GatewayBackend[], fail: (field: string, message: string, suggestions: string[]) => Error): FrontDoor {
     const others = backends.filter((b) => b.engine !== 'fastchat-vllm');
     if (others.length > 0) {
-      throw fail('workers', `FastChat routes to FastChat workers only; ${others.map((b) => `${b.id} (${b.engine})`).join(', ')} would be unreachable`, [
+      throw fail('workers', `implementation 'fastchat' routes to FastChat workers only; ${others.map((b) => `${b.id} (${b.engine})`).join(', ')} would be unreachable`, [
         "engine: 'fastchat-vllm' for those workers",
         "implementation: 'litellm' (routes to any OpenAI-compatible engine)",
       ]);
@@ -178,13 +181,14 @@ export class InferenceGateway extends Construct {
       if (backend.metricsPort !== undefined) {
         allowIngress(this, `metrics-${backend.id}`, `${name}-metrics`, backend.podLabels, [backend.metricsPort], [monitoring], labels);
       }
-      if (backend.multiNode) {
-        // The pods of one multi-node replica (Ray head and workers) connect to each other on any port
-        // (GCS 6379, raylet/object manager, NCCL): without this the deny above keeps the group from forming.
-        allowIngress(this, `peers-${backend.id}`, `${name}-peers`, backend.podLabels, [], [{ pods: backend.podLabels }], labels);
-      }
     }
   }
+}
+
+/** What `workers` was, for the error: constructs by kind and id (JSON of a construct is its whole tree). */
+function describeWorkers(workers: unknown): string {
+  const one = (w: unknown) => (w instanceof Construct ? `${w.constructor.name} ${w.node.id}` : describe(w));
+  return Array.isArray(workers) ? `[${workers.map(one).join(', ')}]` : one(workers);
 }
 
 function duplicateNames(id: string, backends: readonly GatewayBackend[]): string[] {

@@ -7,6 +7,9 @@ export type Peer =
   | { readonly namespaces: Readonly<Record<string, string>>; readonly pods?: Readonly<Record<string, string>> }
   | { readonly cidr: string };
 
+/** Where Prometheus runs unless told otherwise: pods of the namespace named `monitoring`. */
+export const DEFAULT_MONITORING: Peer = { namespaces: { 'kubernetes.io/metadata.name': 'monitoring' } };
+
 function toPeer(peer: Peer): k8s.NetworkPolicyPeer {
   if ('cidr' in peer) return { ipBlock: { cidr: peer.cidr } };
   if ('namespaces' in peer) {

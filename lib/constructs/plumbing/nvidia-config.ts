@@ -15,29 +15,35 @@ export type MigStrategy = 'none' | 'single' | 'mixed';
 const GPU_RESOURCE = 'nvidia.com/gpu';
 const MIG_STRATEGIES: readonly string[] = ['single', 'mixed'];
 
-export function checkSharing(sharing: GpuSharing | undefined): void {
+export function checkSharing(sharing: GpuSharing | undefined, prop = 'sharing'): void {
   if (sharing === undefined) return;
+  if (typeof sharing !== 'object' || sharing === null || Array.isArray(sharing)) {
+    throw new ValidationError('invalid-sharing', `${prop} must be { timeSlicing: { replicas } } or { mig: { strategy } }, got ${JSON.stringify(sharing)}`, {
+      field: prop,
+      suggestions: [`${prop}: { timeSlicing: { replicas: 4 } }`, `${prop}: { mig: { strategy: 'single' } }`],
+    });
+  }
   const kinds = ['timeSlicing', 'mig'].filter((k) => k in sharing);
   if (kinds.length !== 1) {
-    throw new ValidationError('invalid-sharing', `sharing must set exactly one of timeSlicing or mig, got ${kinds.length === 0 ? 'neither' : 'both'}`, {
-      field: 'sharing',
-      suggestions: ['sharing: { timeSlicing: { replicas: 4 } }', "sharing: { mig: { strategy: 'single' } }"],
+    throw new ValidationError('invalid-sharing', `${prop} must set exactly one of timeSlicing or mig, got ${kinds.length === 0 ? 'neither' : 'both'}`, {
+      field: prop,
+      suggestions: [`${prop}: { timeSlicing: { replicas: 4 } }`, `${prop}: { mig: { strategy: 'single' } }`],
     });
   }
   if ('timeSlicing' in sharing) {
     const replicas = sharing.timeSlicing?.replicas;
     if (!Number.isSafeInteger(replicas) || replicas < 2) {
-      throw new ValidationError('invalid-sharing', `sharing.timeSlicing.replicas must be an integer of at least 2 (pods per GPU), got ${String(replicas)}`, {
-        field: 'sharing.timeSlicing.replicas',
-        suggestions: ['sharing: { timeSlicing: { replicas: 2 } }', 'omit sharing to give each pod whole GPUs'],
+      throw new ValidationError('invalid-sharing', `${prop}.timeSlicing.replicas must be an integer of at least 2 (pods per GPU), got ${String(replicas)}`, {
+        field: `${prop}.timeSlicing.replicas`,
+        suggestions: [`${prop}: { timeSlicing: { replicas: 2 } }`, `omit ${prop} to give each pod whole GPUs`],
       });
     }
   } else {
     const strategy = sharing.mig?.strategy;
     if (!MIG_STRATEGIES.includes(strategy)) {
-      throw new ValidationError('invalid-sharing', `sharing.mig.strategy must be 'single' or 'mixed', got '${String(strategy)}'`, {
-        field: 'sharing.mig.strategy',
-        suggestions: ["sharing: { mig: { strategy: 'single' } }", "sharing: { mig: { strategy: 'mixed' } }"],
+      throw new ValidationError('invalid-sharing', `${prop}.mig.strategy must be 'single' or 'mixed', got '${String(strategy)}'`, {
+        field: `${prop}.mig.strategy`,
+        suggestions: [`${prop}: { mig: { strategy: 'single' } }`, `${prop}: { mig: { strategy: 'mixed' } }`],
       });
     }
   }

@@ -7,6 +7,7 @@ import { InferenceGateway } from '../gateway/inference-gateway';
 import { denyAllIngress } from '../gateway/network-policies';
 import { LlmWorker } from '../llm-worker';
 import { checkDnsLabel } from '../names';
+import { describe } from '../../sizing/validate';
 import { namespaceSecurityLevel, podTemplatesOf } from './pod-security';
 import { formatSummary, summarize, type StackSummary } from './summary';
 
@@ -22,6 +23,10 @@ export interface LlmStackProps {
 }
 
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** Label prefixes owned by Kubernetes and by the constructs (selector labels): not for cost labels. */
+const RESERVED_PREFIX = /(^|\.)(kubernetes\.io|k8s\.io|llm-constructs\.io)$/;
 /** cdk8s' Chart answers `instanceof` for any chart (Symbol.hasInstance): stacks carry their own mark. */
 const STACK = Symbol.for('llm-constructs.LlmStack');
 
@@ -42,14 +47,17 @@ export class LlmStack extends Chart {
   private readonly namespaceObject: k8s.KubeNamespace;
 
   constructor(scope: Construct, id: string, props: LlmStackProps) {
-    if (typeof props !== 'object' || props === null || typeof props.namespace !== 'string') {
-      throw new ValidationError('invalid-stack', `LlmStack ${id}: props.namespace must name the stack's namespace`, { field: 'namespace', suggestions: ["{ namespace: 'llm' }"] });
+    if (typeof props !== 'object' || props === null || Array.isArray(props)) {
+      throw new ValidationError('invalid-stack', `LlmStack ${id}: props must be an object with the stack's namespace, got ${describe(props)}`, { field: 'props', suggestions: ["{ namespace: 'llm' }"] });
+    }
+    if (typeof props.namespace !== 'string') {
+      throw new ValidationError('invalid-stack', `LlmStack ${id}: namespace must name the stack's namespace, got ${describe(props.namespace)}`, { field: 'namespace', suggestions: ["{ namespace: 'llm' }"] });
     }
     checkDnsLabel(props.namespace, 'namespace');
     const costAllocationTags = costLabels(id, props);
     super(scope, id, {
       namespace: props.namespace,
-      labels: { 'app.kubernetes.io/part-of': id, 'app.kubernetes.io/managed-by': 'llm-constructs', ...costAllocationTags },
+      labels: { ...costAllocationTags, 'app.kubernetes.io/part-of': id, 'app.kubernetes.io/managed-by': 'llm-constructs' },
     });
     this.costAllocationTags = costAllocationTags;
     Object.defineProperty(this, STACK, { value: true });
@@ -83,11 +91,16 @@ export class LlmStack extends Chart {
   public override toJson(): any[] {
     const objects = super.toJson();
     const templates = objects.flatMap(podTemplatesOf);
+    // The stack's part-of and managed-by win over a construct's own (a gateway says part-of: <gateway>):
+    // `-l app.kubernetes.io/part-of=<stack>` must find every object and pod of the stack. Other keys of a
+    // construct win (they may be selector labels); cost labels cannot collide (see costLabels).
+    const common = { 'app.kubernetes.io/part-of': this.node.id, 'app.kubernetes.io/managed-by': 'llm-constructs' };
     const podLabels = this.labels;
-    for (const template of templates) template.metadata = { ...template.metadata, labels: { ...podLabels, ...template.metadata?.labels } };
+    for (const object of objects) object.metadata = { ...object.metadata, labels: sortedKeys({ ...podLabels, ...object.metadata?.labels, ...common }) };
+    for (const template of templates) template.metadata = { ...template.metadata, labels: sortedKeys({ ...podLabels, ...template.metadata?.labels, ...common }) };
     // Pod Security applies per namespace: only the stack namespace's own pods count (node agents live in kube-system).
     const own = objects.filter((o) => o.metadata?.namespace === this.namespace).flatMap(podTemplatesOf);
-    const level = namespaceSecurityLevel(own.map((t) => t.spec));
+    const level = namespaceSecurityLevel(own);
     const namespace = objects.find((o) => o.kind === 'Namespace' && o.metadata?.name === this.namespace);
     if (namespace) {
       namespace.metadata.labels = {
@@ -128,20 +141,66 @@ export class LlmStack extends Chart {
   }
 }
 
+/** Labels in key order, as cdk8s emits them. */
+function sortedKeys(labels: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
 /** `team`, `cost-center` and the free-form labels, checked as label values (EC2 tags take them too). */
 function costLabels(id: string, props: LlmStackProps): Record<string, string> {
+  const extra: unknown = props.labels;
+  if (extra !== undefined && (typeof extra !== 'object' || extra === null || Array.isArray(extra))) {
+    throw new ValidationError('invalid-label', `LlmStack ${id}: labels must be an object of key: value, got ${describe(extra)}`, { field: 'labels', suggestions: ["labels: { project: 'search' }"] });
+  }
   const labels: Record<string, string> = {
     ...(props.team !== undefined ? { team: props.team } : {}),
     ...(props.costCenter !== undefined ? { 'cost-center': props.costCenter } : {}),
     ...props.labels,
   };
   for (const [key, value] of Object.entries(labels)) {
+    checkLabelKey(id, key, value);
     if (typeof value !== 'string' || value.length > 63 || !LABEL_VALUE.test(value)) {
+      // The suggestion names the prop to set, with a value that passes this check.
+      const valid = toLabelValue(String(value));
+      const fromLabels = props.labels !== undefined && Object.prototype.hasOwnProperty.call(props.labels, key);
+      const [field, suggestion] = fromLabels
+        ? [`labels.${key}`, `labels: { '${key}': '${valid}' }`]
+        : key === 'team'
+          ? ['team', `team: '${valid}'`]
+          : ['costCenter', `costCenter: '${valid}'`];
       throw new ValidationError('invalid-label', `LlmStack ${id}: label ${key}=${JSON.stringify(value)} is not a valid Kubernetes label value (≤ 63 of A-Z a-z 0-9 - _ ., alphanumeric at both ends)`, {
-        field: key === 'team' ? 'team' : key === 'cost-center' ? 'costCenter' : `labels.${key}`,
-        suggestions: [`${key}: '${String(value).replace(/[^A-Za-z0-9-_.]/g, '-').slice(0, 63)}'`],
+        field,
+        suggestions: [suggestion],
       });
     }
   }
   return labels;
+}
+
+/** `ML Platform` -> `ML-Platform`: invalid characters become `-`, at most 63, alphanumeric at both ends. */
+function toLabelValue(text: string): string {
+  const trim = (t: string) => t.replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
+  return trim(trim(text.replace(/[^A-Za-z0-9-_.]/g, '-')).slice(0, 63)) || 'unset';
+}
+
+/** A free-form label key: `[prefix/]name` (prefix a DNS subdomain ≤ 253, name ≤ 63), outside the reserved prefixes. */
+function checkLabelKey(id: string, key: string, value: unknown): void {
+  const slash = key.lastIndexOf('/');
+  const prefix = slash < 0 ? undefined : key.slice(0, slash);
+  const name = slash < 0 ? key : key.slice(slash + 1);
+  const field = `labels.${key}`;
+  const valid = name.length <= 63 && LABEL_NAME.test(name) && (prefix === undefined || (prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix)));
+  const shown = typeof value === 'string' ? value : '...';
+  if (!valid) {
+    throw new ValidationError('invalid-label', `LlmStack ${id}: ${JSON.stringify(key)} is not a valid Kubernetes label key ([prefix/]name: name ≤ 63 of A-Z a-z 0-9 - _ ., prefix a DNS subdomain)`, {
+      field,
+      suggestions: [`labels: { '${toLabelValue(name)}': '${shown}' }`],
+    });
+  }
+  if (prefix !== undefined && RESERVED_PREFIX.test(prefix)) {
+    throw new ValidationError('reserved-label', `LlmStack ${id}: label ${key} uses the prefix ${prefix}/, reserved for Kubernetes and for the labels llm-constructs sets itself`, {
+      field,
+      suggestions: [`labels: { '${name}': '${shown}' }`, `labels: { 'example.com/${name}': '${shown}' } (a prefix you own)`],
+    });
+  }
 }
