@@ -7,6 +7,7 @@ import {
   weightParamSplit,
 } from '../lib/catalog/models';
 import type { ModelArchitecture } from '../lib/catalog/types';
+import { KV_BYTES_PER_TOKEN_FACTS } from './support/facts';
 
 /** Table C of catalog-facts.md, "Total params" column (exact integers; HF-page figures for the rest). */
 const TOTAL_PARAMS_FACTS: Readonly<Record<string, number>> = {
@@ -32,28 +33,8 @@ const TOTAL_PARAMS_FACTS: Readonly<Record<string, number>> = {
   'deepseek-ai/DeepSeek-V3': 671e9,
 };
 
-/** Table C of catalog-facts.md, "KV bytes/token (bf16)" column, for every model without MLA. */
-const KV_BYTES_PER_TOKEN_FACTS: Readonly<Record<string, number>> = {
-  'mistralai/Mistral-7B-v0.3': 131_072,
-  'mistralai/Mixtral-8x7B-v0.1': 131_072,
-  'mistralai/Mixtral-8x22B-v0.1': 229_376,
-  'mistralai/Codestral-22B-v0.1': 229_376,
-  'meta-llama/Llama-3.1-8B': 131_072,
-  'meta-llama/Llama-3.1-70B': 327_680,
-  'meta-llama/Llama-3.1-405B': 516_096,
-  'meta-llama/Llama-3.2-1B': 32_768,
-  'meta-llama/Llama-3.2-3B': 114_688,
-  'meta-llama/Llama-3.2-11B-Vision': 131_072, // per text token (32 self-attention layers)
-  'meta-llama/Llama-3.2-90B-Vision': 327_680, // per text token (80 self-attention layers)
-  'meta-llama/Llama-3.3-70B-Instruct': 327_680,
-  'Qwen/Qwen2.5-7B': 57_344,
-  'Qwen/Qwen2.5-32B': 262_144,
-  'Qwen/Qwen2.5-72B': 327_680,
-  'google/gemma-2-9b': 344_064,
-  'google/gemma-2-27b': 376_832,
-  'microsoft/Phi-3-mini-4k-instruct': 393_216,
-  'openai-community/gpt2': 36_864,
-};
+/** Table C's "KV bytes/token (bf16)" column, for every model without MLA (DeepSeek-V3 caches a latent). */
+const KV_BYTES_PER_TOKEN_NON_MLA = Object.fromEntries(Object.entries(KV_BYTES_PER_TOKEN_FACTS).filter(([id]) => id !== 'deepseek-ai/DeepSeek-V3'));
 
 function model(id: string): ModelArchitecture {
   const found = MODELS.find((entry) => entry.id === id);
@@ -149,10 +130,10 @@ describe('model catalog contents', () => {
 
   it('gives the table-C KV bytes per token for every non-MLA model (2 x kvCacheLayers x kvHeads x headDim x 2 B)', () => {
     const nonMla = MODELS.filter((m) => m.mla === undefined);
-    expect(nonMla.map((m) => m.id).sort()).toEqual(Object.keys(KV_BYTES_PER_TOKEN_FACTS).sort());
+    expect(nonMla.map((m) => m.id).sort()).toEqual(Object.keys(KV_BYTES_PER_TOKEN_NON_MLA).sort());
     for (const m of nonMla) {
       const bytes = 2 * (m.kvCacheLayers ?? m.layers) * m.kvHeads * m.headDim * 2;
-      expect([m.id, bytes]).toEqual([m.id, KV_BYTES_PER_TOKEN_FACTS[m.id]]);
+      expect([m.id, bytes]).toEqual([m.id, KV_BYTES_PER_TOKEN_NON_MLA[m.id]]);
     }
   });
 
