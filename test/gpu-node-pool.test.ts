@@ -1137,3 +1137,19 @@ describe('checks the CRDs would only make at apply time, made at synth', () => {
     expect(() => ok.synth()).not.toThrow();
   });
 });
+
+describe('a worker naming an instance type on a pool', () => {
+  test('is pinned to that type, which its host resources were sized for', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c', { namespace: 'llm' });
+    const pool = new GpuNodePool(chart, 'a10g', { accelerator: 'A10G', karpenter: KARPENTER, maxAccelerators: 8 });
+    new LlmWorker(chart, 'w', { model: 'mistralai/Mistral-7B-Instruct-v0.3', nodePool: pool, instanceType: 'g5.12xlarge', tensorParallel: 2 });
+    const deployment = (Testing.synth(chart) as any[]).find((o) => o.kind === 'Deployment');
+    const terms = deployment.spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
+    // One term (AND of its expressions): this pool's nodes, of exactly the named type.
+    expect(terms).toHaveLength(1);
+    const expressions = Object.fromEntries(terms[0].matchExpressions.map((e: any) => [e.key, e.values]));
+    expect(expressions['karpenter.sh/nodepool']).toEqual([pool.name]);
+    expect(expressions['node.kubernetes.io/instance-type']).toEqual(['g5.12xlarge']);
+  });
+});

@@ -208,8 +208,14 @@ export class GpuNodePool extends Construct {
    * (the plan's), only on those that carry it: in a pool of several GPUs (`['g6', 'g6e']`, p4d + p4de)
    * Karpenter would otherwise launch the cheapest, which may be smaller than the plan's.
    */
-  public placement(accelerator?: Accelerator): Placement {
-    const carrying = accelerator && this.accelerators.length > 1 ? this.instanceTypes.filter((it) => it.acceleratorId === accelerator.id).map((it) => it.name) : [];
+  public placement(accelerator?: Accelerator, instanceType?: string): Placement {
+    // A worker naming its instance type gets exactly it (its host resources were sized for it);
+    // on a pool of several accelerators, a worker gets the types that carry its plan's accelerator.
+    const carrying = instanceType
+      ? [instanceType]
+      : accelerator && this.accelerators.length > 1
+        ? this.instanceTypes.filter((it) => it.acceleratorId === accelerator.id).map((it) => it.name)
+        : [];
     const terms: k8s.NodeSelectorTerm[] =
       this.kind === 'karpenter'
         ? [

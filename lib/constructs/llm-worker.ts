@@ -186,7 +186,7 @@ export class LlmWorker extends Construct {
       recipe: this.recipe,
       cache: withContext(id, () => cacheVolume(this, `${name}-cache`, props.modelCache ?? { type: 'emptyDir' }, this.plan, this.maxReplicas)),
       cachePath: CACHE_PATH,
-      placement: pool ? pool.placement(this.plan.accelerator) : planPlacement(this.plan, props.instanceType !== undefined),
+      placement: pool ? pool.placement(this.plan.accelerator, props.instanceType) : planPlacement(this.plan, props.instanceType !== undefined),
       runtimeClassName: pool?.runtimeClassName,
       labels,
       startupBudgetSeconds: startupBudgetSeconds(this.plan, this.recipe.initSeconds, props.loadBandwidthBytesPerSecond),
