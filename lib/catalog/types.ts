@@ -142,6 +142,30 @@ export interface ModelArchitecture {
   readonly mla?: MlaConfig;
   /** Sliding-window attention on some layers (Gemma-2): window in tokens. */
   readonly slidingWindow?: number;
+  /**
+   * Layers that use `slidingWindow` (the rest attend over the full context). Gemma 2: half; Gemma 3:
+   * 5 of every 6; gpt-oss: alternate layers. @default all layers when `slidingWindow` is set
+   */
+  readonly slidingWindowLayers?: number;
+  /** Chunked local attention (Llama 4): chunk in tokens (`attention_chunk_size`). */
+  readonly attentionChunkSize?: number;
+  /** Layers that use chunked local attention (Llama 4: 3 of every 4). */
+  readonly chunkedAttentionLayers?: number;
+  /** Linear-attention / state-space layers (Qwen3-Next): a fixed state per sequence, no per-token KV. */
+  readonly linearAttentionLayers?: number;
+  /** Bytes of recurrent state one sequence holds in one linear-attention layer (16-bit). */
+  readonly linearStateBytesPerLayer?: number;
+  /** Learned attention sinks (gpt-oss). */
+  readonly attentionSinks?: boolean;
+  /** Vision (or audio) encoder parameters, included in `totalParams` (multimodal models). */
+  readonly visionParams?: number;
+  /** Multi-token-prediction layers (DeepSeek-V3, GLM-4.5): in the checkpoint, not loaded by default. */
+  readonly mtpParams?: number;
+  /**
+   * The checkpoint's own weight format when it is not 16-bit (gpt-oss `mxfp4`, DeepSeek-V3 `fp8`,
+   * Kimi-K2-Thinking `int4`): the default quantization when the request names none.
+   */
+  readonly nativeQuantization?: string;
   /** Facts that change sizing and that a planner should repeat as warnings. */
   readonly caveats?: readonly string[];
   /** Embedding-only model (served by TEI): no KV cache, no generation. */

@@ -1,4 +1,5 @@
 import type { Accelerator, InstanceType, ModelArchitecture } from '../catalog/types';
+import type { PerformanceEstimate, PlanCandidate } from '../performance/types';
 
 /** Model servers the library can size and deploy. */
 export const ENGINES = ['vllm', 'tgi', 'tgi-neuron', 'fastchat-vllm', 'llama-cpp', 'ollama', 'tei', 'triton-trtllm'] as const;
@@ -47,6 +48,18 @@ export interface PlanRequest {
   readonly acceleratorsPerNode?: number;
 }
 
+/** What the overhead of one accelerator is made of (the terms of `MemoryBreakdown.overheadBytes`). */
+export interface OverheadBreakdown {
+  /** Peak activation and logits of the engine's profiling forward pass. */
+  readonly activationBytes: number;
+  /** CUDA graphs captured by the engine (0 with enforce-eager or engines without graphs). */
+  readonly cudaGraphBytes: number;
+  /** Memory outside the framework's allocator: CUDA context, NCCL and all-reduce buffers. */
+  readonly nonTorchBytes: number;
+  /** Engine reserves and margins not given to the KV cache (e.g. TGI's held-back share). */
+  readonly otherBytes: number;
+}
+
 export interface MemoryBreakdown {
   /** Weights held by one accelerator (one NeuronCore on Neuron). */
   readonly weightsBytes: number;
@@ -54,6 +67,8 @@ export interface MemoryBreakdown {
   readonly kvCacheBytes: number;
   /** Activations, CUDA graphs, non-torch memory and the engine's safety margins, per accelerator. */
   readonly overheadBytes: number;
+  /** `overheadBytes` term by term (issue 14 fills it for every engine). */
+  readonly overhead?: OverheadBreakdown;
   /** weights + KV cache + overhead. */
   readonly requiredBytesPerAccelerator: number;
   /** Software-visible memory x utilization. */
@@ -89,4 +104,12 @@ export interface ModelPlan {
   /** On-demand USD per hour of the nodes one replica occupies, when an instance type is known. */
   readonly hourlyCostUsd?: number;
   readonly warnings: string[];
+  /** Predicted latency and throughput at the workload's load per replica (when a workload is given). */
+  readonly performance?: PerformanceEstimate;
+  /** Fewest replicas that meet the workload's SLO at its load (when a workload is given). */
+  readonly replicas?: number;
+  /** USD per million output tokens at the predicted throughput (when priced and a workload is given). */
+  readonly costPerMillionTokensUsd?: number;
+  /** Every configuration the search compared for a workload (GPU x TP x format), the chosen one marked. */
+  readonly candidates?: readonly PlanCandidate[];
 }
