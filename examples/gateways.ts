@@ -57,7 +57,17 @@ export function gatewayApiExample(app: App): Chart {
   new InferenceGateway(chart, 'routes', {
     implementation: 'gateway-api',
     workers: [llama, qwen],
-    gatewayApi: { parentRef: { name: 'inference-gateway', namespace: 'gateway-system' }, inferenceExtension: { endpointPicker: { name: 'llm-epp', port: 9002 } } },
+    gatewayApi: {
+      parentRef: { name: 'inference-gateway', namespace: 'gateway-system' },
+      // One endpoint picker per InferencePool (pools are named after the workers' Services); each is
+      // admitted to its pool's model servers to scrape their metrics.
+      inferenceExtension: {
+        endpointPickers: {
+          [llama.service]: { name: `${llama.service}-epp`, port: 9002, pods: { app: `${llama.service}-epp` } },
+          [qwen.service]: { name: `${qwen.service}-epp`, port: 9002, pods: { app: `${qwen.service}-epp` } },
+        },
+      },
+    },
     allowUnauthenticated: true, // the Gateway checks keys (ext-auth on the listener)
   });
   return chart;

@@ -71,8 +71,19 @@ export interface PoolClaim {
   readonly nodeCacheGiB: number;
 }
 
-/** NFD labels NVIDIA PCI devices (vendor 10de): what plumbing selects before GFD has labelled the node. */
-const NFD_NVIDIA_LABEL = 'feature.node.kubernetes.io/pci-10de.present';
+/**
+ * What plumbing selects before GFD has labelled the node: node-feature-discovery's PCI label of an NVIDIA
+ * device (vendor 10de). A stock NFD composes it from `deviceLabelFields: [class, vendor]`
+ * (kubernetes-sigs/node-feature-discovery source/pci/pci.go `newDefaultConfig`): `pci-0302_10de` (3D
+ * controller: data-centre GPUs) or `pci-0300_10de` (VGA); NVIDIA's GPU Operator configures NFD with
+ * `[vendor]`: `pci-10de`. Any of the three, as the GPU Operator's own node check does (NVIDIA/gpu-operator
+ * controllers/state_manager.go `gpuNodeLabels`). Terms of a node affinity are OR'ed.
+ */
+export const NFD_NVIDIA_LABELS = [
+  'feature.node.kubernetes.io/pci-0302_10de.present',
+  'feature.node.kubernetes.io/pci-0300_10de.present',
+  'feature.node.kubernetes.io/pci-10de.present',
+] as const;
 
 /**
  * GPU capacity for LLM workers: a Karpenter NodePool + EC2NodeClass on EKS, or an on-prem inventory;
@@ -179,7 +190,11 @@ export class GpuNodePool extends Construct {
       const onPrem = props.onPrem!;
       this.taint = onPrem.taint ? { key: onPrem.taint.key, value: onPrem.taint.value, effect: onPrem.taint.effect ?? 'NoSchedule' } : undefined;
       // Before GPU Feature Discovery labels a node, NFD's PCI label (or the user's selector) finds it.
-      plumbingAffinity = requiredTerms([{ matchExpressions: selectorExpressions(onPrem.nodeSelector ?? { [NFD_NVIDIA_LABEL]: 'true' }) }]);
+      plumbingAffinity = requiredTerms(
+        onPrem.nodeSelector
+          ? [{ matchExpressions: selectorExpressions(onPrem.nodeSelector) }]
+          : NFD_NVIDIA_LABELS.map((key) => ({ matchExpressions: [{ key, operator: 'In', values: ['true'] }] })),
+      );
       if (onPrem.runtimeClass) {
         nvidiaRuntimeClass(this);
         this.runtimeClassName = 'nvidia';

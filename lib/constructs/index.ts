@@ -6,7 +6,7 @@ export { type KarpenterOptions, type KarpenterDisruption } from './karpenter';
 export * from './plumbing';
 export { InferenceGateway, type InferenceGatewayProps } from './gateway/inference-gateway';
 export { type GatewayExposure, type ParentRef } from './gateway/exposure';
-export { type GatewayApiOptions, MODEL_HEADER } from './gateway/gateway-api';
+export { type GatewayApiOptions, type EndpointPickerRef, MODEL_HEADER } from './gateway/gateway-api';
 export { type Peer } from './gateway/network-policies';
 export { type GatewayBackend, backendOf } from './gateway/backend';
 export { type AutoscalingProps, adapterRule } from './autoscaling';

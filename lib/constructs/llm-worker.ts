@@ -12,7 +12,8 @@ import { lookupAccelerator } from '../catalog/accelerators';
 import { ENGINE_PROFILES } from '../sizing/engine-profiles';
 import { LeaderWorkerSet, LWS_WORKER_INDEX_LABEL } from './leader-worker-set';
 import { cacheVolume, type ModelCache } from './model-cache';
-import { allowIngress, DEFAULT_MONITORING, type Peer } from './gateway/network-policies';
+import { DEFAULT_MONITORING, type Peer } from './gateway/network-policies';
+import { closeWorkerPolicies, workerPolicies } from './worker-policies';
 import { GpuNodePool } from './gpu-node-pool';
 import { describe } from '../sizing/validate';
 import { checkAutoscaling, metricAutoscaler, type AutoscalingProps } from './autoscaling';
@@ -38,7 +39,10 @@ export interface LlmWorkerProps extends Omit<PlanRequest, 'instanceTypes'> {
    * otherwise isolate it). @default false: only its gateway may call it
    */
   readonly internal?: boolean;
-  /** Internal workers: who may scrape the metrics port. @default pods of the namespace named `monitoring` */
+  /**
+   * Who may scrape the metrics port while no gateway fronts the worker (or it is internal).
+   * @default pods of the namespace named `monitoring`
+   */
   readonly monitoring?: Peer;
   /** Fixed replica count; with `autoscaling` the autoscaler owns it instead. @default 1 */
   readonly replicas?: number;
@@ -260,18 +264,15 @@ export class LlmWorker extends Construct {
         labels,
       }, props.autoscaling, metric);
     }
-    if (this.plan.nodesPerReplica > 1) {
-      // The pods of one multi-node replica (Ray head and workers) connect to each other on any port
-      // (GCS 6379, raylet, object manager, NCCL): a default-deny policy must not keep the group apart.
-      allowIngress(this, 'allow-peers', `${name}-peers`, this.selector, [], [{ pods: this.selector }], labels);
-    }
-    if (this.internal) {
-      allowIngress(this, 'allow-namespace', `${name}-internal`, this.selector, [this.recipe.ports.http, ...(this.recipe.ports.grpc ? [this.recipe.ports.grpc] : [])], [{ pods: {} }], labels);
-      // No gateway opens the metrics port for it: Prometheus (and so its autoscaler) needs it.
-      if (this.recipe.metricsPath && this.recipe.ports.metrics !== undefined) {
-        allowIngress(this, 'allow-monitoring', `${name}-metrics`, this.selector, [this.recipe.ports.metrics], [props.monitoring ?? DEFAULT_MONITORING], labels);
-      }
-    }
+    workerPolicies(this, {
+      name,
+      selector: this.selector,
+      labels,
+      clientPorts: [this.recipe.ports.http, ...(this.recipe.ports.grpc ? [this.recipe.ports.grpc] : [])],
+      metricsPort: this.recipe.metricsPath ? (this.recipe.ports.metrics ?? this.recipe.ports.http) : undefined,
+      monitoring: props.monitoring ?? DEFAULT_MONITORING,
+      multiNode: this.plan.nodesPerReplica > 1,
+    });
     if (this.maxReplicas > 1) {
       new k8s.KubePodDisruptionBudget(this, 'pdb', {
         metadata: { name, labels },
@@ -284,6 +285,8 @@ export class LlmWorker extends Construct {
   /** Records that a gateway routes to this worker (a stack checks that every worker is reachable). */
   public attachGateway(name: string): void {
     this.gateways.push(name);
+    // The gateway's policies now admit exactly its callers; an internal worker stays open to its namespace.
+    if (!this.internal) closeWorkerPolicies(this);
   }
 
   /**

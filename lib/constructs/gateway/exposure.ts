@@ -2,7 +2,9 @@ import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
 import { HttpRoute, HttpRouteSpecRulesMatchesHeadersType, HttpRouteSpecRulesMatchesPathType } from '../../../imports/gateway.networking.k8s.io';
 import { ValidationError } from '../../errors';
+import { warnAtSynth } from '../warnings';
 import type { FrontDoor } from './backend';
+import { ingressAnnotations, ingressFlavour } from './ingress-annotations';
 import type { Peer } from './network-policies';
 
 /** A Gateway API parent (a Gateway, optionally one of its listeners). */
@@ -21,15 +23,40 @@ export interface ParentRef {
 /** How clients outside the namespace reach the gateway. */
 export type GatewayExposure =
   | { readonly type: 'cluster-ip' }
-  | { readonly type: 'node-port'; readonly nodePort?: number; /** Who may connect. @default any address */ readonly sourceRanges?: readonly string[] }
-  | { readonly type: 'load-balancer'; /** @default any address */ readonly sourceRanges?: readonly string[] }
+  | {
+      readonly type: 'node-port';
+      readonly nodePort?: number;
+      /** Who may connect. @default any address */
+      readonly sourceRanges?: readonly string[];
+      /**
+       * `Local` keeps the client's address (so `sourceRanges` can be enforced) but answers only on nodes that
+       * run a gateway pod; `Cluster` answers on every node, with the source rewritten to a node's address.
+       * @default 'Local' with sourceRanges, 'Cluster' without
+       */
+      readonly externalTrafficPolicy?: 'Local' | 'Cluster';
+    }
+  | {
+      readonly type: 'load-balancer';
+      /** @default any address */
+      readonly sourceRanges?: readonly string[];
+      /** @default 'Local': the load balancer health-checks nodes and sends only to those with a gateway pod */
+      readonly externalTrafficPolicy?: 'Local' | 'Cluster';
+    }
   | {
       readonly type: 'ingress';
       readonly host: string;
       readonly tlsSecret?: string;
+      /** `nginx` (ingress-nginx) or `alb` (AWS Load Balancer Controller) get their timeout annotations. @default the cluster's default class */
       readonly className?: string;
       /** Namespace of the ingress controller's pods (the only client of the gateway). @default 'ingress-nginx' */
       readonly controllerNamespace?: string;
+      /**
+       * Addresses the controller's proxies connect from, when they are not pods (an ALB connects from its
+       * subnets: the VPC's CIDR). Required with `className: 'alb'`. @default pods of `controllerNamespace`
+       */
+      readonly sourceRanges?: readonly string[];
+      /** More Ingress annotations; they win over the timeout and buffering ones set for the class. */
+      readonly annotations?: Readonly<Record<string, string>>;
     }
   | { readonly type: 'http-route'; readonly parentRef: ParentRef; readonly hostnames?: readonly string[] };
 
@@ -59,6 +86,7 @@ export function expose(scope: Construct, name: string, namespace: string, door: 
           suggestions: ['expose.nodePort: 30080', 'omit expose.nodePort to let Kubernetes pick one'],
         });
       }
+      const trafficPolicy = externalTrafficPolicy(scope, exposure);
       new k8s.KubeService(scope, 'external-service', {
         metadata: { name: `${name}-external`, labels },
         spec: {
@@ -66,8 +94,8 @@ export function expose(scope: Construct, name: string, namespace: string, door: 
           selector: { ...door.entry.podLabels },
           ports: [{ name: 'http', port: door.port, targetPort: k8s.IntOrString.fromNumber(door.entry.port), nodePort: exposure.type === 'node-port' ? exposure.nodePort : undefined }],
           loadBalancerSourceRanges: exposure.type === 'load-balancer' && exposure.sourceRanges ? [...exposure.sourceRanges] : undefined,
-          // Keep the client's source IP (no SNAT through another node): the NetworkPolicy below filters on it.
-          externalTrafficPolicy: 'Local',
+          // Local keeps the client's source IP (no SNAT through another node): the NetworkPolicy filters on it.
+          externalTrafficPolicy: trafficPolicy,
         },
       });
       return (exposure.sourceRanges ?? ['0.0.0.0/0']).map((cidr) => ({ cidr }));
@@ -79,8 +107,14 @@ export function expose(scope: Construct, name: string, namespace: string, door: 
           suggestions: ["expose: { type: 'ingress', host: 'llm.example.com', tlsSecret: 'llm-tls' }"],
         });
       }
+      if (ingressFlavour(exposure.className) === 'alb' && !(Array.isArray(exposure.sourceRanges) && exposure.sourceRanges.length > 0)) {
+        throw new ValidationError('invalid-exposure', "expose.sourceRanges must name the addresses an ALB connects from (its subnets, e.g. the VPC's CIDR): with target-type ip the ALB calls the gateway's pods directly, and the gateway's NetworkPolicy admits only what it is told", {
+          field: 'expose.sourceRanges',
+          suggestions: ["expose: { type: 'ingress', className: 'alb', host: 'llm.example.com', sourceRanges: ['10.0.0.0/16'] }"],
+        });
+      }
       new k8s.KubeIngress(scope, 'ingress', {
-        metadata: { name, labels },
+        metadata: { name, labels, annotations: nonEmpty(ingressAnnotations(exposure.className, exposure.annotations)) },
         spec: {
           ingressClassName: exposure.className,
           tls: exposure.tlsSecret ? [{ hosts: [exposure.host], secretName: exposure.tlsSecret }] : undefined,
@@ -92,6 +126,7 @@ export function expose(scope: Construct, name: string, namespace: string, door: 
           ],
         },
       });
+      if (exposure.sourceRanges && exposure.sourceRanges.length > 0) return exposure.sourceRanges.map((cidr) => ({ cidr }));
       return [{ namespaces: { [NAMESPACE_NAME]: exposure.controllerNamespace ?? 'ingress-nginx' } }];
     case 'http-route':
       httpRoute(scope, name, exposure.parentRef, exposure.hostnames, [{ backendRefs: [{ name: door.serviceName, port: door.port }] }], labels);
@@ -128,4 +163,35 @@ export function httpRoute(scope: Construct, name: string, parentRef: ParentRef, 
       })),
     },
   });
+}
+
+function nonEmpty(record: Record<string, string>): Record<string, string> | undefined {
+  return Object.keys(record).length > 0 ? record : undefined;
+}
+
+/**
+ * Which nodes answer and which source address the gateway's pods see (Kubernetes docs, "Create an External
+ * Load Balancer", Preserving the client source IP): `Local` keeps the client's address but a NodePort then
+ * answers only on nodes that run a gateway pod; `Cluster` answers everywhere but shows a node's address.
+ */
+function externalTrafficPolicy(scope: Construct, exposure: Extract<GatewayExposure, { type: 'node-port' | 'load-balancer' }>): 'Local' | 'Cluster' {
+  const given: unknown = exposure.externalTrafficPolicy;
+  if (given !== undefined && given !== 'Local' && given !== 'Cluster') {
+    throw new ValidationError('invalid-exposure', `expose.externalTrafficPolicy must be 'Local' or 'Cluster', got ${JSON.stringify(given)}`, {
+      field: 'expose.externalTrafficPolicy',
+      suggestions: ["expose.externalTrafficPolicy: 'Local'"],
+    });
+  }
+  const ranged = exposure.sourceRanges !== undefined && exposure.sourceRanges.length > 0;
+  const policy = (given as 'Local' | 'Cluster' | undefined) ?? (exposure.type === 'node-port' && !ranged ? 'Cluster' : 'Local');
+  if (policy === 'Cluster' && ranged) {
+    throw new ValidationError('invalid-exposure', `expose.externalTrafficPolicy 'Cluster' rewrites the client's address to a node's, so the NetworkPolicy could not admit only sourceRanges ${JSON.stringify(exposure.sourceRanges)}`, {
+      field: 'expose.externalTrafficPolicy',
+      suggestions: ["expose.externalTrafficPolicy: 'Local' (the default with sourceRanges)", 'omit sourceRanges to accept any address'],
+    });
+  }
+  if (policy === 'Local' && exposure.type === 'node-port') {
+    warnAtSynth(scope, "NodePort with externalTrafficPolicy 'Local' answers only on the nodes that run a gateway pod (other nodes drop the connection): point clients at those nodes, or use a load-balancer");
+  }
+  return policy;
 }

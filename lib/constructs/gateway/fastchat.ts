@@ -75,7 +75,9 @@ export function fastChat(scope: Construct, input: FrontDoorInput): FrontDoor {
     if (backend.engine !== 'fastchat-vllm') {
       throw new ValidationError('backend-not-fastchat', `worker '${backend.id}' (engine ${backend.engine}, model '${backend.modelName}') is not a FastChat worker: it never registers with the FastChat controller, so the FastChat API server cannot route to it`, {
         field: 'workers',
-        suggestions: ["implementation: 'litellm' (routes to any OpenAI-compatible worker)", `or serve '${backend.modelName}' with engine 'fastchat-vllm'`],
+        suggestions: backend.embedding
+          ? ["an InferenceGateway with implementation 'litellm' for the embedding model (it routes embeddings to TEI), next to the FastChat one", "implementation: 'litellm' for every worker"]
+          : ["implementation: 'litellm' (routes to any OpenAI-compatible worker)", `or serve '${backend.modelName}' with engine 'fastchat-vllm'`],
       });
     }
   }
@@ -108,7 +110,8 @@ export function fastChat(scope: Construct, input: FrontDoorInput): FrontDoor {
   deployment(scope, 'fastchat-api', input, {
     name: apiName,
     ...apiLabels,
-    replicas: input.replicas,
+    // The gateway's HorizontalPodAutoscaler owns the API server's count (input.replicas is its minimum).
+    replicas: undefined,
     strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
     container: {
       name: 'api-server',
@@ -161,7 +164,8 @@ interface ComponentSpec {
   readonly name: string;
   readonly podLabels: Record<string, string>;
   readonly labels: Record<string, string>;
-  readonly replicas: number;
+  /** Undefined when an autoscaler owns the count. */
+  readonly replicas?: number;
   readonly strategy: k8s.DeploymentStrategy;
   readonly container: {
     readonly name: string;

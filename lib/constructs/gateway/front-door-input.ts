@@ -13,7 +13,10 @@ export interface FrontDoorInput {
   readonly backends: readonly GatewayBackend[];
   /** The clients' API key(s), by reference. Undefined only when the user set `allowUnauthenticated`. */
   readonly apiKeySecret?: SecretKeyRef;
-  /** Replicas of the client-facing Deployment (the caller decides the default, 2). */
+  /**
+   * Fewest replicas of the client-facing Deployment: the minimum of the gateway's autoscaler, which owns
+   * the count (the Deployment carries no `replicas`). The caller decides the default, 2.
+   */
   readonly replicas: number;
   /** Common labels for every object and pod. */
   readonly labels: Readonly<Record<string, string>>;

@@ -91,10 +91,10 @@ export class InferenceGateway extends Construct {
     if (implementation === 'gateway-api') {
       if (!props.gatewayApi) throw fail('gatewayApi', `the gateway-api implementation needs gatewayApi.parentRef (the Gateway that serves the routes), got gatewayApi ${describe(props.gatewayApi)}`, ["gatewayApi: { parentRef: { name: 'inference-gateway' } }"]);
       if (props.expose) throw fail('expose', `the gateway-api implementation is exposed by its Gateway; expose ${describe(props.expose)} applies to litellm and fastchat`, ['omit expose']);
-      gatewayApiRoutes(this, this.name, backends, props.gatewayApi, labels);
+      const routing = gatewayApiRoutes(this, this.name, backends, props.gatewayApi, labels);
       const parent = props.gatewayApi.parentRef;
       const gatewayPods: Peer = { namespaces: { 'kubernetes.io/metadata.name': parent.dataPlaneNamespace ?? parent.namespace ?? namespace } };
-      this.protectWorkers(backends, [gatewayPods, ...(props.clients ?? [])], monitoring, labels);
+      this.protectWorkers(backends, [gatewayPods, ...(props.clients ?? [])], monitoring, labels, routing.pickers);
       return;
     }
 
@@ -145,9 +145,15 @@ export class InferenceGateway extends Construct {
   private fastChat(input: FrontDoorInput, workers: readonly LlmWorker[], backends: readonly GatewayBackend[], fail: (field: string, message: string, suggestions: string[]) => Error): FrontDoor {
     const others = backends.filter((b) => b.engine !== 'fastchat-vllm');
     if (others.length > 0) {
-      throw fail('workers', `implementation 'fastchat' routes to FastChat workers only; ${others.map((b) => `${b.id} (${b.engine})`).join(', ')} would be unreachable`, [
-        "engine: 'fastchat-vllm' for those workers",
-        "implementation: 'litellm' (routes to any OpenAI-compatible engine)",
+      const embeddings = others.filter((b) => b.embedding);
+      throw fail('workers', `implementation 'fastchat' routes to FastChat workers only; ${others.map((b) => `${b.id} (${b.engine}${b.embedding ? ', embeddings' : ''})`).join(', ')} would be unreachable`, [
+        ...(embeddings.length > 0
+          ? [
+              `put the embedding model${embeddings.length > 1 ? 's' : ''} (${embeddings.map((b) => b.id).join(', ')}) behind an InferenceGateway with implementation 'litellm' (it routes embeddings to TEI)`,
+              "or one gateway for all: implementation 'litellm' (FastChat workers then run as engine 'vllm')",
+            ]
+          : []),
+        ...(others.length > embeddings.length ? ["engine: 'fastchat-vllm' for the chat workers", "implementation: 'litellm' (routes to any OpenAI-compatible engine)"] : []),
       ]);
     }
     const door = fastChat(this, input);
@@ -173,7 +179,7 @@ export class InferenceGateway extends Construct {
   }
 
   /** Each worker: nothing in but its callers on the http port and monitoring on the metrics port. */
-  private protectWorkers(backends: readonly GatewayBackend[], callers: readonly Peer[], monitoring: Peer, labels: Record<string, string>): void {
+  private protectWorkers(backends: readonly GatewayBackend[], callers: readonly Peer[], monitoring: Peer, labels: Record<string, string>, pickers?: ReadonlyMap<string, Peer>): void {
     for (const backend of backends) {
       const name = backend.serviceName;
       denyAllIngress(this, `deny-${backend.id}`, `${name}-deny`, { matchLabels: { ...backend.podLabels } }, labels);
@@ -181,6 +187,9 @@ export class InferenceGateway extends Construct {
       if (backend.metricsPort !== undefined) {
         allowIngress(this, `metrics-${backend.id}`, `${name}-metrics`, backend.podLabels, [backend.metricsPort], [monitoring], labels);
       }
+      // The pool's endpoint picker scrapes each model server's metrics (and probes its serving port).
+      const picker = pickers?.get(name);
+      if (picker) allowIngress(this, `picker-${backend.id}`, `${name}-from-picker`, backend.podLabels, [backend.httpPort, ...(backend.metricsPort !== undefined ? [backend.metricsPort] : [])], [picker], labels);
     }
   }
 }

@@ -150,7 +150,9 @@ export function liteLlm(scope: Construct, input: FrontDoorInput): FrontDoor {
   new k8s.KubeDeployment(scope, 'litellm', {
     metadata: { name, namespace: input.namespace, labels },
     spec: {
-      replicas: input.replicas,
+      // No `replicas`: the gateway's HorizontalPodAutoscaler owns the count (input.replicas is its minimum).
+      // A replicas field would scale the Deployment back on every apply (Kubernetes docs, "Horizontal Pod
+      // Autoscaling", Migrating Deployments and StatefulSets to horizontal autoscaling).
       selector: { matchLabels: podLabels },
       // New pods ready before old ones go (docs/proxy/prod rolling-update snippet).
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
