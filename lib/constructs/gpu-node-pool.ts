@@ -8,6 +8,7 @@ import { LlmConstructsError, ValidationError } from '../errors';
 import { poolShape } from '../sizing/pool';
 import type { PlanRequest } from '../sizing/types';
 import { describe } from '../sizing/validate';
+import { checkOnPremInterconnect, type OnPremInterconnect } from './interconnect';
 import { checkKarpenterOptions, karpenterPool, type KarpenterOptions } from './karpenter';
 import { checkDnsLabel } from './names';
 import { acceleratorTerms, type Placement } from './placement';
@@ -41,6 +42,11 @@ export interface OnPremOptions extends PlumbingOptions {
   readonly taint?: { readonly key: string; readonly value?: string; readonly effect?: 'NoSchedule' | 'NoExecute' | 'PreferNoSchedule' };
   /** Emit a `nvidia` RuntimeClass and run workers with it (containerd without NVIDIA as default runtime). @default false */
   readonly runtimeClass?: boolean;
+  /**
+   * InfiniBand or RoCE between the nodes, through an RDMA device plugin: multi-node replicas request it and
+   * NCCL is told which HCAs to use. @default none: NCCL between nodes over TCP sockets
+   */
+  readonly interconnect?: OnPremInterconnect;
 }
 
 export interface GpuNodePoolProps {
@@ -109,6 +115,8 @@ export class GpuNodePool extends Construct {
   public readonly runtimeClassName?: string;
   /** Time-slicing or MIG configured on the pool's GPUs. */
   public readonly sharing?: GpuSharing;
+  /** On-prem RDMA between the nodes, for multi-node replicas. */
+  public readonly interconnect?: OnPremInterconnect;
   private readonly claims: PoolClaim[] = [];
   /** On-prem plumbing without a nodeSelector runs on every NVIDIA node of the cluster. */
   private plumbsEveryGpuNode = false;
@@ -145,6 +153,7 @@ export class GpuNodePool extends Construct {
         this.maxHourlyCostUsd = poolShape(this.instanceTypes, this.capacity).maxHourlyCostUsd;
       } else {
         const onPrem = props.onPrem!;
+        this.interconnect = checkOnPremInterconnect(onPrem.interconnect, fail);
         if (!props.accelerator) throw fail('accelerator', `an on-prem pool needs its accelerator, got ${describe(props.accelerator)}`, ["accelerator: 'A100-40GB'"]);
         this.instanceTypes = [];
         this.accelerators = [lookupAccelerator(props.accelerator)];

@@ -3,6 +3,7 @@ export { type ModelCache } from './model-cache';
 export { LeaderWorkerSet, type LeaderWorkerSetProps } from './leader-worker-set';
 export { GpuNodePool, type GpuNodePoolProps, type OnPremOptions, type KarpenterPoolOptions, type PlumbingOptions, type PoolClaim } from './gpu-node-pool';
 export { type KarpenterOptions, type KarpenterDisruption } from './karpenter';
+export { type OnPremInterconnect, EFA_RESOURCE } from './interconnect';
 export * from './plumbing';
 export { InferenceGateway, type InferenceGatewayProps } from './gateway/inference-gateway';
 export { type GatewayExposure, type ParentRef } from './gateway/exposure';

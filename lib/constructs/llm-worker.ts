@@ -19,6 +19,9 @@ import { describe } from '../sizing/validate';
 import { checkAutoscaling, metricAutoscaler, type AutoscalingProps } from './autoscaling';
 import { checkDnsLabel, toDnsLabel } from './names';
 import { planPlacement } from './placement';
+import { interconnectFor } from './interconnect';
+import { warnAtSynth } from './warnings';
+import { rayLeaderScript, rayWorkerScript } from './ray-group';
 import { podTemplate } from './pod-template';
 
 /**
@@ -98,7 +101,6 @@ export interface LlmWorkerProps extends Omit<PlanRequest, 'instanceTypes'> {
 const CACHE_PATH = '/models';
 /** `spec.replicas` is an int32 in the Kubernetes API. */
 const MAX_REPLICAS = 2_147_483_647;
-const RAY_PORT = 6379;
 
 /**
  * One model server, sized by the planner: a Deployment (or a LeaderWorkerSet when one replica spans
@@ -192,6 +194,7 @@ export class LlmWorker extends Construct {
       cachePath: CACHE_PATH,
       placement: pool ? pool.placement(this.plan.accelerator, props.instanceType) : planPlacement(this.plan, props.instanceType !== undefined),
       runtimeClassName: pool?.runtimeClassName,
+      interconnect: interconnectFor(this.plan, pool?.interconnect),
       labels,
       startupBudgetSeconds: startupBudgetSeconds(this.plan, this.recipe.initSeconds, props.loadBandwidthBytesPerSecond),
       imagePullPolicy: props.imagePullPolicy ?? 'IfNotPresent',
@@ -199,6 +202,7 @@ export class LlmWorker extends Construct {
       terminationGracePeriodSeconds: props.terminationGracePeriodSeconds ?? 120,
     };
 
+    if (template.interconnect) warnAtSynth(this, `multi-node replica: ${template.interconnect.prerequisites}`);
     pool?.claim({
       worker: `LlmWorker ${this.node.path}`,
       acceleratorsPerReplica: this.plan.acceleratorsPerReplica,
@@ -317,17 +321,19 @@ export class LlmWorker extends Construct {
   private leaderWorkerSet(name: string, replicas: number | undefined, template: Parameters<typeof podTemplate>[0]): LeaderWorkerSet {
     // The recipe's args already carry `--distributed-executor-backend ray` for a multi-node plan.
     const serve = [...(this.recipe.command ?? ['python3', '-m', 'vllm.entrypoints.openai.api_server']), ...this.recipe.args];
+    // Joining and waiting are bounded by the pod's startup budget: the group forms within the time a pod
+    // has to get ready (workers may still be downloading their shards).
     const leader = podTemplate({
       ...template,
       labels: { ...template.labels, role: 'leader' },
       command: ['/bin/sh', '-c'],
-      args: [`ray start --head --port=${RAY_PORT} && exec ${serve.map(shellQuote).join(' ')}`],
+      args: [rayLeaderScript(serve, this.plan.nodesPerReplica, template.startupBudgetSeconds)],
     });
     const worker = podTemplate({
       ...template,
       labels: { ...template.labels, role: 'worker' },
       command: ['/bin/sh', '-c'],
-      args: [`exec ray start --address=$(LWS_LEADER_ADDRESS):${RAY_PORT} --block`],
+      args: [rayWorkerScript(template.startupBudgetSeconds)],
     });
     // Workers serve no HTTP: their health is the group's (LWS recreates the group when one fails).
     const workerContainer = worker.spec!.containers[0];
@@ -428,10 +434,6 @@ function timeSliced(props: LlmWorkerProps, slices: number): Pick<PlanRequest, 'g
   }
   const utilization = props.gpuMemoryUtilization ?? ENGINE_PROFILES[props.engine ?? 'vllm'].defaultUtilization;
   return { gpuMemoryUtilization: Math.floor((utilization / slices) * 1000) / 1000, tensorParallel: 1, pipelineParallel: 1 };
-}
-
-function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_./:=@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /** Prefixes sizing and validation errors with the construct id, keeping their code, field and suggestions. */

@@ -6,6 +6,7 @@ import type { ModelPlan } from '../sizing/types';
 import { CACHE_VOLUME, type CacheVolume } from './model-cache';
 import { PRIVILEGES_ANNOTATION } from './privileges';
 import type { Placement } from './placement';
+import type { Interconnect } from './interconnect';
 
 const PROBE_PERIOD_SECONDS = 10;
 /** Memory-backed /dev/shm per accelerator (NCCL and PyTorch worker processes), capped. */
@@ -32,6 +33,8 @@ export interface PodTemplateInput {
   readonly command?: readonly string[];
   readonly args?: readonly string[];
   readonly extraEnv?: readonly k8s.EnvVar[];
+  /** Multi-node replicas: the network devices between the nodes (EFA, InfiniBand/RoCE) and NCCL's settings. */
+  readonly interconnect?: Interconnect;
 }
 
 export function toEnv(vars: readonly EnvVar[]): k8s.EnvVar[] {
@@ -56,7 +59,11 @@ export function podTemplate(input: PodTemplateInput): k8s.PodTemplateSpec {
   const shm = sharedMemoryBytes(plan, recipe);
   // A memory-backed emptyDir is charged to the container's memory: add it to the request.
   const memory = k8s.Quantity.fromString(`${Math.ceil((host.memoryBytes + shm) / GiB)}Gi`);
-  const accelerator = { [recipe.accelerator.resource]: k8s.Quantity.fromNumber(recipe.accelerator.count) };
+  const fabric = input.interconnect;
+  const accelerator = {
+    [recipe.accelerator.resource]: k8s.Quantity.fromNumber(recipe.accelerator.count),
+    ...Object.fromEntries(Object.entries(fabric?.resources ?? {}).map(([name, count]) => [name, k8s.Quantity.fromNumber(count)])),
+  };
   const ephemeral: Record<string, k8s.Quantity> = input.cache.ephemeralGiB > 0 ? { 'ephemeral-storage': k8s.Quantity.fromString(`${input.cache.ephemeralGiB + 10}Gi`) } : {};
   const writable = recipe.writablePaths.map((path, i) => ({ volume: `scratch-${i}`, path }));
   const metricsPort = recipe.ports.metrics !== undefined && recipe.ports.metrics !== recipe.ports.http ? [{ name: 'metrics', containerPort: recipe.ports.metrics }] : [];
@@ -68,7 +75,7 @@ export function podTemplate(input: PodTemplateInput): k8s.PodTemplateSpec {
     imagePullPolicy: input.imagePullPolicy,
     command: input.command ? [...input.command] : recipe.command ? [...recipe.command] : undefined,
     args: [...(input.args ?? recipe.args)],
-    env: [...toEnv([...recipe.env, ...recipe.cacheEnv]), ...(input.extraEnv ?? [])],
+    env: [...toEnv([...recipe.env, ...recipe.cacheEnv]), ...(fabric?.env ?? []).map((e) => ({ name: e.name, value: e.value })), ...(input.extraEnv ?? [])],
     ports: [{ name: 'http', containerPort: recipe.ports.http }, ...grpcPort, ...metricsPort],
     resources: {
       requests: { cpu: k8s.Quantity.fromString(String(host.cpu)), memory, ...accelerator, ...ephemeral },
@@ -91,7 +98,7 @@ export function podTemplate(input: PodTemplateInput): k8s.PodTemplateSpec {
     ],
     securityContext: {
       allowPrivilegeEscalation: false,
-      capabilities: { drop: ['ALL'] },
+      capabilities: { drop: ['ALL'], add: fabric && fabric.capabilities.length > 0 ? [...fabric.capabilities] : undefined },
       readOnlyRootFilesystem: recipe.readOnlyRootFilesystem,
       runAsNonRoot: recipe.runAsUser !== undefined,
       runAsUser: recipe.runAsUser,
@@ -109,7 +116,8 @@ export function podTemplate(input: PodTemplateInput): k8s.PodTemplateSpec {
     env: toEnv([...(step.env ?? []), ...recipe.cacheEnv]),
     resources: { requests: initResources, limits: initResources },
     volumeMounts: container.volumeMounts,
-    securityContext: container.securityContext,
+    // Downloads need no device capability.
+    securityContext: { ...container.securityContext, capabilities: { drop: ['ALL'] } },
   }));
 
   return {
