@@ -457,11 +457,12 @@ const synthCases: SynthCase[] = [
     },
   },
   {
-    label: 'two workers with one served model name',
+    label: 'two different models with one served model name',
     shows: ['InferenceGateway gateway', "'mistral'", 'servedModelName'],
     build: () => {
       const chart = new Chart(Testing.app(), 'test', { namespace: 'llm' });
-      gateway(chart, { workers: [mistral(chart, { servedModelName: 'mistral' }, 'a'), mistral(chart, { servedModelName: 'mistral' }, 'b')], apiKeySecret: API_KEY });
+      const other = { servedModelName: 'mistral', model: 'Qwen/Qwen2.5-7B-Instruct' };
+      gateway(chart, { workers: [mistral(chart, { servedModelName: 'mistral' }, 'a'), mistral(chart, other, 'b')], apiKeySecret: API_KEY });
       return chart;
     },
   },

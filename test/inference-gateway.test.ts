@@ -782,11 +782,12 @@ describe('auth by default, names and bad input', () => {
     }
   });
 
-  it('duplicate served model names across workers fail synth, naming both workers', () => {
+  it('duplicate served model names across workers of different models fail synth, naming both workers', () => {
     const app = Testing.app();
     const chart = new Chart(app, 'dup', { namespace: NS });
     const a = new LlmWorker(chart, 'first-llama', { ...WORKERS.vllm, servedModelName: 'llama' });
-    const b = new LlmWorker(chart, 'second-llama', { ...WORKERS['llama-cpp'], servedModelName: 'llama' });
+    // A different model under the same name: a collision (one model on several worker groups is allowed).
+    const b = new LlmWorker(chart, 'second-llama', { ...WORKERS.tgi, servedModelName: 'llama' });
     new InferenceGateway(chart, 'gateway', { workers: [a, b], apiKeySecret: KEYS });
     let message = '';
     try {

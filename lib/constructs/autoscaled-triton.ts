@@ -10,6 +10,7 @@ import { describe } from '../sizing/validate';
 import type { GpuNodePool } from './gpu-node-pool';
 import { LlmWorker } from './llm-worker';
 import type { ModelCache } from './model-cache';
+import type { Peer } from './gateway/network-policies';
 
 /** Engines built ahead of time, on a PersistentVolumeClaim that becomes the worker's model cache. */
 export interface PrebuiltTritonEngines {
@@ -61,6 +62,16 @@ export interface AutoscaledTritonProps {
   readonly image?: string;
   /** Object name. @default `<chart id>-<construct id>` */
   readonly name?: string;
+  /**
+   * Reachable from any pod of its namespace (Triton's HTTP and gRPC ports), as `LlmWorker.internal`: the way
+   * to place it in an `LlmStack`, whose default-deny policy would otherwise isolate it. No InferenceGateway
+   * fronts Triton (it speaks the KServe v2 protocol, not the OpenAI API). @default false
+   */
+  readonly internal?: boolean;
+  /** Who may scrape its metrics port. @default pods of the namespace named `monitoring` */
+  readonly monitoring?: Peer;
+  /** Names of docker-registry Secrets. @default none */
+  readonly imagePullSecrets?: readonly string[];
 }
 
 /**
@@ -116,6 +127,9 @@ export class AutoscaledTriton extends Construct {
       maxContextLength: props.maxContextLength,
       concurrency: props.concurrency,
       name: props.name,
+      internal: props.internal,
+      monitoring: props.monitoring,
+      imagePullSecrets: props.imagePullSecrets,
       hfTokenSecret: props.hfTokenSecret,
       image: props.image,
       modelCache: prebuilt ? { type: 'existingClaim', claimName: prebuilt.claimName } : (props.modelCache ?? buildCache(props.model)),

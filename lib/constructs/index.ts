@@ -13,5 +13,6 @@ export { type GatewayBackend, backendOf } from './gateway/backend';
 export { type AutoscalingProps, adapterRule } from './autoscaling';
 export { AutoscaledTriton, type AutoscaledTritonProps } from './autoscaled-triton';
 export { LlmStack, type LlmStackProps } from './stack/llm-stack';
+export { type StackImages } from './stack/images';
 export { type StackSummary, type ModelSummary } from './stack/summary';
 export { podSecurityLevel, namespaceSecurityLevel, type PodSecurityLevel } from './stack/pod-security';

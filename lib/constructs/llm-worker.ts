@@ -111,6 +111,8 @@ export class LlmWorker extends Construct {
   public readonly plan: ModelPlan;
   /** Name clients use in the OpenAI API. */
   public readonly modelName: string;
+  /** `servedModelName` was set: several workers may then share it on purpose (see model-names.ts). */
+  public readonly servedModelNameSet: boolean;
   /** Name of the ClusterIP Service. */
   public readonly service: string;
   /** In-cluster base URL: the OpenAI-compatible API (`.../v1`) or the engine's own API. */
@@ -153,6 +155,7 @@ export class LlmWorker extends Construct {
     const pool = props.nodePool;
     this.plan = withContext(pool ? `${id} on ${pool.describe()}` : id, () => planModel(planRequest(props)));
     this.modelName = props.servedModelName ?? (this.plan.model.id.split('/').pop() ?? name).toLowerCase();
+    this.servedModelNameSet = props.servedModelName !== undefined;
     this.service = name;
     this.controllerUrl = props.controllerUrl;
     this.recipe = withContext(id, () =>

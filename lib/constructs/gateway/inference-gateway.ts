@@ -3,7 +3,9 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { SecretKeyRef } from '../../engines/types';
 import { ValidationError } from '../../errors';
+import { AutoscaledTriton } from '../autoscaled-triton';
 import { LlmWorker } from '../llm-worker';
+import { modelNameErrors } from '../model-names';
 import { checkDnsLabel } from '../names';
 import { describe } from '../../sizing/validate';
 import { warnAtSynth } from '../warnings';
@@ -62,6 +64,13 @@ export class InferenceGateway extends Construct {
     super(scope, id);
     const fail = (field: string, message: string, suggestions: string[]) => new ValidationError('invalid-gateway', `InferenceGateway ${id}: ${message}`, { field, suggestions });
     if (typeof props !== 'object' || props === null) throw fail('props', `props must be an object, got ${describe(props)}`, ['{ workers: [worker], apiKeySecret: { name, key } }']);
+    const triton = Array.isArray(props.workers) ? props.workers.find((w: unknown) => w instanceof AutoscaledTriton) : undefined;
+    if (triton) {
+      throw fail('workers', `AutoscaledTriton ${(triton as unknown as AutoscaledTriton).node.id} serves Triton's KServe v2 protocol (POST /v2/models/ensemble/generate), not the OpenAI API: no front door here can translate for it (LiteLLM's triton/ provider sends max_tokens as a request parameter, while the TensorRT-LLM ensemble requires it as an input tensor)`, [
+        'internal: true on the AutoscaledTriton: clients of the namespace call its generate endpoint directly',
+        "engine: 'vllm' on an LlmWorker for an OpenAI-compatible model behind a gateway",
+      ]);
+    }
     if (!Array.isArray(props.workers) || props.workers.length === 0 || !props.workers.every((w) => w instanceof LlmWorker)) {
       throw fail('workers', `workers must be a non-empty list of LlmWorker, got ${describeWorkers(props.workers)}`, ['workers: [mistral, llama]']);
     }
@@ -84,7 +93,7 @@ export class InferenceGateway extends Construct {
     const backends = props.workers.map(backendOf);
     for (const worker of props.workers) worker.attachGateway(this.name);
     this.modelNames = backends.map((b) => b.modelName);
-    this.node.addValidation({ validate: () => duplicateNames(id, backends) });
+    this.node.addValidation({ validate: () => modelNameErrors(`InferenceGateway ${id}`, props.workers) });
     const labels = { 'app.kubernetes.io/managed-by': 'llm-constructs', 'app.kubernetes.io/part-of': this.name, 'llm-constructs.io/gateway': this.name };
     const monitoring = props.monitoring ?? DEFAULT_MONITORING;
 
@@ -198,12 +207,4 @@ export class InferenceGateway extends Construct {
 function describeWorkers(workers: unknown): string {
   const one = (w: unknown) => (w instanceof Construct ? `${w.constructor.name} ${w.node.id}` : describe(w));
   return Array.isArray(workers) ? `[${workers.map(one).join(', ')}]` : one(workers);
-}
-
-function duplicateNames(id: string, backends: readonly GatewayBackend[]): string[] {
-  const byName = new Map<string, string[]>();
-  for (const b of backends) byName.set(b.modelName, [...(byName.get(b.modelName) ?? []), b.id]);
-  return [...byName.entries()]
-    .filter(([, ids]) => ids.length > 1)
-    .map(([name, ids]) => `InferenceGateway ${id}: served model name '${name}' is used by ${ids.join(', ')}; clients could not tell them apart. Set servedModelName on all but one.`);
 }

@@ -6,10 +6,12 @@ import { clusterScoped } from '../cluster-scoped';
 import { InferenceGateway } from '../gateway/inference-gateway';
 import { denyAllIngress } from '../gateway/network-policies';
 import { LlmWorker } from '../llm-worker';
+import { modelNameErrors } from '../model-names';
 import { checkDnsLabel } from '../names';
 import { describe } from '../../sizing/validate';
 import { namespaceSecurityLevel, podTemplatesOf } from './pod-security';
 import { formatSummary, summarize, type StackSummary } from './summary';
+import { applyImages, checkImages, type StackImages } from './images';
 
 export interface LlmStackProps {
   /** The namespace the stack creates and deploys into. */
@@ -20,6 +22,12 @@ export interface LlmStackProps {
   readonly costCenter?: string;
   /** More cost-allocation labels (and tags), e.g. `{ project: 'search' }`. */
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Pull every container image of the stack (init containers and node agents included) from this mirror,
+   * keeping each image's repository path and tag, with these pull secrets on every pod.
+   * @default the upstream registries
+   */
+  readonly images?: StackImages;
 }
 
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
@@ -45,6 +53,7 @@ export class LlmStack extends Chart {
   /** Labels (and EC2 tags) for cost allocation: `team`, `cost-center` and the free-form ones. */
   public readonly costAllocationTags: Readonly<Record<string, string>>;
   private readonly namespaceObject: k8s.KubeNamespace;
+  private readonly images?: StackImages;
 
   constructor(scope: Construct, id: string, props: LlmStackProps) {
     if (typeof props !== 'object' || props === null || Array.isArray(props)) {
@@ -55,11 +64,13 @@ export class LlmStack extends Chart {
     }
     checkDnsLabel(props.namespace, 'namespace');
     const costAllocationTags = costLabels(id, props);
+    const images = checkImages(id, props.images);
     super(scope, id, {
       namespace: props.namespace,
       labels: { ...costAllocationTags, 'app.kubernetes.io/part-of': id, 'app.kubernetes.io/managed-by': 'llm-constructs' },
     });
     this.costAllocationTags = costAllocationTags;
+    this.images = images;
     Object.defineProperty(this, STACK, { value: true });
     this.namespaceObject = clusterScoped(new k8s.KubeNamespace(this, 'namespace', { metadata: { name: props.namespace } }));
     // Nothing reaches a pod of the stack unless a policy allows it: gateways and internal workers open paths.
@@ -90,6 +101,7 @@ export class LlmStack extends Chart {
   /** Adds the stack's labels to every pod template, and the Pod Security labels its pods pass to the Namespace. */
   public override toJson(): any[] {
     const objects = super.toJson();
+    if (this.images) applyImages(objects, this.images);
     const templates = objects.flatMap(podTemplatesOf);
     // The stack's part-of and managed-by win over a construct's own (a gateway says part-of: <gateway>):
     // `-l app.kubernetes.io/part-of=<stack>` must find every object and pod of the stack. Other keys of a
@@ -128,7 +140,7 @@ export class LlmStack extends Chart {
       for (const w of workers) byKey.set(key(w), [...(byKey.get(key(w)) ?? []), w.node.path]);
       for (const [value, paths] of byKey) if (paths.length > 1) errors.push(`LlmStack ${this.node.id}: ${what} '${value}' is claimed by ${paths.join(' and ')}`);
     };
-    duplicates((w) => w.modelName, 'served model name');
+    errors.push(...modelNameErrors(`LlmStack ${this.node.id}`, workers));
     duplicates((w) => w.service, 'Service name');
     const unreachable = workers.filter((w) => w.gateways.length === 0 && !w.internal);
     if (unreachable.length > 0) {
