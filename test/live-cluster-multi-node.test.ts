@@ -4,7 +4,7 @@
  *   libfabric to use them; on-prem, the pool's RDMA resource and NCCL's HCA choice.
  * - Defect 11: the Ray join is retried with a bound, and vLLM starts only once the Ray cluster has all its
  *   nodes. The leader's and the worker's shell scripts are EXECUTED with /bin/sh against stand-in `ray`,
- *   `python3` and `sleep` binaries, as the kubelet would run them (after expanding `$(LWS_LEADER_ADDRESS)`).
+ *   `python3` and `sleep` binaries, as the kubelet would run them (after its `$(VAR)` expansion).
  */
 import { Chart, Testing } from 'cdk8s';
 import { spawnSync } from 'node:child_process';
@@ -13,7 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { GpuNodePool, LlmWorker, type LlmWorkerProps } from '../lib';
 import { rayLeaderScript, rayWorkerScript } from '../lib/constructs/ray-group';
-import { podTemplates, synth, type Obj } from './support/cluster';
+import { kubeletExpand, podTemplates, synth, type Obj } from './support/cluster';
 
 const HF_TOKEN = { name: 'hf-token', key: 'token' };
 /** 405B at 16k context on p5.48xlarge: two nodes per replica. */
@@ -118,7 +118,8 @@ function standIns(failures: number, aliveCounts: number[]): { dir: string; log: 
 /** Runs the container's `sh -c` script as the kubelet would: `$(LWS_LEADER_ADDRESS)` expanded first. */
 function run(container: any, dir: string): { status: number | null; stderr: string } {
   expect(container.command).toEqual(['/bin/sh', '-c']);
-  const script = String(container.args[0]).replace(/\$\(LWS_LEADER_ADDRESS\)/g, 'big-0.big.llm');
+  // LeaderWorkerSet sets LWS_LEADER_ADDRESS in every pod of the group.
+  const script = kubeletExpand(String(container.args[0]), { LWS_LEADER_ADDRESS: 'big-0.big.llm' });
   const result = spawnSync('/bin/sh', ['-c', script], { env: { PATH: `${dir}:/usr/bin:/bin` }, encoding: 'utf8', timeout: 20_000 });
   return { status: result.status, stderr: result.stderr };
 }

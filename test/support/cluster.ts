@@ -71,3 +71,35 @@ export function nodeAdmits(template: any, nodeLabels: Record<string, string>): b
   };
   return selectorOk && terms.some((term) => (term.matchExpressions ?? []).every(matches));
 }
+
+/**
+ * The kubelet's expansion of `$(VAR)` in a container's command and args (kubernetes
+ * third_party/forked/golang/expansion/expand.go): `$$` is an escaped `$`; `$(NAME)` becomes the value of a
+ * defined variable and stays as written otherwise (up to the first `)`); any other `$` is kept.
+ */
+export function kubeletExpand(text: string, env: Readonly<Record<string, string>>): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] !== '$' || i + 1 >= text.length) {
+      out += text[i];
+      continue;
+    }
+    const next = text[i + 1];
+    if (next === '$') {
+      out += '$';
+      i++;
+    } else if (next === '(') {
+      const close = text.indexOf(')', i + 2);
+      if (close < 0) {
+        out += text.slice(i);
+        break;
+      }
+      const name = text.slice(i + 2, close);
+      out += Object.prototype.hasOwnProperty.call(env, name) ? env[name] : `$(${name})`;
+      i = close;
+    } else {
+      out += '$';
+    }
+  }
+  return out;
+}
