@@ -213,8 +213,17 @@ describe('defect 9: an Ingress does not cut long completions', () => {
     new InferenceGateway(chart, 'gw', { workers: [worker], apiKeySecret: KEYS, expose: expose as never });
     return synth(chart).find((o) => o.kind === 'Ingress')!;
   }
-  /** LiteLLM waits 600 s for a backend (docs.litellm.ai/docs/proxy/timeout). */
-  const LITELLM_TIMEOUT = 600;
+  /** How long LiteLLM waits for a backend: `litellm_settings.request_timeout` of the synthesized config. */
+  const LITELLM_TIMEOUT: number = (() => {
+    const chart = chartIn();
+    new InferenceGateway(chart, 'gw', { workers: [new LlmWorker(chart, 'w', VLLM_8B)], apiKeySecret: KEYS });
+    const config = JSON.parse(synth(chart).find((o) => o.kind === 'ConfigMap')!.data['config.yaml']);
+    return config.litellm_settings.request_timeout;
+  })();
+
+  it('LiteLLM\'s own request timeout is set (its SDK default is 6000 s), in minutes', () => {
+    expect(LITELLM_TIMEOUT).toBeGreaterThanOrEqual(300);
+  });
 
   it('ingress-nginx: read/send timeouts beyond LiteLLM\'s, a body limit above the 1m default, no response buffering', () => {
     const a = ingressOf({ type: 'ingress', host: 'llm.example.com', className: 'nginx' }).metadata!.annotations!;

@@ -1,8 +1,8 @@
 import { ValidationError } from '../../errors';
 
 /**
- * Seconds a gateway may take to answer one request: LiteLLM's default request timeout is 600 s
- * (docs.litellm.ai/docs/proxy/timeout), and a non-streaming completion of a long answer takes minutes.
+ * Seconds a gateway may take to answer one request: the LiteLLM config sets `litellm_settings.request_timeout`
+ * to this (docs.litellm.ai/docs/proxy/timeout); a non-streaming completion of a long answer takes minutes.
  * The proxy in front waits a little longer, so that LiteLLM's own timeout error reaches the client
  * instead of the proxy's 504.
  */

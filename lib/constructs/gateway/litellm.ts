@@ -17,6 +17,7 @@ import {
   secretEnv,
   type FrontDoorInput,
 } from './front-door-input';
+import { GATEWAY_REQUEST_TIMEOUT_SECONDS } from './ingress-annotations';
 
 /**
  * LiteLLM proxy 1.108.12, the non-root build. 1.108.x is LiteLLM's LTS line ("1.108.12 (LTS)" release notes,
@@ -35,10 +36,10 @@ const CONFIG_KEY = 'config.yaml';
 /** Env var the config's `master_key: os.environ/LITELLM_MASTER_KEY` reads (LiteLLM's `os.environ/` indirection). */
 export const LITELLM_MASTER_KEY_ENV = 'LITELLM_MASTER_KEY';
 /**
- * LiteLLM's request timeout defaults to 600 s; docs.litellm.ai/docs/proxy/prod ("Keep restarts hitless")
+ * The config sets LiteLLM's request timeout to 600 s; docs.litellm.ai/docs/proxy/prod ("Keep restarts hitless")
  * sets terminationGracePeriodSeconds 620 so in-flight requests drain on SIGTERM.
  */
-const TERMINATION_GRACE_SECONDS = 620;
+const TERMINATION_GRACE_SECONDS = GATEWAY_REQUEST_TIMEOUT_SECONDS + 20;
 /** docs.litellm.ai/docs/proxy/prod "Recommended Machine Specifications": 1 CPU and 4 GiB per worker, requests = limits. */
 const LITELLM_RESOURCES = { cpu: '1', memory: '4Gi' };
 
@@ -71,6 +72,10 @@ export function liteLlmConfig(backends: readonly GatewayBackend[], options: Lite
   });
   return {
     model_list: modelList,
+    // Set, not assumed: the SDK's own default is 6000 s (litellm/__init__.py `request_timeout`), and the proxy
+    // takes `litellm_settings.request_timeout` as its default for every call (docs/proxy/timeout). The
+    // Ingress timeouts and the pod's termination grace period are sized from it.
+    litellm_settings: { request_timeout: GATEWAY_REQUEST_TIMEOUT_SECONDS },
     // The key stays in the Secret: LiteLLM resolves `os.environ/<VAR>` at startup. LiteLLM expects it to start with `sk-`.
     ...((options.authenticated ?? true) ? { general_settings: { master_key: `os.environ/${LITELLM_MASTER_KEY_ENV}` } } : {}),
   };
