@@ -165,6 +165,14 @@ function run(container: any, dir: string): { status: number | null; stderr: stri
     expect(serve).toBe(lines.length - 1);
   });
 
+  it('the leader\'s startup probe allows the whole wait for the group plus the load', () => {
+    const wait = Number(/-ge (\d+)/.exec(leader.args[0])![1]);
+    // The load budget of one pod of the group: the bound a worker gets for its own start.
+    const load = Number(/-ge (\d+)/.exec(rayWorker.args[0])![1]);
+    const probe = leader.startupProbe;
+    expect(probe.periodSeconds * probe.failureThreshold).toBeGreaterThanOrEqual(wait + load);
+  });
+
   it('the leader gives up (no vLLM) when the cluster never reaches its size', () => {
     const budget = Number(/-ge (\d+)/.exec(leader.args[0])![1]);
     const serve = /exec (.*)$/.exec(leader.args[0])![1]!;

@@ -325,9 +325,11 @@ export class LlmWorker extends Construct {
     // The recipe's args already carry `--distributed-executor-backend ray` for a multi-node plan.
     const serve = [...(this.recipe.command ?? ['python3', '-m', 'vllm.entrypoints.openai.api_server']), ...this.recipe.args];
     // Joining and waiting are bounded by the pod's startup budget: the group forms within the time a pod
-    // has to get ready (workers may still be downloading their shards).
+    // has to get ready (workers may still be downloading their shards). The leader's startup probe then
+    // allows the wait and the load one after the other.
     const leader = podTemplate({
       ...template,
+      startupBudgetSeconds: 2 * template.startupBudgetSeconds,
       labels: { ...template.labels, role: 'leader' },
       command: ['/bin/sh', '-c'],
       args: [rayLeaderScript(serve, this.plan.nodesPerReplica, template.startupBudgetSeconds)],
