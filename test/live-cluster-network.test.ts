@@ -305,3 +305,17 @@ describe('embeddings behind FastChat: the error says what works', () => {
     expect(error!.suggestions.join('\n')).not.toMatch(/fastchat-vllm'? for (those|the) workers|serve '.*' with engine 'fastchat-vllm'/);
   });
 });
+
+describe('every example applies without one object overwriting another', () => {
+  it('(apiVersion group, kind, namespace, name) is unique across all examples', () => {
+    const seen = new Map<string, string>();
+    for (const chart of allExamples(Testing.app())) {
+      for (const o of synth(chart)) {
+        const clusterScoped = ['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'RuntimeClass', 'NodePool', 'EC2NodeClass'].includes(o.kind);
+        const key = `${o.apiVersion.split('/')[0]} ${o.kind} ${clusterScoped ? '' : o.metadata?.namespace}/${o.metadata?.name}`;
+        expect({ key, also: seen.get(key) }).toEqual({ key, also: undefined });
+        seen.set(key, chart.node.id);
+      }
+    }
+  });
+});
