@@ -81,8 +81,13 @@ describe('defect 6: standalone workers, single- and multi-node, have consistent,
     const objects = synth(chart);
     const server = workerPods(objects, worker)[0]!.endpoint;
     const proxy = podTemplates(objects).find(({ owner }) => owner.kind === 'Deployment' && owner.metadata?.name === 'c-gw-litellm')!;
-    expect(reaches(objects, podOf(proxy.owner, 'Deployment', proxy.template), server, worker.recipe.ports.http)).toBe(true);
+    const gateway = podOf(proxy.owner, 'Deployment', proxy.template);
+    expect(reaches(objects, gateway, server, worker.recipe.ports.http)).toBe(true);
     expect(reaches(objects, client, server, worker.recipe.ports.http)).toBe(false);
+    // Clients reach the gateway instead (cluster-ip exposure: its namespace), on the proxy's port.
+    const port = proxy.template.spec.containers[0].ports[0].containerPort;
+    expect(reaches(objects, client, gateway, port)).toBe(true);
+    expect(reaches(objects, elsewhere, gateway, port)).toBe(false);
     expect(reaches(objects, prometheus, server, metricsPort(worker))).toBe(true);
     // One policy per name: the worker's and the gateway's do not collide.
     const names = objects.filter((o) => o.kind === 'NetworkPolicy').map((o) => o.metadata?.name);
