@@ -66,7 +66,7 @@ export class InferenceGateway extends Construct {
     if (typeof props !== 'object' || props === null) throw fail('props', `props must be an object, got ${describe(props)}`, ['{ workers: [worker], apiKeySecret: { name, key } }']);
     const triton = Array.isArray(props.workers) ? props.workers.find((w: unknown) => w instanceof AutoscaledTriton) : undefined;
     if (triton) {
-      throw fail('workers', `AutoscaledTriton ${(triton as unknown as AutoscaledTriton).node.id} serves Triton's KServe v2 protocol (POST /v2/models/ensemble/generate), not the OpenAI API: no front door here can translate for it (LiteLLM's triton/ provider sends max_tokens as a request parameter, while the TensorRT-LLM ensemble requires it as an input tensor)`, [
+      throw fail('workers', `AutoscaledTriton ${(triton as unknown as AutoscaledTriton).node.id} serves Triton's KServe v2 protocol (POST /v2/models/ensemble/generate), not the OpenAI API, and no front door here is known to translate for it: LiteLLM's triton/ provider (litellm/llms/triton/completion/transformation.py) sends max_tokens inside the generate request's "parameters", while the TensorRT-LLM ensemble (tensorrtllm_backend v0.17.0, all_models/inflight_batcher_llm/ensemble/config.pbtxt) declares max_tokens a required input`, [
         'internal: true on the AutoscaledTriton: clients of the namespace call its generate endpoint directly',
         "engine: 'vllm' on an LlmWorker for an OpenAI-compatible model behind a gateway",
       ]);
