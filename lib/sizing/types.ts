@@ -8,6 +8,7 @@ export type Engine = (typeof ENGINES)[number];
 /** Weight formats. `none` = the model's 16-bit weights (fp32 checkpoints are served in 16 bits). */
 export const QUANTIZATIONS = [
   'none', 'fp8', 'int8', 'eetq', 'bitsandbytes-8bit', 'bitsandbytes-nf4', 'awq', 'gptq', 'gguf-q4_k_m', 'gguf-q8_0',
+  'mxfp4', 'nvfp4', 'int4',
 ] as const;
 export type Quantization = (typeof QUANTIZATIONS)[number];
 
