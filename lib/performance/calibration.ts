@@ -7,47 +7,51 @@ import type { Calibration } from './model';
 
 export const CALIBRATION: Calibration = {
   tpot: {
-    weights: 1.1185,
-    weightsDequant: 1.9912,
-    kv: 1.2077,
-    compute: 0,
-    "prefill16": 1.3986,
-    "prefillFp8": 1.8077,
-    "prefillFp4": 2.3357,
+    weights: 1.1452,
+    weightsDequant: 2.0307,
+    kv: 1.3359,
+    compute: 0.20885,
+    "prefill16": 1.0933,
+    "prefillFp8": 1.6406,
+    "prefillFp4": 2.5767,
     fixedMs: 0,
-    perLayerMs: 4.3443,
-    perMoeLayerMs: 2.2973,
-    perAllReduceMs: 0.65602,
-    link: 7.9812
+    perLayerMs: 4.1236,
+    perMoeLayerMs: 2.0951,
+    perAllReduceMs: 0.88887,
+    link: 2.6342
   },
   ttft: {
-    "prefill16": 3.2967,
-    "prefillFp8": 1.8466,
-    "prefillFp4": 3.3621,
-    weights: 0,
-    fixedMs: 10.754,
-    queue: 1.5711,
-    steps: 8.9769
+    "prefill16": 3.1389,
+    "prefillFp8": 0.95593,
+    "prefillFp4": 1.9466,
+    link: 3.5768,
+    weights: 0.28005,
+    fixedMs: 6.5236,
+    perLayerMs: 0,
+    perMoeLayerMs: 41.565,
+    queue: 0,
+    burst: 0.1044,
+    steps: 6.0868
   },
   cells: {
     'blackwell/vllm': {
-      tpot: 1.1664,
-      ttft: 1.1055,
+      tpot: 1.1545,
+      ttft: 1.0607,
       runs: 305
     },
     'blackwell/trtllm': {
-      tpot: 0.97017,
-      ttft: 1.4973,
+      tpot: 0.97971,
+      ttft: 1.3319,
       runs: 357
     },
     'hopper/trtllm': {
-      tpot: 1.0355,
-      ttft: 1.5012,
+      tpot: 1.0364,
+      ttft: 1.4501,
       runs: 508
     },
     'hopper/vllm': {
-      tpot: 1.015,
-      ttft: 0.9337,
+      tpot: 1.019,
+      ttft: 0.88588,
       runs: 228
     }
   }
@@ -56,14 +60,14 @@ export const CALIBRATION: Calibration = {
 /** Leave-one-group-out cross-validated absolute error, percent (group = model x GPU x engine). */
 export const CROSS_VALIDATED = {
   tpot: {
-    p50: 11.8,
-    p68: 17.9,
-    p90: 28.8
+    p50: 11.7,
+    p68: 17.8,
+    p90: 29.8
   },
   ttft: {
-    p50: 32.4,
-    p68: 47.2,
-    p90: 92.2
+    p50: 30.3,
+    p68: 44.4,
+    p90: 87.7
   },
   runs: 1398,
   groups: 15

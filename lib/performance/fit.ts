@@ -7,7 +7,7 @@
  */
 import {
   TPOT_TERMS, TTFT_TERMS, dot, kvQueueMs, predict, tpotFeatures, ttftFeatures,
-  prefillCoefficient, type Calibration, type CellKey, type TpotCoefficients, type TtftCoefficients,
+  effectivePrefillMs, type Calibration, type CellKey, type TpotCoefficients, type TtftCoefficients,
 } from './model';
 import type { PhysicsTerms } from './physics';
 import type { Load } from './types';
@@ -69,7 +69,7 @@ export function fitCalibration(samples: readonly Sample[]): Calibration {
   const tpotCells = cellScales(samples, (s, i) => s.tpotMs / dot(TPOT_TERMS.map((k) => tpot[k]), tpotRows[i]));
   // TTFT features use the TPOT predicted with its cell factor, as at prediction time.
   const predictedTpot = samples.map((s, i) => dot(TPOT_TERMS.map((k) => tpot[k]), tpotRows[i]) * (tpotCells.get(s.cell) ?? 1));
-  const ttftRows = samples.map((s, i) => ttftFeatures(s.terms, predictedTpot[i], prefillCoefficient(tpot, s.terms)));
+  const ttftRows = samples.map((s, i) => ttftFeatures(s.terms, predictedTpot[i], effectivePrefillMs(tpot, s.terms)));
   // Waiting for KV-cache room is physics with no coefficient: take it out of the target (approximately: at the measured TTFT).
   const targets = samples.map((s, i) => Math.max(0.05 * s.ttftMs, s.ttftMs - kvQueueMs(s.terms, s.load, s.ttftMs + (s.load.outputTokens - 1) * predictedTpot[i])));
   const ttft = record(TTFT_TERMS, nonNegativeLeastSquares(ttftRows, targets, samples.map((s) => 1 / s.ttftMs ** 2))) as TtftCoefficients;

@@ -16,7 +16,7 @@ import type { Load } from './types';
 export const TPOT_TERMS = [
   'weights', 'weightsDequant', 'kv', 'compute', 'prefill16', 'prefillFp8', 'prefillFp4', 'fixedMs', 'perLayerMs', 'perMoeLayerMs', 'perAllReduceMs', 'link',
 ] as const;
-export const TTFT_TERMS = ['prefill16', 'prefillFp8', 'prefillFp4', 'weights', 'fixedMs', 'queue', 'steps'] as const;
+export const TTFT_TERMS = ['prefill16', 'prefillFp8', 'prefillFp4', 'link', 'weights', 'fixedMs', 'perLayerMs', 'perMoeLayerMs', 'queue', 'burst', 'steps'] as const;
 export type TpotCoefficients = Readonly<Record<(typeof TPOT_TERMS)[number], number>>;
 export type TtftCoefficients = Readonly<Record<(typeof TTFT_TERMS)[number], number>>;
 
@@ -33,7 +33,11 @@ export interface Calibration {
 
 /** TPOT features in the order of TPOT_TERMS. */
 export function tpotFeatures(t: PhysicsTerms): number[] {
-  return [t.dequantizes ? 0 : t.weightReadMs, t.dequantizes ? t.weightReadMs : 0, t.kvReadMs, t.decodeComputeMs, ...byFormat(t, t.prefillPerStepMs), 1, t.layers / 100, t.moeLayers / 100, t.allReduces / 100, t.allReduceMs];
+  const p = t.prefillsPerStep;
+  return [
+    t.dequantizes ? 0 : t.weightReadMs, t.dequantizes ? t.weightReadMs : 0, t.kvReadMs, t.decodeComputeMs, ...byFormat(t, p * t.prefillMs),
+    1, t.layers / 100, t.moeLayers / 100, t.allReduces / 100, t.allReduceMs + p * t.prefillAllReduceMs,
+  ];
 }
 
 /** A compute term in the column of its format (each format has its own achieved fraction of peak). */
@@ -49,12 +53,19 @@ export function prefillCoefficient(c: { prefill16: number; prefillFp8: number; p
 /** Highest share of time prefills may take in the queueing term (keeps rho / (1 - rho) finite). */
 const MAX_PREFILL_SHARE = 0.9;
 
-/** TTFT features in the order of TTFT_TERMS, given the predicted TPOT and the TPOT prefill coefficient. */
-export function ttftFeatures(t: PhysicsTerms, tpotMs: number, prefillCoefficient: number): number[] {
+/** One prefill's time as the TPOT fit sees it (compute at its format's efficiency, all-reduces at the link's). */
+export function effectivePrefillMs(c: TpotCoefficients, t: PhysicsTerms): number {
+  return prefillCoefficient(c, t) * t.prefillMs + c.link * t.prefillAllReduceMs;
+}
+
+/** TTFT features in the order of TTFT_TERMS, given the predicted TPOT and one prefill's effective time. */
+export function ttftFeatures(t: PhysicsTerms, tpotMs: number, prefillMs: number): number[] {
   // Share of engine time spent on prefills; a new request waits behind the prefills ahead of it (M/D/1).
-  const rho = Math.min(MAX_PREFILL_SHARE, (prefillCoefficient * t.prefillPerStepMs) / tpotMs);
-  const queue = (prefillCoefficient * t.prefillMs * rho) / (2 * (1 - rho));
-  return [...byFormat(t, t.prefillMs), t.prefillWeightMs, 1, queue, t.prefillChunks * tpotMs];
+  const rho = Math.min(MAX_PREFILL_SHARE, (t.prefillsPerStep * prefillMs) / tpotMs);
+  const queue = (prefillMs * rho) / (2 * (1 - rho));
+  // A benchmark starts its clients together: the first wave's prefills queue one behind another.
+  const burst = (t.batch * prefillMs) / 2;
+  return [...byFormat(t, t.prefillMs), t.prefillAllReduceMs, t.prefillWeightMs, 1, t.layers / 100, t.moeLayers / 100, queue, burst, t.prefillChunks * tpotMs];
 }
 
 export function dot(coefficients: readonly number[], features: readonly number[]): number {
@@ -88,7 +99,7 @@ export function predict(terms: PhysicsTerms, load: Load, calibration: Calibratio
   const a = calibration.tpot;
   const fx = tpotFeatures(terms);
   const tpotMs = dot(tpotVector(a), fx) * scale.tpot;
-  const ttftBase = dot(ttftVector(calibration.ttft), ttftFeatures(terms, tpotMs, prefillCoefficient(a, terms))) * scale.ttft;
+  const ttftBase = dot(ttftVector(calibration.ttft), ttftFeatures(terms, tpotMs, effectivePrefillMs(a, terms))) * scale.ttft;
   const requestMs = ttftBase + Math.max(0, load.outputTokens - 1) * tpotMs;
   const ttftMs = ttftBase + kvQueueMs(terms, load, requestMs);
   const s = scale.tpot;
@@ -97,7 +108,7 @@ export function predict(terms: PhysicsTerms, load: Load, calibration: Calibratio
     ttftMs,
     parts: {
       memory: (a.weights * fx[0] + a.weightsDequant * fx[1] + a.kv * fx[2]) * s,
-      compute: (a.compute * fx[3] + prefillCoefficient(a, terms) * terms.prefillPerStepMs) * s,
+      compute: (a.compute * fx[3] + prefillCoefficient(a, terms) * terms.prefillsPerStep * terms.prefillMs) * s,
       interconnect: (a.perAllReduceMs * fx[10] + a.link * fx[11]) * s,
       fixed: (a.fixedMs + a.perLayerMs * fx[8] + a.perMoeLayerMs * fx[9]) * s,
     },

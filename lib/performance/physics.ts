@@ -20,8 +20,8 @@ export interface PhysicsTerms {
   readonly kvReadMs: number;
   /** Matrix multiplies and attention of one decode step. */
   readonly decodeComputeMs: number;
-  /** Prefills of arriving requests per decode step x one prefill's compute: what stalls decoding. */
-  readonly prefillPerStepMs: number;
+  /** Prefills of arriving requests per decode step (batch / output tokens); each stalls decoding. */
+  readonly prefillsPerStep: number;
   /** All-reduces per decode step (2 per layer with TP > 1, else 0). */
   readonly allReduces: number;
   /** Bytes the decode step's all-reduces move, over the interconnect. */
@@ -34,8 +34,10 @@ export interface PhysicsTerms {
   readonly computeFormat: ComputeFormat;
   /** 4-bit weights multiplied in 16 bits (weight-only kernels dequantize as they read: int4, FP4 on Hopper). */
   readonly dequantizes: boolean;
-  /** One request's prefill compute (plus its all-reduces). */
+  /** One request's prefill compute. */
   readonly prefillMs: number;
+  /** One request's prefill all-reduces over the interconnect. */
+  readonly prefillAllReduceMs: number;
   /** Weight reads of one prefill: once per chunk of the engine's batch-token budget. */
   readonly prefillWeightMs: number;
   /** Chunks one prefill is split into. */
@@ -67,11 +69,17 @@ export function expertsTouched(model: ModelArchitecture, tokens: number): number
   return e * (1 - Math.pow(1 - k / e, tokens));
 }
 
-/** Attention FLOPs per (query, key) pair, all layers and heads: 2 x (QK dim + V dim) per head. */
-function attentionFlopsPerPair(model: ModelArchitecture): number {
-  const qk = model.mla ? model.mla.kvLoraRank + model.mla.qkRopeHeadDim : model.headDim;
-  const v = model.mla ? model.mla.kvLoraRank : model.headDim;
-  return 2 * model.attentionHeads * (qk + v);
+/**
+ * Attention FLOPs per (query, key) pair and layer: 2 x (QK dim + V dim) per head. MLA decodes in the
+ * absorbed form (queries against the 576-wide latent, values of 512) and prefills in the expanded one
+ * (QK 192, V 128 per head).
+ */
+function attentionFlopsPerPair(model: ModelArchitecture, phase: 'prefill' | 'decode'): number {
+  const mla = model.mla;
+  if (!mla) return 2 * model.attentionHeads * 2 * model.headDim;
+  return phase === 'decode'
+    ? 2 * model.attentionHeads * (mla.kvLoraRank + mla.qkRopeHeadDim + mla.kvLoraRank)
+    : 2 * model.attentionHeads * (mla.qkNopeHeadDim + mla.qkRopeHeadDim + mla.vHeadDim);
 }
 
 /** Keys one query attends to, averaged over layers (sliding-window layers see at most the window). */
@@ -109,7 +117,7 @@ export function physicsTerms(plan: ModelPlan, load: Load): PhysicsTerms {
   const kvReadMs = kvRead / bandwidth;
 
   const activeParams = model.activeParams ?? model.totalParams;
-  const decodeFlops = batch * (2 * activeParams + attentionFlopsPerPair(model) * layers * attendedKeys(model, meanContext)) / tp;
+  const decodeFlops = batch * (2 * activeParams + attentionFlopsPerPair(model, 'decode') * layers * attendedKeys(model, meanContext)) / tp;
   const decodeComputeMs = decodeFlops / flops;
 
   const allReduces = tp > 1 ? 2 * layers : 0;
@@ -118,20 +126,20 @@ export function physicsTerms(plan: ModelPlan, load: Load): PhysicsTerms {
 
   // Prefill: 2 x active params per token, causal attention over isl^2/2 pairs, all-reduces of isl tokens.
   const isl = load.inputTokens;
-  const prefillFlops = (2 * activeParams * isl + (attentionFlopsPerPair(model) * layers * isl * attendedKeys(model, isl)) / 2) / tp;
+  const prefillFlops = (2 * activeParams * isl + (attentionFlopsPerPair(model, 'prefill') * layers * isl * attendedKeys(model, isl)) / 2) / tp;
   const prefillAllReduceMs = (allReduces * ring * isl * model.hiddenSize * 2) / link;
-  const prefillMs = prefillFlops / flops + prefillAllReduceMs;
+  const prefillMs = prefillFlops / flops;
   const prefillChunks = Math.ceil(isl / chunkTokens(plan));
   const allWeights = (model.totalParams * bytesPerParam) / tp;
   const prefillWeightMs = (prefillChunks * allWeights) / bandwidth;
 
   // Closed loop: each request prefills once per `outputTokens` decode steps, so a step carries
   // batch / outputTokens prefills on average.
-  const prefillPerStepMs = (batch / load.outputTokens) * prefillMs;
+  const prefillsPerStep = batch / load.outputTokens;
 
   return {
-    batch, kvCapacitySequences, weightReadMs, kvReadMs, decodeComputeMs, prefillPerStepMs,
+    batch, kvCapacitySequences, weightReadMs, kvReadMs, decodeComputeMs, prefillsPerStep,
     allReduces, allReduceMs, layers, moeLayers: model.moe ? layers : 0, computeFormat: computeFormat(accelerator, plan.quantization),
-    dequantizes: isFourBit(plan.quantization) && computeFormat(accelerator, plan.quantization) === '16-bit', prefillMs, prefillWeightMs, prefillChunks,
+    dequantizes: isFourBit(plan.quantization) && computeFormat(accelerator, plan.quantization) === '16-bit', prefillMs, prefillAllReduceMs, prefillWeightMs, prefillChunks,
   };
 }
