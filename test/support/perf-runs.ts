@@ -67,7 +67,14 @@ export function isPlainTensorParallel(run: MeasuredRun): boolean {
   return run.pp <= 1 && run.attentionDp <= 1 && run.moeEp <= 1;
 }
 
-const SYSTEMS: Readonly<Record<string, string>> = { h100_sxm: 'H100-SXM5-80GB', h200_sxm: 'H200-SXM-141GB', b200_sxm: 'B200' };
+/**
+ * aiconfigurator system names -> catalog accelerators. The calibration has H100/H200/B200; the others
+ * are for scoring runs of other GPUs (GB200 is scored as B200: same Blackwell GPU, an approximation).
+ */
+const SYSTEMS: Readonly<Record<string, string>> = {
+  h100_sxm: 'H100-SXM5-80GB', h200_sxm: 'H200-SXM-141GB', b200_sxm: 'B200', gb200: 'B200', gb200_sxm: 'B200',
+  a100_sxm: 'A100-SXM4-80GB', l40s: 'L40S',
+};
 const ENGINES: Readonly<Record<string, Engine>> = { vllm: 'vllm', trtllm: 'triton-trtllm' };
 
 function quantizationOf(run: MeasuredRun): Quantization | undefined {
