@@ -46,7 +46,21 @@ describe('the calibration fixture', () => {
     expect(CALIBRATION.tpot.weights).toBeGreaterThanOrEqual(1);
     expect(CALIBRATION.tpot.weightsDequant).toBeGreaterThanOrEqual(CALIBRATION.tpot.weights);
     expect(CALIBRATION.tpot.kv).toBeGreaterThanOrEqual(1);
-    for (const term of ['prefill16', 'prefillFp8', 'prefillFp4'] as const) expect(CALIBRATION.tpot[term]).toBeGreaterThanOrEqual(1);
+    for (const term of ['prefill16', 'prefillFp8', 'prefillFp4'] as const) {
+      expect(CALIBRATION.tpot[term]).toBeGreaterThanOrEqual(1);
+      expect(CALIBRATION.ttft[term]).toBeGreaterThanOrEqual(1);
+    }
+    // ... and the fitted bandwidth is a plausible share of the datasheet (vLLM/TRT-LLM reach 70-95 %).
+    expect(1 / CALIBRATION.tpot.weights).toBeGreaterThan(0.6);
+  });
+
+  it('every cell factor is near 1: the physics, not the factors, carries the prediction', () => {
+    for (const cell of Object.values(CALIBRATION.cells)) {
+      expect(cell!.tpot).toBeGreaterThan(0.7);
+      expect(cell!.tpot).toBeLessThan(1.4);
+      expect(cell!.ttft).toBeGreaterThan(0.6);
+      expect(cell!.ttft).toBeLessThan(1.7);
+    }
   });
 });
 

@@ -7,51 +7,52 @@ import type { Calibration } from './model';
 
 export const CALIBRATION: Calibration = {
   tpot: {
-    weights: 1.1452,
-    weightsDequant: 2.0307,
-    kv: 1.3359,
-    compute: 0.20885,
-    "prefill16": 1.0933,
-    "prefillFp8": 1.6406,
-    "prefillFp4": 2.5767,
+    weights: 1.1862,
+    weightsDequant: 2.0613,
+    kv: 1.3233,
+    compute: 1,
+    "prefill16": 1.0044,
+    "prefillFp8": 1.5811,
+    "prefillFp4": 2.7566,
     fixedMs: 0,
-    perLayerMs: 4.1236,
-    perMoeLayerMs: 2.0951,
-    perAllReduceMs: 0.88887,
-    link: 2.6342
+    perLayerMs: 3.4495,
+    perMoeLayerMs: 2.4702,
+    perAllReduceMs: 1.0849,
+    link: 2.7355
   },
   ttft: {
-    "prefill16": 3.1389,
-    "prefillFp8": 0.95593,
-    "prefillFp4": 1.9466,
-    link: 3.5768,
-    weights: 0.28005,
-    fixedMs: 6.5236,
+    "prefill16": 2.1529,
+    "prefillFp8": 1,
+    "prefillFp4": 1.367,
+    prefillMoe: 2.7315,
+    link: 2.9392,
+    weights: 1,
+    fixedMs: 12.457,
     perLayerMs: 0,
-    perMoeLayerMs: 41.565,
+    perMoeLayerMs: 11.815,
     queue: 0,
-    burst: 0.1044,
-    steps: 6.0868
+    burst: 0.11179,
+    steps: 5.8843
   },
   cells: {
     'blackwell/vllm': {
-      tpot: 1.1545,
-      ttft: 1.0607,
+      tpot: 1.2013,
+      ttft: 1.2108,
       runs: 305
     },
     'blackwell/trtllm': {
-      tpot: 0.97971,
-      ttft: 1.3319,
+      tpot: 0.96354,
+      ttft: 1.3016,
       runs: 357
     },
     'hopper/trtllm': {
-      tpot: 1.0364,
-      ttft: 1.4501,
+      tpot: 1.0252,
+      ttft: 1.4368,
       runs: 508
     },
     'hopper/vllm': {
-      tpot: 1.019,
-      ttft: 0.88588,
+      tpot: 1.0281,
+      ttft: 0.91621,
       runs: 228
     }
   }
@@ -60,14 +61,14 @@ export const CALIBRATION: Calibration = {
 /** Leave-one-group-out cross-validated absolute error, percent (group = model x GPU x engine). */
 export const CROSS_VALIDATED = {
   tpot: {
-    p50: 11.7,
-    p68: 17.8,
-    p90: 29.8
+    p50: 10.9,
+    p68: 17,
+    p90: 29.4
   },
   ttft: {
-    p50: 30.3,
-    p68: 44.4,
-    p90: 87.7
+    p50: 29.5,
+    p68: 42.6,
+    p90: 82.1
   },
   runs: 1398,
   groups: 15

@@ -26,8 +26,11 @@ export interface Sample {
 /** Runs a cell needs before its factor counts half (shrinkage towards 1). */
 const CELL_SHRINK_RUNS = 30;
 
-/** Non-negative weighted least squares: min sum w (x·c - y)^2, c >= 0. */
-export function nonNegativeLeastSquares(rows: readonly number[][], targets: readonly number[], weights: readonly number[]): number[] {
+/**
+ * Bounded weighted least squares: min sum w (x·c - y)^2 with c >= lower (0 by default). Physical
+ * bounds: an efficiency coefficient (1 / achieved fraction of a datasheet figure) is at least 1.
+ */
+export function nonNegativeLeastSquares(rows: readonly number[][], targets: readonly number[], weights: readonly number[], lower?: readonly number[]): number[] {
   const n = rows[0].length;
   const a = Array.from({ length: n }, () => new Array<number>(n).fill(0));
   const b = new Array<number>(n).fill(0);
@@ -37,20 +40,28 @@ export function nonNegativeLeastSquares(rows: readonly number[][], targets: read
       for (let j = 0; j < n; j++) a[i][j] += weights[r] * x[i] * x[j];
     }
   });
-  const c = new Array<number>(n).fill(0);
+  const floor = lower ?? new Array<number>(n).fill(0);
+  const c = [...floor];
   for (let sweep = 0; sweep < 2000; sweep++) {
     let change = 0;
     for (let i = 0; i < n; i++) {
       if (a[i][i] <= 0) continue;
       let rest = b[i];
       for (let j = 0; j < n; j++) if (j !== i) rest -= a[i][j] * c[j];
-      const next = Math.max(0, rest / a[i][i]);
+      const next = Math.max(floor[i], rest / a[i][i]);
       change = Math.max(change, Math.abs(next - c[i]) / (Math.abs(c[i]) + 1e-9));
       c[i] = next;
     }
     if (change < 1e-10) break;
   }
   return c;
+}
+
+/** Terms that divide a datasheet figure by an achieved fraction: their coefficient is at least 1. */
+const EFFICIENCY_TERMS = new Set(['weights', 'weightsDequant', 'kv', 'compute', 'prefill16', 'prefillFp8', 'prefillFp4', 'link']);
+
+function lowerBounds(terms: readonly string[]): number[] {
+  return terms.map((t) => (EFFICIENCY_TERMS.has(t) ? 1 : 0));
 }
 
 function record<K extends string>(keys: readonly K[], values: readonly number[]): Readonly<Record<K, number>> {
@@ -65,14 +76,14 @@ function geometricScale(ratios: readonly number[]): number {
 /** Fits the pooled physics coefficients, then the cell factors. */
 export function fitCalibration(samples: readonly Sample[]): Calibration {
   const tpotRows = samples.map((s) => tpotFeatures(s.terms));
-  const tpot = record(TPOT_TERMS, nonNegativeLeastSquares(tpotRows, samples.map((s) => s.tpotMs), samples.map((s) => 1 / s.tpotMs ** 2))) as TpotCoefficients;
+  const tpot = record(TPOT_TERMS, nonNegativeLeastSquares(tpotRows, samples.map((s) => s.tpotMs), samples.map((s) => 1 / s.tpotMs ** 2), lowerBounds(TPOT_TERMS))) as TpotCoefficients;
   const tpotCells = cellScales(samples, (s, i) => s.tpotMs / dot(TPOT_TERMS.map((k) => tpot[k]), tpotRows[i]));
   // TTFT features use the TPOT predicted with its cell factor, as at prediction time.
   const predictedTpot = samples.map((s, i) => dot(TPOT_TERMS.map((k) => tpot[k]), tpotRows[i]) * (tpotCells.get(s.cell) ?? 1));
   const ttftRows = samples.map((s, i) => ttftFeatures(s.terms, predictedTpot[i], effectivePrefillMs(tpot, s.terms)));
   // Waiting for KV-cache room is physics with no coefficient: take it out of the target (approximately: at the measured TTFT).
   const targets = samples.map((s, i) => Math.max(0.05 * s.ttftMs, s.ttftMs - kvQueueMs(s.terms, s.load, s.ttftMs + (s.load.outputTokens - 1) * predictedTpot[i])));
-  const ttft = record(TTFT_TERMS, nonNegativeLeastSquares(ttftRows, targets, samples.map((s) => 1 / s.ttftMs ** 2))) as TtftCoefficients;
+  const ttft = record(TTFT_TERMS, nonNegativeLeastSquares(ttftRows, targets, samples.map((s) => 1 / s.ttftMs ** 2), lowerBounds(TTFT_TERMS))) as TtftCoefficients;
   const withTpotCells: Calibration = {
     tpot, ttft,
     cells: Object.fromEntries([...tpotCells].map(([cell, f]) => [cell, { tpot: f, ttft: 1, runs: 0 }])),

@@ -16,7 +16,7 @@ import type { Load } from './types';
 export const TPOT_TERMS = [
   'weights', 'weightsDequant', 'kv', 'compute', 'prefill16', 'prefillFp8', 'prefillFp4', 'fixedMs', 'perLayerMs', 'perMoeLayerMs', 'perAllReduceMs', 'link',
 ] as const;
-export const TTFT_TERMS = ['prefill16', 'prefillFp8', 'prefillFp4', 'link', 'weights', 'fixedMs', 'perLayerMs', 'perMoeLayerMs', 'queue', 'burst', 'steps'] as const;
+export const TTFT_TERMS = ['prefill16', 'prefillFp8', 'prefillFp4', 'prefillMoe', 'link', 'weights', 'fixedMs', 'perLayerMs', 'perMoeLayerMs', 'queue', 'burst', 'steps'] as const;
 export type TpotCoefficients = Readonly<Record<(typeof TPOT_TERMS)[number], number>>;
 export type TtftCoefficients = Readonly<Record<(typeof TTFT_TERMS)[number], number>>;
 
@@ -65,7 +65,7 @@ export function ttftFeatures(t: PhysicsTerms, tpotMs: number, prefillMs: number)
   const queue = (prefillMs * rho) / (2 * (1 - rho));
   // A benchmark starts its clients together: the first wave's prefills queue one behind another.
   const burst = (t.batch * prefillMs) / 2;
-  return [...byFormat(t, t.prefillMs), t.prefillAllReduceMs, t.prefillWeightMs, 1, t.layers / 100, t.moeLayers / 100, queue, burst, t.prefillChunks * tpotMs];
+  return [...byFormat(t, t.prefillMs), t.moeLayers > 0 ? t.prefillMs : 0, t.prefillAllReduceMs, t.prefillWeightMs, 1, t.layers / 100, t.moeLayers / 100, queue, burst, t.prefillChunks * tpotMs];
 }
 
 export function dot(coefficients: readonly number[], features: readonly number[]): number {
@@ -93,9 +93,26 @@ export interface Prediction {
   readonly parts: { readonly memory: number; readonly compute: number; readonly interconnect: number; readonly fixed: number };
 }
 
+/**
+ * The factors of a cell; an unmeasured one (another GPU generation or engine) takes the geometric mean
+ * of the measured cells of its engine (of all cells for engines never measured): typical efficiency,
+ * neither the best nor the worst measured.
+ */
+export function cellScale(calibration: Calibration, cell: CellKey): { tpot: number; ttft: number } {
+  const own = calibration.cells[cell];
+  if (own) return own;
+  const family = cell.split('/')[1];
+  const all = Object.entries(calibration.cells);
+  const same = all.filter(([key]) => key.endsWith(`/${family}`));
+  const pool = (same.length > 0 ? same : all).map(([, v]) => v!);
+  if (pool.length === 0) return { tpot: 1, ttft: 1 };
+  const mean = (f: (v: { tpot: number; ttft: number }) => number) => Math.exp(pool.reduce((s, v) => s + Math.log(f(v)), 0) / pool.length);
+  return { tpot: mean((v) => v.tpot), ttft: mean((v) => v.ttft) };
+}
+
 /** TPOT and TTFT of `terms` under a calibration, for one cell. */
 export function predict(terms: PhysicsTerms, load: Load, calibration: Calibration, cell: CellKey): Prediction {
-  const scale = calibration.cells[cell] ?? { tpot: 1, ttft: 1 };
+  const scale = cellScale(calibration, cell);
   const a = calibration.tpot;
   const fx = tpotFeatures(terms);
   const tpotMs = dot(tpotVector(a), fx) * scale.tpot;

@@ -88,12 +88,13 @@ function quantizationOf(run: MeasuredRun): Quantization | undefined {
 }
 
 /**
- * The runs do not record the KV-cache dtype. TensorRT-LLM deployments of FP8/FP4 checkpoints quantize
- * the KV cache to FP8 (the ModelOpt exports set kv_cache_quant_algo FP8); vLLM keeps its default (auto).
- * An assumption, checked only by the fit (queueing sets in where this capacity runs out).
+ * The runs do not record the KV-cache dtype. Assumed: FP8/FP4/int4 deployments quantize the KV cache
+ * to FP8 (ModelOpt exports set kv_cache_quant_algo FP8; serving recipes of FP8 checkpoints pass
+ * --kv-cache-dtype fp8), 16-bit ones keep it 16-bit. Checked only by the fit: with a 16-bit cache the
+ * runs beyond it would queue far more than measured.
  */
 function kvCacheDtypeOf(run: MeasuredRun): 'auto' | 'fp8' {
-  return run.backend === 'trtllm' && run.precision !== '' ? 'fp8' : 'auto';
+  return run.precision !== '' ? 'fp8' : 'auto';
 }
 
 /** The plan of a run's replica (TP as measured; EP/attention-DP runs as TP of the same width), or why not. */
