@@ -5,7 +5,7 @@
 import { ACCELERATORS } from '../catalog/accelerators';
 import { SizingError } from '../errors';
 import { estimatePerformance } from './estimate';
-import type { SizedCandidate } from './search';
+import type { SizedCandidate } from './workload';
 import type { PerformanceEstimate, Workload } from './types';
 
 const ms = (x: number) => `${Math.round(x)} ms`;

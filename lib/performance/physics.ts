@@ -93,8 +93,10 @@ function attendedKeys(model: ModelArchitecture, context: number): number {
 /** The raw terms of `plan` under `load`. */
 export function physicsTerms(plan: ModelPlan, load: Load): PhysicsTerms {
   const { model, accelerator, tensorParallel: tp, pipelineParallel: pp } = plan;
-  const bandwidth = accelerator.memoryBandwidthGBps * 1e6; // bytes per ms
-  const flops = peakTflops(accelerator, plan.quantization) * 1e9; // FLOPs per ms
+  // A rank is a GPU, or one NeuronCore of a Neuron device (which shares the device's figures).
+  const ranksPerDevice = accelerator.neuronCoresPerDevice ?? 1;
+  const bandwidth = (accelerator.memoryBandwidthGBps * 1e6) / ranksPerDevice; // bytes per ms
+  const flops = (peakTflops(accelerator, plan.quantization) * 1e9) / ranksPerDevice; // FLOPs per ms
   const link = interconnectOf(accelerator).gbps * 1e6;
   const layers = model.layers;
 

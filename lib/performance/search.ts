@@ -11,7 +11,7 @@ import type { ModelPlan, PlanRequest, Quantization } from '../sizing/types';
 import { explainImpossible } from './impossible';
 import { FP4_DENSE_TFLOPS } from './hardware';
 import type { PlanCandidate, Workload } from './types';
-import { checkWorkload, costPerMillionTokens, sizeReplicas, type Sizing } from './workload';
+import { checkWorkload, costPerMillionTokens, sizeReplicas, type SizedCandidate } from './workload';
 
 /** USD per hour of `replicas` replicas packed onto whole instances (undefined when unpriced). */
 export function deploymentHourlyCost(plan: ModelPlan, replicas: number): number | undefined {
@@ -36,14 +36,6 @@ function autoFormats(request: PlanRequest, option: HardwareOption, model: ModelP
       return false; // a native format this branch does not know
     }
   });
-}
-
-/** One configuration sized for the workload. */
-export interface SizedCandidate {
-  readonly plan: ModelPlan;
-  readonly sizing: Sizing;
-  readonly hourlyCostUsd?: number;
-  readonly costPerMillionTokensUsd?: number;
 }
 
 function hardwareOf(option: HardwareOption): Pick<PlanRequest, 'instanceType' | 'accelerator' | 'acceleratorsPerNode'> {

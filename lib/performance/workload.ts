@@ -117,6 +117,15 @@ export interface Sizing {
   readonly meetsSlo: boolean;
 }
 
+/** One configuration sized for the workload (what the SLO search ranks). */
+export interface SizedCandidate {
+  readonly plan: ModelPlan;
+  readonly sizing: Sizing;
+  /** USD per hour of all the replicas, packed onto whole instances. */
+  readonly hourlyCostUsd?: number;
+  readonly costPerMillionTokensUsd?: number;
+}
+
 /** The estimate of one replica at its share of the workload with `replicas` replicas. */
 function shareOf(plan: ModelPlan, workload: Workload, replicas: number): PerformanceEstimate {
   if (workload.requestsPerSecond !== undefined) {
