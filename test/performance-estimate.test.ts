@@ -138,6 +138,15 @@ describe('bounds', () => {
     expect(estimatePerformance(p, load(48, 6000, 64)).bound).toBe('compute');
   });
 
+  it('TP 8 over PCIe (8 x L40S, no NVLink) turns interconnect-bound as the batch grows', () => {
+    const p = planModel({ model: LLAMA_70B, instanceType: 'g6e.48xlarge', tensorParallel: 8, maxContextLength: 2048, quantization: 'fp8' });
+    expect(estimatePerformance(p, load(1, 1000, 1000)).bound).toBe('memory');
+    expect(estimatePerformance(p, load(64, 1000, 1000)).bound).toBe('interconnect');
+    // The same plan with NVLink-class links (H100 SXM's 450 GB/s each way) is faster per token.
+    const nvlink = { ...p, accelerator: { ...p.accelerator, id: 'H100-SXM5-80GB' } };
+    expect(estimatePerformance(nvlink, load(64, 1000, 1000)).tpotMs).toBeLessThan(estimatePerformance(p, load(64, 1000, 1000)).tpotMs);
+  });
+
   it('concurrency beyond the KV cache queues: kv-capacity bound, TTFT grows by whole requests, TPOT stops rising', () => {
     const p = planModel({ model: LLAMA_70B, accelerator: 'H100', tensorParallel: 2, maxContextLength: 8192 });
     const room = Math.floor(p.memory.kvCacheCapacityBytes / (p.memory.kvCacheBytesPerToken * (4000 + 500)));
