@@ -2,17 +2,18 @@
  * `npm run bench`: throughput of the sizing core and cost of synthesis, measured here and never in a
  * test. Results, machine and date are recorded in docs/benchmarks.md.
  *
- *   1. plans per second (bench/plans.ts);
+ *   1. plans per second (bench/plans.ts); estimates per second and SLO-plan search time (bench/performance.ts);
  *   2. synthesis of an LlmStack with 10, 100 and 1000 LlmWorkers, each size in its own child process
  *      (bench/synth-child.ts): build + `toJson()` (which runs the validations), objects per second,
  *      peak RSS, and the ratio to the same JSON objects synthesized as raw cdk8s ApiObjects.
  *
- * Options: --only plans|synth   --sizes 10,100,1000   --runs N (every size)   --scenarios internal,gateway
+ * Options: --only plans|performance|synth   --sizes 10,100,1000   --runs N (every size)   --scenarios internal,gateway
  *          --plan-seconds S     --markdown (tables as Markdown, for docs/benchmarks.md)
  */
 import { fork } from 'node:child_process';
 import * as path from 'node:path';
 import { describeMachine, machine } from './machine';
+import { benchPerformance, formatPerformance } from './performance';
 import { benchPlans, formatPlans } from './plans';
 import type { SynthResult, SynthRun } from './synth-child';
 import { SCENARIOS, type Scenario } from './stacks';
@@ -153,6 +154,10 @@ async function main(): Promise<void> {
     console.log(formatPlans(benchPlans(Number(option('plan-seconds') ?? 1.5)), markdown));
   }
 
+  if (only === undefined || only === 'performance') {
+    console.log('\n## Performance model: estimates per second, SLO plan over the whole catalog (warm)\n');
+    console.log(formatPerformance(benchPerformance(Number(option('plan-seconds') ?? 1.5)), markdown));
+  }
   if (only === undefined || only === 'synth') {
     for (const scenario of scenarios) {
       const rows: Summary[] = [];

@@ -5,6 +5,9 @@
  */
 export * from './catalog';
 export * from './sizing';
+// The root planModel is lib/performance's: the sizing plan, plus SLO sizing when a workload is given.
+export * from './performance';
+export { planModel } from './performance/plan';
 export { LlmConstructsError, SizingError, ValidationError } from './errors';
 export * from './constructs';
 export * from './engines';

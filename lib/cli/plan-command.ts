@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
 import { PRICE_DATE, PRICE_REGION } from '../catalog/instance-types';
 import { formatGiB, KiB } from '../catalog/units';
-import { planModel } from '../sizing/planner';
+import { planModel } from '../performance/plan';
 import type { ModelPlan, PlanRequest } from '../sizing/types';
 import { formatPairs } from '../text/table';
+import { formatPerformance, parseWorkloadFlags, WORKLOAD_OPTIONS, WORKLOAD_USAGE, workloadFlagFor } from './performance-output';
 
 /** CLI flags and the PlanRequest field each one sets (errors name the flag the user typed). */
 export const PLAN_FLAGS = {
@@ -31,13 +32,14 @@ accelerator, maximum concurrent sequences and $/hour per replica. Exit code 1 wh
 
 Options:
 ${Object.entries(PLAN_FLAGS).map(([flag, { help }]) => `  --${flag.padEnd(24)}${help}`).join('\n')}
+${WORKLOAD_USAGE}
   --json                    print the plan (or the error) as JSON
   --help                    show this help`;
 
 /** The flag that sets a PlanRequest field, for error messages. */
 export function flagFor(field: string | undefined): string | undefined {
   const entry = Object.entries(PLAN_FLAGS).find(([, spec]) => spec.field === field);
-  return entry ? `--${entry[0]}` : undefined;
+  return entry ? `--${entry[0]}` : workloadFlagFor(field);
 }
 
 /** Parses `plan` flags into a PlanRequest. Numbers stay strings when they do not parse, so that the planner names them. */
@@ -45,7 +47,7 @@ export function parsePlanArgs(args: string[]): { request: PlanRequest; json: boo
   const options = Object.fromEntries(Object.keys(PLAN_FLAGS).map((flag) => [flag, { type: 'string' as const }]));
   const { values } = parseArgs({
     args: joinNegativeNumbers(args),
-    options: { ...options, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: { ...options, ...WORKLOAD_OPTIONS, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     strict: true,
     allowPositionals: false,
   });
@@ -57,6 +59,7 @@ export function parsePlanArgs(args: string[]): { request: PlanRequest; json: boo
     else if (flag === 'instance-types') request[spec.field] = raw.split(',').map((s) => s.trim()).filter(Boolean);
     else request[spec.field] = raw;
   }
+  request.workload = parseWorkloadFlags(values);
   return { request: request as unknown as PlanRequest, json: values.json === true, help: values.help === true };
 }
 
@@ -125,6 +128,7 @@ export function formatPlan(plan: ModelPlan): string {
       ? 'Cost per replica: unknown (no on-demand price for this hardware)'
       : `Cost per replica: ${usd(plan.hourlyCostUsd)} on demand (${PRICE_REGION}, prices of ${PRICE_DATE})`,
   ];
+  if (plan.performance) lines.push(formatPerformance(plan));
   if (plan.warnings.length > 0) lines.push('Warnings', ...plan.warnings.map((w) => `  - ${w}`));
   return lines.join('\n');
 }

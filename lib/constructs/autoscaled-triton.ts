@@ -5,6 +5,7 @@ import { TRITON_QUEUE_COMPUTE_RATIO } from '../engines/metrics';
 import { tritonCacheGiB } from '../engines/triton-trtllm';
 import type { SecretKeyRef } from '../engines/types';
 import { ValidationError } from '../errors';
+import type { Workload } from '../performance/types';
 import type { ModelPlan } from '../sizing/types';
 import { describe } from '../sizing/validate';
 import type { GpuNodePool } from './gpu-node-pool';
@@ -42,8 +43,10 @@ export interface AutoscaledTritonProps {
   readonly concurrency?: number;
   /** @default 1 */
   readonly minReplicas?: number;
-  /** @default 4 */
+  /** @default 4 (with `workload`: the replicas that meet its SLO at its load) */
   readonly maxReplicas?: number;
+  /** What the deployment must serve: sizes `maxReplicas` (and the plan's hardware search) by its SLO. */
+  readonly workload?: Workload;
   /** Per-pod average of `triton:queue_compute:ratio` (queue time / compute time) to hold. @default 1 */
   readonly queueToComputeRatioTarget?: number;
   /** `hpa` (with the prometheus-adapter rule) or `keda`. @default 'hpa' */
@@ -134,9 +137,10 @@ export class AutoscaledTriton extends Construct {
       image: props.image,
       modelCache: prebuilt ? { type: 'existingClaim', claimName: prebuilt.claimName } : (props.modelCache ?? buildCache(props.model)),
       trtllmEngineDir: prebuilt?.path,
+      workload: props.workload,
       autoscaling: {
         minReplicas: props.minReplicas ?? 1,
-        maxReplicas: props.maxReplicas ?? 4,
+        maxReplicas: props.maxReplicas ?? (props.workload ? undefined : 4),
         metric: TRITON_QUEUE_COMPUTE_RATIO,
         target: props.queueToComputeRatioTarget ?? 1,
         scaler: props.scaler,

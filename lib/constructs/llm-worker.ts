@@ -5,7 +5,8 @@ import { PodMonitor } from '../../imports/monitoring.coreos.com';
 import { FASTCHAT_WORKER_PORT, recipeFor } from '../engines';
 import type { ContainerRecipe, SecretKeyRef } from '../engines/types';
 import { LlmConstructsError, SizingError, ValidationError } from '../errors';
-import { planModel } from '../sizing/planner';
+import { planModel } from '../performance/plan';
+import { workloadScaling } from '../performance/scaling';
 import { startupBudgetSeconds } from '../sizing/startup';
 import type { ModelPlan, PlanRequest } from '../sizing/types';
 import { lookupAccelerator } from '../catalog/accelerators';
@@ -47,10 +48,15 @@ export interface LlmWorkerProps extends Omit<PlanRequest, 'instanceTypes'> {
    * @default pods of the namespace named `monitoring`
    */
   readonly monitoring?: Peer;
-  /** Fixed replica count; with `autoscaling` the autoscaler owns it instead. @default 1 */
+  /** Fixed replica count; with `autoscaling` the autoscaler owns it instead. @default 1 (with `workload`: the replicas that meet its SLO) */
   readonly replicas?: number;
-  /** Scale on the engine's queue depth (HPA via prometheus-adapter, or KEDA). @default fixed `replicas` */
-  readonly autoscaling?: AutoscalingProps;
+  /**
+   * Scale on the engine's queue depth (HPA via prometheus-adapter, or KEDA). With `workload`,
+   * `maxReplicas` defaults to the replicas that meet its SLO, `minReplicas` to 1, and `target` (queue
+   * depth) to what one replica can let wait within the TTFT target (lib/performance/scaling.ts).
+   * @default fixed `replicas`
+   */
+  readonly autoscaling?: Partial<AutoscalingProps>;
   /** Name clients send as `"model"`. @default the hub id's last segment, lowercased */
   readonly servedModelName?: string;
   /** Object name. @default `<chart id>-<construct id>` */
@@ -146,7 +152,7 @@ export class LlmWorker extends Construct {
         suggestions: ['autoscaling: { minReplicas, maxReplicas }', 'replicas: N without autoscaling'],
       });
     }
-    const replicas = props.replicas ?? 1;
+    let replicas = props.replicas ?? 1;
     checkWorkerProps(id, props);
     if (!Number.isSafeInteger(replicas) || replicas < 0 || replicas > MAX_REPLICAS) {
       throw new ValidationError('invalid-replicas', `LlmWorker ${id}: replicas must be an integer from 0 to ${MAX_REPLICAS}, got ${describe(replicas)}`, { field: 'replicas', suggestions: ['replicas: 1'] });
@@ -154,6 +160,11 @@ export class LlmWorker extends Construct {
 
     const pool = props.nodePool;
     this.plan = withContext(pool ? `${id} on ${pool.describe()}` : id, () => planModel(planRequest(props)));
+    const sized = workloadScaling(this.plan, props.workload);
+    replicas = props.replicas ?? sized?.replicas ?? replicas;
+    const autoscaling = props.autoscaling && sized
+      ? ({ minReplicas: 1, maxReplicas: sized.replicas, ...(props.autoscaling.metric === undefined ? { target: sized.queueDepthTarget } : {}), ...definedOnly(props.autoscaling) } as AutoscalingProps)
+      : (props.autoscaling as AutoscalingProps | undefined);
     this.modelName = props.servedModelName ?? (this.plan.model.id.split('/').pop() ?? name).toLowerCase();
     this.servedModelNameSet = props.servedModelName !== undefined;
     this.service = name;
@@ -177,9 +188,9 @@ export class LlmWorker extends Construct {
         workerAddress: `http://${name}.${chart.namespace ?? 'default'}.svc.cluster.local:${FASTCHAT_WORKER_PORT}`,
       }),
     );
-    const metric = props.autoscaling ? checkAutoscaling(props.autoscaling, this.plan.engine, `LlmWorker ${id}`) : undefined;
-    this.maxReplicas = props.autoscaling?.maxReplicas ?? replicas;
-    this.minReplicas = props.autoscaling?.minReplicas ?? replicas;
+    const metric = autoscaling ? checkAutoscaling(autoscaling, this.plan.engine, `LlmWorker ${id}`) : undefined;
+    this.maxReplicas = autoscaling?.maxReplicas ?? replicas;
+    this.minReplicas = autoscaling?.minReplicas ?? replicas;
     this.internal = props.internal === true;
     if (this.plan.nodesPerReplica > 1 && !this.recipe.multiNode) {
       throw new ValidationError('no-multi-node', `LlmWorker ${id}: ${this.plan.model.id} needs ${this.plan.nodesPerReplica} nodes per replica, but ${this.plan.engine} cannot span nodes`, {
@@ -215,7 +226,7 @@ export class LlmWorker extends Construct {
 
     let serviceSelector = this.selector;
     if (this.plan.nodesPerReplica > 1) {
-      this.workload = this.leaderWorkerSet(name, props.autoscaling ? undefined : replicas, template);
+      this.workload = this.leaderWorkerSet(name, autoscaling ? undefined : replicas, template);
       serviceSelector = { ...this.selector, [LWS_WORKER_INDEX_LABEL]: '0' };
     } else {
       const surge = props.rollout === 'surge';
@@ -223,7 +234,7 @@ export class LlmWorker extends Construct {
         metadata: { name, labels },
         spec: {
           // An autoscaler owns the count: a replicas field would fight it on every apply.
-          replicas: props.autoscaling ? undefined : replicas,
+          replicas: autoscaling ? undefined : replicas,
           selector: { matchLabels: this.selector },
           strategy: {
             type: 'RollingUpdate',
@@ -258,7 +269,7 @@ export class LlmWorker extends Construct {
         },
       });
     }
-    if (props.autoscaling && metric) {
+    if (autoscaling && metric) {
       const lws = this.plan.nodesPerReplica > 1;
       metricAutoscaler(this, {
         name,
@@ -269,7 +280,7 @@ export class LlmWorker extends Construct {
         instance: name,
         startupBudgetSeconds: template.startupBudgetSeconds,
         labels,
-      }, props.autoscaling, metric);
+      }, autoscaling, metric);
     }
     workerPolicies(this, {
       name,
@@ -399,6 +410,11 @@ function checkWorkerProps(id: string, props: LlmWorkerProps): void {
 }
 
 /** The worker's PlanRequest: its own sizing props, within its pool's hardware when it has one. */
+/** The fields that are set (an explicit `undefined` must not override a workload-derived default). */
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
 function planRequest(props: LlmWorkerProps): PlanRequest {
   const { nodePool, ...request } = props;
   if (!nodePool) return request;

@@ -58,6 +58,9 @@ export function vllmQuantization(plan: ModelPlan): string | undefined {
     case 'int8':
     case 'gguf-q4_k_m':
     case 'gguf-q8_0':
+    case 'mxfp4': // checkpoint quantization_config (gpt-oss mxfp4, ModelOpt NVFP4, compressed-tensors int4)
+    case 'nvfp4':
+    case 'int4':
       return undefined;
     case 'fp8':
       return 'fp8';

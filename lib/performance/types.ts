@@ -55,7 +55,9 @@ export interface PlanCandidate {
   readonly pipelineParallel: number;
   readonly quantization: string;
   readonly replicas: number;
+  /** USD per hour of all `replicas`, packed onto whole instances (undefined without a price). */
   readonly hourlyCostUsd?: number;
+  /** One replica at its share of the workload. */
   readonly performance: PerformanceEstimate;
   readonly costPerMillionTokensUsd?: number;
   readonly meetsSlo: boolean;

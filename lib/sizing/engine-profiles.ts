@@ -40,6 +40,7 @@ export interface EngineSizingProfile {
 
 const VLLM_QUANTIZATIONS: readonly Quantization[] = [
   'none', 'fp8', 'int8', 'awq', 'gptq', 'bitsandbytes-8bit', 'bitsandbytes-nf4', 'gguf-q4_k_m', 'gguf-q8_0',
+  'mxfp4', 'nvfp4', 'int4',
 ];
 
 const vllm: EngineSizingProfile = {
@@ -156,7 +157,7 @@ export const ENGINE_PROFILES: Readonly<Record<Engine, EngineSizingProfile>> = {
   },
   'triton-trtllm': {
     hardware: 'gpu',
-    quantizations: ['none', 'fp8', 'int8', 'awq', 'gptq'],
+    quantizations: ['none', 'fp8', 'int8', 'awq', 'gptq', 'mxfp4', 'nvfp4', 'int4'],
     defaultQuantization: 'none',
     kvCacheDtypes: ['auto', 'fp8'],
     tensorParallel: true,

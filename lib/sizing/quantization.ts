@@ -33,6 +33,12 @@ const WEIGHT_FORMATS: Readonly<Record<Quantization, WeightFormat>> = {
   gptq: { linearBits: 4.156, embeddingBits: 16, minComputeCapability: 6.0 },
   'gguf-q4_k_m': { linearBits: 4.8944, embeddingBits: 4.8944 }, // Llama-3.1-8B: 4.8944 bpw
   'gguf-q8_0': { linearBits: 8.5008, embeddingBits: 8.5008 }, // 8.5008 bpw
+  // OCP MX: 4-bit e2m1 + one 8-bit e8m0 scale per 32 weights = 4.25 bits (gpt-oss experts).
+  mxfp4: { linearBits: 4.25, embeddingBits: 16, minComputeCapability: 8.0 },
+  // NVFP4: 4-bit e2m1 + one fp8 e4m3 scale per 16 weights = 4.5 bits (+ a per-tensor fp32 scale).
+  nvfp4: { linearBits: 4.5, embeddingBits: 16, minComputeCapability: 8.0 },
+  // int4 weight-only, bf16 scale per group of 32 (Kimi-K2 compressed-tensors) = 4.5 bits.
+  int4: { linearBits: 4.5, embeddingBits: 16, minComputeCapability: 8.0 },
 };
 
 /** Bytes of all weights of `model` in `quantization` (MoE: all experts are resident). */

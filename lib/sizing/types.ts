@@ -1,5 +1,5 @@
 import type { Accelerator, InstanceType, ModelArchitecture } from '../catalog/types';
-import type { PerformanceEstimate, PlanCandidate } from '../performance/types';
+import type { PerformanceEstimate, PlanCandidate, Workload } from '../performance/types';
 
 /** Model servers the library can size and deploy. */
 export const ENGINES = ['vllm', 'tgi', 'tgi-neuron', 'fastchat-vllm', 'llama-cpp', 'ollama', 'tei', 'triton-trtllm'] as const;
@@ -8,6 +8,7 @@ export type Engine = (typeof ENGINES)[number];
 /** Weight formats. `none` = the model's 16-bit weights (fp32 checkpoints are served in 16 bits). */
 export const QUANTIZATIONS = [
   'none', 'fp8', 'int8', 'eetq', 'bitsandbytes-8bit', 'bitsandbytes-nf4', 'awq', 'gptq', 'gguf-q4_k_m', 'gguf-q8_0',
+  'mxfp4', 'nvfp4', 'int4',
 ] as const;
 export type Quantization = (typeof QUANTIZATIONS)[number];
 
@@ -27,8 +28,13 @@ export interface PlanRequest {
   readonly instanceType?: string;
   /** Candidate instance types (a node pool's choice). @default the whole catalog */
   readonly instanceTypes?: readonly string[];
-  /** @default 'none' ('gguf-q4_k_m' for llama-cpp and ollama) */
-  readonly quantization?: Quantization;
+  /**
+   * `auto`: with a `workload`, the search compares the formats each GPU runs (16-bit, FP8, FP4 where
+   * it has FP4 tensor cores, the checkpoint's own) and keeps the cheapest per token; without one, the
+   * checkpoint's own format. Resolved by the root `planModel` (lib/performance).
+   * @default 'none' ('gguf-q4_k_m' for llama-cpp and ollama)
+   */
+  readonly quantization?: Quantization | 'auto';
   /** Tokens per sequence (prompt + output). @default min(model maximum, 8192) */
   readonly maxContextLength?: number;
   /** Sequences of `maxContextLength` held in the KV cache at once. @default 1 */
@@ -46,6 +52,11 @@ export interface PlanRequest {
    * @default 8 (the usual HGX/DGX server)
    */
   readonly acceleratorsPerNode?: number;
+  /**
+   * What the deployment must serve (lengths, rate or concurrency, SLO): the root `planModel` then
+   * predicts performance, sizes replicas and searches hardware by cost per token (lib/performance).
+   */
+  readonly workload?: Workload;
 }
 
 /** What the overhead of one accelerator is made of (the terms of `MemoryBreakdown.overheadBytes`). */

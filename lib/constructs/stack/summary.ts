@@ -14,6 +14,32 @@ export interface ModelSummary {
   readonly maxReplicas: number;
   /** On-demand USD/hour at min and max replicas; undefined without a priced instance type. */
   readonly hourlyCostUsd?: { readonly min: number; readonly max: number };
+  /** Predicted per-replica latency and cost per token, when the worker was planned for a workload. */
+  readonly performance?: PredictedPerformance;
+}
+
+/** What lib/performance predicts for a worker planned with a `workload`. */
+export interface PredictedPerformance {
+  readonly ttftMs: number;
+  readonly tpotMs: number;
+  /** USD per million output tokens at the workload's rate; undefined without a price. */
+  readonly costPerMillionTokensUsd?: number;
+}
+
+function predicted(plan: LlmWorker['plan']): PredictedPerformance | undefined {
+  if (!plan.performance) return undefined;
+  return { ttftMs: plan.performance.ttftMs, tpotMs: plan.performance.tpotMs, costPerMillionTokensUsd: plan.costPerMillionTokensUsd };
+}
+
+/** One line per model planned for a workload: predicted TTFT, TPOT and $/1M tokens. */
+function formatPredictions(models: readonly ModelSummary[]): string[] {
+  const rows = models.filter((m) => m.performance).map((m) => [
+    m.servedName,
+    `${Math.round(m.performance!.ttftMs)} ms`,
+    `${m.performance!.tpotMs.toFixed(1)} ms`,
+    m.performance!.costPerMillionTokensUsd === undefined ? '-' : `$${m.performance!.costPerMillionTokensUsd.toFixed(3)}`,
+  ]);
+  return rows.length === 0 ? [] : ['predicted per replica (lib/performance):', formatTable(['model', 'TTFT', 'TPOT', '$/1M tokens'], rows)];
 }
 
 export interface StackSummary {
@@ -41,6 +67,7 @@ export function summarize(workers: readonly LlmWorker[]): StackSummary {
       minReplicas: w.minReplicas,
       maxReplicas: w.maxReplicas,
       hourlyCostUsd: cost === undefined ? undefined : { min: round(cost * w.minReplicas), max: round(cost * w.maxReplicas) },
+      performance: predicted(plan),
     };
   });
   const priced = models.filter((m) => m.hourlyCostUsd);
@@ -69,5 +96,6 @@ export function formatSummary(title: string, summary: StackSummary): string {
     title,
     formatTable(['model', 'engine', 'per replica', 'replicas', 'instance', '$/hour'], rows),
     `total: $${total.min.toFixed(2)}..$${total.max.toFixed(2)} per hour on demand${summary.unpriced.length ? ` (+ ${summary.unpriced.length} unpriced)` : ''}`,
+    ...formatPredictions(summary.models),
   ].join('\n');
 }
