@@ -12,12 +12,13 @@ import type { ContainerRecipe, EngineOptions, EnvVar, InitStep } from './types';
 // ---------------------------------------------------------------------------------------------------
 
 /**
- * vLLM v0.11.0 (released 2025-10-04; vllm-project/vllm docs/deployment/docker.md pins `FROM
- * vllm/vllm-openai:v0.11.0`). Kept at 0.11 on purpose: GGUF later moved out of core into vllm-gguf-plugin
- * ("GGUF support has migrated to OOT vllm-gguf-plugin", docs/features/quantization/gguf.md on main), and
- * vllm-project/vllm-bnb-plugin suggests the same for bitsandbytes; 0.11 still has both built in.
+ * vLLM v0.31.0 (vllm-project/vllm release v0.31.0, 2026-10; `vllm==0.31.0` on PyPI, `vllm/vllm-openai:v0.31.0`
+ * on Docker Hub). Flags checked against test/fixtures/engine-contracts/vllm-0.31.0.json.
+ * Out of the image since earlier releases: GGUF (vllm-gguf-plugin, since 0.26) and bitsandbytes
+ * (vllm-bnb-plugin, since 0.28, vllm-project/vllm PR #43529); the vLLM adapter refuses those formats
+ * unless `image` names an image with the plugin.
  */
-export const VLLM_IMAGE = 'vllm/vllm-openai:v0.11.0';
+export const VLLM_IMAGE = 'vllm/vllm-openai:v0.31.0';
 /** TGI 3.3.7 (the tag the sizing facts D1/D2 were read at; `ghcr.io/...:3.3.7` is published per release). */
 export const TGI_IMAGE = 'ghcr.io/huggingface/text-generation-inference:3.3.7';
 /**
