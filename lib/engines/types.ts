@@ -116,6 +116,11 @@ export interface ContainerRecipe {
   /** Paths that must be writable (each gets an emptyDir) besides the cache. */
   readonly writablePaths: readonly string[];
   readonly initSteps: readonly InitStep[];
+  /**
+   * Bytes the pod downloads onto the cache volume (weights as fetched, duplicate copies included; see
+   * `downloadPlan`). Set by `recipeFor`; cache sizes and startup budgets read it.
+   */
+  readonly downloadBytes?: number;
   /** Seconds the engine needs after weights are on disk before it serves (compile, CUDA graphs, warm-up). */
   readonly initSeconds: number;
   /** Can this engine run one replica over several nodes? */
