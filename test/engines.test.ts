@@ -325,10 +325,13 @@ describe('TGI Neuron', () => {
 
     expect(Number(envValue(r.env, 'HF_NUM_CORES'))).toBe(plan.tensorParallel);
     expect(Number(envValue(r.env, 'HF_NUM_CORES'))).toBeLessThanOrEqual(r.accelerator.count * (plan.accelerator.neuronCoresPerDevice ?? 0));
-    expect(Number(envValue(r.env, 'HF_BATCH_SIZE'))).toBe(plan.concurrency);
-    expect(Number(envValue(r.env, 'HF_BATCH_SIZE'))).toBe(num(r, '--max-batch-size'));
-    expect(Number(envValue(r.env, 'HF_SEQUENCE_LENGTH'))).toBe(plan.maxContextLength);
-    expect(Number(envValue(r.env, 'HF_SEQUENCE_LENGTH'))).toBe(num(r, '--max-total-tokens'));
+    // The names 3.3.6 reads (tgi_env.py `tgi_env_vars`); HF_BATCH_SIZE/HF_SEQUENCE_LENGTH are ignored there.
+    expect(Number(envValue(r.env, 'MAX_BATCH_SIZE'))).toBe(plan.concurrency);
+    expect(Number(envValue(r.env, 'MAX_BATCH_SIZE'))).toBe(num(r, '--max-batch-size'));
+    expect(Number(envValue(r.env, 'MAX_TOTAL_TOKENS'))).toBe(plan.maxContextLength);
+    expect(Number(envValue(r.env, 'MAX_TOTAL_TOKENS'))).toBe(num(r, '--max-total-tokens'));
+    expect(envValue(r.env, 'HF_BATCH_SIZE')).toBeUndefined();
+    expect(envValue(r.env, 'HF_SEQUENCE_LENGTH')).toBeUndefined();
     expect(['bf16', 'fp16']).toContain(envValue(r.env, 'HF_AUTO_CAST_TYPE'));
     expect(envValue(r.env, 'HF_AUTO_CAST_TYPE')).toBe(plan.model.dtype === 'float16' ? 'fp16' : 'bf16');
 
@@ -507,7 +510,7 @@ describe('TEI', () => {
   test('unsupported GPU: ValidationError unless an image is given', () => {
     const v100 = plans.bgeTei('p3.2xlarge');
     expect((catchError(() => teiRecipe(v100, base)) as ValidationError).field).toBe('image');
-    expect(teiRecipe(v100, { ...base, image: 'registry.example.com/tei:70-1.8.3' }).image).toBe('registry.example.com/tei:70-1.8.3');
+    expect(teiRecipe(v100, { ...base, image: 'registry.example.com/tei:70-1.9.3' }).image).toBe('registry.example.com/tei:70-1.9.3');
   });
 
   test('flags, metrics port and probes', () => {

@@ -35,11 +35,12 @@ export const LLAMA_CPP_IMAGE = 'ghcr.io/ggml-org/llama.cpp:server-cuda-b9115';
 /** Ollama 0.13.5 (has OLLAMA_CONTEXT_LENGTH, docs/context-length.mdx; pinned by digest in public composes). */
 export const OLLAMA_IMAGE = 'ollama/ollama:0.13.5';
 /**
- * TEI 1.8.3. Images are per CUDA architecture, tagged `<prefix><version>` (text-embeddings-inference
- * .github/workflows/matrix.json + build.yaml `type=semver,pattern={prefix}{{version}}`).
+ * TEI 1.9.3 (huggingface/text-embeddings-inference tag v1.9.3, 2026-03-23; `--served-model-name` exists
+ * since 1.9.0, router/src/main.rs). Images are per CUDA architecture, tagged `<prefix><version>`
+ * (.github/workflows/matrix.json + build.yaml `type=semver,pattern={prefix}{{version}}` @ v1.9.3).
  */
 export const TEI_IMAGE_REPOSITORY = 'ghcr.io/huggingface/text-embeddings-inference';
-export const TEI_VERSION = '1.8.3';
+export const TEI_VERSION = '1.9.3';
 /** Triton with the TensorRT-LLM backend, NGC release 25.02 (`<yy.mm>-trtllm-python-py3`, pulled as such in public deploy scripts). */
 export const TRITON_TRTLLM_IMAGE = 'nvcr.io/nvidia/tritonserver:25.02-trtllm-python-py3';
 
