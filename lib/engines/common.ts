@@ -32,8 +32,11 @@ export const TGI_NEURON_IMAGE = 'ghcr.io/huggingface/text-generation-inference:3
  * compose pins this build with the flags we pass: --n-gpu-layers, --ctx-size, --parallel, --metrics).
  */
 export const LLAMA_CPP_IMAGE = 'ghcr.io/ggml-org/llama.cpp:server-cuda-b9115';
-/** Ollama 0.13.5 (has OLLAMA_CONTEXT_LENGTH, docs/context-length.mdx; pinned by digest in public composes). */
-export const OLLAMA_IMAGE = 'ollama/ollama:0.13.5';
+/**
+ * Ollama 0.32.15 (ollama/ollama tag v0.32.15, 2026-08-19, the newest non-rc tag of the upstream mirror);
+ * env names checked against envconfig/config.go @ v0.32.15 (test/fixtures/engine-contracts/ollama-0.32.15.json).
+ */
+export const OLLAMA_IMAGE = 'ollama/ollama:0.32.15';
 /**
  * TEI 1.9.3 (huggingface/text-embeddings-inference tag v1.9.3, 2026-03-23; `--served-model-name` exists
  * since 1.9.0, router/src/main.rs). Images are per CUDA architecture, tagged `<prefix><version>`

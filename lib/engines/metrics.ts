@@ -6,16 +6,17 @@ export const TRITON_QUEUE_COMPUTE_RATIO = 'triton:queue_compute:ratio';
 /**
  * Prometheus series each engine exports that make sense as a per-pod autoscaling signal (gauges of
  * queued or running work), and the default one: requests waiting in the engine's queue.
- * Sources: vLLM `docs/design/metrics.md` (v1 metrics), TGI `docs/source/reference/metrics.md`, TEI
- * `router/src/prometheus.rs`, llama.cpp `tools/server/README.md` (`--metrics`), Triton
- * `docs/user_guide/metrics.md`. FastChat workers and Ollama export no Prometheus metrics.
+ * Every name is checked against the pinned version's exports (test/fixtures/engine-contracts, cited
+ * there): TEI's only gauge is `te_queue_size` (core/src/queue.rs @ v1.9.3; its batch size is the
+ * histogram `te_batch_next_size`), and current llama.cpp servers export no KV-cache gauge. FastChat
+ * workers and Ollama export no Prometheus metrics.
  */
 export const ENGINE_METRICS: Readonly<Record<Engine, { readonly queue?: string; readonly exported: readonly string[] }>> = {
   vllm: { queue: 'vllm:num_requests_waiting', exported: ['vllm:num_requests_waiting', 'vllm:num_requests_running', 'vllm:kv_cache_usage_perc'] },
   tgi: { queue: 'tgi_queue_size', exported: ['tgi_queue_size', 'tgi_batch_current_size'] },
   'tgi-neuron': { queue: 'tgi_queue_size', exported: ['tgi_queue_size', 'tgi_batch_current_size'] },
-  tei: { queue: 'te_queue_size', exported: ['te_queue_size', 'te_batch_current_size'] },
-  'llama-cpp': { queue: 'llamacpp:requests_deferred', exported: ['llamacpp:requests_deferred', 'llamacpp:requests_processing', 'llamacpp:kv_cache_usage_ratio'] },
+  tei: { queue: 'te_queue_size', exported: ['te_queue_size'] },
+  'llama-cpp': { queue: 'llamacpp:requests_deferred', exported: ['llamacpp:requests_deferred', 'llamacpp:requests_processing'] },
   'triton-trtllm': { queue: TRITON_QUEUE_COMPUTE_RATIO, exported: [TRITON_QUEUE_COMPUTE_RATIO, 'nv_inference_pending_request_count'] },
   'fastchat-vllm': { exported: [] },
   ollama: { exported: [] },
