@@ -233,3 +233,35 @@ describe('the contracts catch what they are for', () => {
     expect(contracts[PINNED['tgi-neuron']].env).not.toContain('HF_BATCH_SIZE');
   });
 });
+
+describe('recording rules see enough scrapes (issue 13 defect 12: Triton rate window vs scrape interval)', () => {
+  /** Prometheus duration (`15s`, `1m`) in seconds. */
+  const seconds = (d: string): number => {
+    const m = /^(\d+)(s|m|h)$/.exec(d);
+    if (!m) throw new Error(`not a duration: ${d}`);
+    return Number(m[1]) * { s: 1, m: 60, h: 3600 }[m[2] as 's' | 'm' | 'h'];
+  };
+
+  test('every rate() window of every example recording rule spans >= 2 scrapes of the PodMonitor that feeds it', () => {
+    const app = Testing.app();
+    let checked = 0;
+    for (const chart of allExamples(app)) {
+      const objects = Testing.synth(chart) as any[];
+      const monitors = objects.filter((o) => o.kind === 'PodMonitor');
+      for (const rule of objects.filter((o) => o.kind === 'PrometheusRule')) {
+        for (const r of rule.spec.groups.flatMap((g: any) => g.rules)) {
+          for (const m of String(r.expr).matchAll(/rate\([a-z_:]+\{[^}]*app_kubernetes_io_instance="([^"]+)"[^}]*\}\[(\w+)\]\)/g)) {
+            const monitor = monitors.find((p) => Object.values(p.spec.selector.matchLabels).includes(m[1]));
+            expect(monitor).toBeDefined();
+            // No interval = Prometheus' global scrape_interval (1m by default): one sample per 1m window.
+            const interval = monitor.spec.podMetricsEndpoints[0].interval;
+            expect(interval).toBeDefined();
+            expect(seconds(m[2]) / seconds(interval)).toBeGreaterThanOrEqual(2);
+            checked++;
+          }
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
+  });
+});

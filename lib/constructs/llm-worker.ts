@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { PodMonitor } from '../../imports/monitoring.coreos.com';
 import { FASTCHAT_WORKER_PORT, recipeFor } from '../engines';
 import type { ContainerRecipe, SecretKeyRef } from '../engines/types';
+import { SCRAPE_INTERVAL_SECONDS } from '../engines/metrics';
 import { LlmConstructsError, SizingError, ValidationError } from '../errors';
 import { planModel } from '../sizing/planner';
 import { startupBudgetSeconds } from '../sizing/startup';
@@ -241,7 +242,7 @@ export class LlmWorker extends Construct {
         metadata: { name, labels },
         spec: {
           selector: { matchLabels: this.selector },
-          podMetricsEndpoints: [{ port: metricsPort, path: this.recipe.metricsPath }],
+          podMetricsEndpoints: [{ port: metricsPort, path: this.recipe.metricsPath, interval: `${SCRAPE_INTERVAL_SECONDS}s` }],
           // Series carry the worker's instance label, which scopes its recording rules.
           podTargetLabels: ['app.kubernetes.io/instance'],
         },

@@ -22,6 +22,15 @@ export const ENGINE_METRICS: Readonly<Record<Engine, { readonly queue?: string; 
   ollama: { exported: [] },
 };
 
+/**
+ * Scrape interval of every worker's PodMonitor, set explicitly: without it Prometheus uses its global
+ * `scrape_interval` (1m in Prometheus' own defaults), and a `rate()` over one minute would see a single
+ * sample and return nothing.
+ */
+export const SCRAPE_INTERVAL_SECONDS = 15;
+/** `rate()` needs at least two samples in its window; four scrape intervals tolerate a missed scrape. */
+export const RATE_WINDOW_SECONDS = 4 * SCRAPE_INTERVAL_SECONDS;
+
 /** Labels that scope a series to one worker's pods (PodMonitor `podTargetLabels` copies the instance label). */
 export interface SeriesScope {
   readonly namespace: string;
@@ -34,13 +43,14 @@ export const INSTANCE_SERIES_LABEL = 'app_kubernetes_io_instance';
 
 /**
  * PromQL for one worker's per-pod signal: the gauge itself, or for Triton the queue time divided by
- * the compute time over the last minute (both cumulative microsecond counters), scoped to this
+ * the compute time over `RATE_WINDOW_SECONDS` (both cumulative microsecond counters), scoped to this
  * worker's pods and kept per pod (no sum: the HPA averages over pods itself).
  */
 export function signalExpression(metric: string, scope: SeriesScope): string {
   const selector = `{namespace="${scope.namespace}",${INSTANCE_SERIES_LABEL}="${scope.instance}"}`;
   if (metric === TRITON_QUEUE_COMPUTE_RATIO) {
-    return `rate(nv_inference_queue_duration_us${selector}[1m]) / clamp_min(rate(nv_inference_compute_infer_duration_us${selector}[1m]), 1)`;
+    const window = `[${RATE_WINDOW_SECONDS}s]`;
+    return `rate(nv_inference_queue_duration_us${selector}${window}) / clamp_min(rate(nv_inference_compute_infer_duration_us${selector}${window}), 1)`;
   }
   return `${metric}${selector}`;
 }
