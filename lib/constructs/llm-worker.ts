@@ -5,6 +5,7 @@ import { PodMonitor } from '../../imports/monitoring.coreos.com';
 import { FASTCHAT_WORKER_PORT, recipeFor } from '../engines';
 import type { ContainerRecipe, SecretKeyRef } from '../engines/types';
 import { SCRAPE_INTERVAL_SECONDS } from '../engines/metrics';
+import { warnAtSynth } from './warnings';
 import { LlmConstructsError, SizingError, ValidationError } from '../errors';
 import { planModel } from '../sizing/planner';
 import { startupBudgetSeconds } from '../sizing/startup';
@@ -169,6 +170,7 @@ export class LlmWorker extends Construct {
         workerAddress: `http://${name}.${chart.namespace ?? 'default'}.svc.cluster.local:${FASTCHAT_WORKER_PORT}`,
       }),
     );
+    for (const warning of this.recipe.warnings ?? []) warnAtSynth(this, warning);
     const metric = props.autoscaling ? checkAutoscaling(props.autoscaling, this.plan.engine, `LlmWorker ${id}`) : undefined;
     this.maxReplicas = props.autoscaling?.maxReplicas ?? replicas;
     this.minReplicas = props.autoscaling?.minReplicas ?? replicas;

@@ -11,6 +11,7 @@ import { tgiRecipe } from './tgi';
 import { tgiNeuronRecipe } from './tgi-neuron';
 import { tritonTrtllmRecipe } from './triton-trtllm';
 import { downloadPlan } from './downloads';
+import { assertModelFitsEngine, recipeWarnings } from './model-fit';
 import { withPrefetch } from './prefetch';
 import type { ContainerRecipe, EngineOptions } from './types';
 import { vllmRecipe } from './vllm';
@@ -40,8 +41,9 @@ export { TRITON_HTTP_PORT, TRITON_METRICS_PORT, tritonTrtllmRecipe } from './tri
 
 /** The recipe of the plan's engine (with the weight download step when `options.prefetch` asks). */
 export function recipeFor(plan: ModelPlan, options: EngineOptions): ContainerRecipe {
+  assertModelFitsEngine(plan);
   const recipe = withPrefetch(engineRecipe(plan, options), plan, options);
-  return { ...recipe, downloadBytes: downloadPlan(plan, options).bytes };
+  return { ...recipe, downloadBytes: downloadPlan(plan, options).bytes, warnings: recipeWarnings(plan, options) };
 }
 
 function engineRecipe(plan: ModelPlan, options: EngineOptions): ContainerRecipe {

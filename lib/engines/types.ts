@@ -121,6 +121,8 @@ export interface ContainerRecipe {
    * `downloadPlan`). Set by `recipeFor`; cache sizes and startup budgets read it.
    */
   readonly downloadBytes?: number;
+  /** What will likely fail on a cluster although the manifest is valid (e.g. a gated model without a token); constructs warn at synth. */
+  readonly warnings?: readonly string[];
   /** Seconds the engine needs after weights are on disk before it serves (compile, CUDA graphs, warm-up). */
   readonly initSeconds: number;
   /** Can this engine run one replica over several nodes? */
