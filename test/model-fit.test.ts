@@ -68,3 +68,12 @@ describe('gated models', () => {
     expect(synthWarnings({ model: 'Qwen/Qwen2.5-7B-Instruct', accelerator: 'L4' }).filter((w) => /gated/.test(w))).toEqual([]);
   });
 });
+
+describe('Neuron export host memory (issue 13 defect 12)', () => {
+  test('Mistral-7B on inf2.xlarge (16 GiB host memory < 14.5 GB of bf16 weights + runtime) warns; on inf2.8xlarge it does not', () => {
+    const small = synthWarnings({ model: 'mistralai/Mistral-7B-Instruct-v0.3', engine: 'tgi-neuron', instanceType: 'inf2.xlarge', hfTokenSecret: { name: 'hf', key: 'token' } });
+    expect(small.some((w) => /host memory/.test(w) && /inf2\.xlarge/.test(w))).toBe(true);
+    const large = synthWarnings({ model: 'mistralai/Mistral-7B-Instruct-v0.3', engine: 'tgi-neuron', instanceType: 'inf2.8xlarge', hfTokenSecret: { name: 'hf', key: 'token' } });
+    expect(large.filter((w) => /host memory/.test(w))).toEqual([]);
+  });
+});

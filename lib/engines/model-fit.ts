@@ -1,4 +1,6 @@
+import { GiB } from '../catalog/units';
 import { ValidationError } from '../errors';
+import { checkpointBytes } from '../sizing/quantization';
 import type { ModelPlan } from '../sizing/types';
 import type { EngineOptions } from './types';
 
@@ -25,13 +27,33 @@ export function assertModelFitsEngine(plan: ModelPlan): void {
   }
 }
 
-/** Warnings for a plan the engine will likely fail to start: a gated repo downloaded without a token. */
+/** Host memory a Neuron export needs besides the 16-bit weights it loads on the CPU (Python, neuronx-cc). */
+const NEURON_EXPORT_RUNTIME_BYTES = 4 * GiB;
+/** Share of an instance's memory left to pods (kubelet and system reserves), as the host-resources sizing assumes. */
+const ALLOCATABLE_SHARE = 0.85;
+
+/** Warnings for a plan the engine will likely fail to start although its manifest is valid. */
 export function recipeWarnings(plan: ModelPlan, options: EngineOptions): string[] {
+  const warnings: string[] = [];
   const downloadsFromHub = !options.checkpoint && !plan.quantization.startsWith('gguf-') && plan.engine !== 'ollama';
   if (plan.model.gated && downloadsFromHub && !options.hfTokenSecret) {
-    return [
+    warnings.push(
       `${plan.model.id} is gated on the Hugging Face Hub: without hfTokenSecret (a Secret with the token of an account that accepted its license) the download fails with 401/403 and the pod crash-loops`,
-    ];
+    );
   }
-  return [];
+  // TGI-neuron exports (compiles) a model the Neuron cache has no entry for, with the 16-bit weights in
+  // host memory (backends/neuron/server/text_generation_server/model.py @ v3.3.6 fetch_model -> export).
+  const instance = plan.instanceType;
+  if (plan.engine === 'tgi-neuron' && instance) {
+    const needed = checkpointBytes(plan.model, 'none') + NEURON_EXPORT_RUNTIME_BYTES;
+    const available = instance.memoryMiB * 1024 * 1024 * ALLOCATABLE_SHARE;
+    if (needed > available) {
+      warnings.push(
+        `exporting ${plan.model.id} for Neuron needs ~${Math.ceil(needed / GiB)} GiB of host memory and ${instance.name} leaves pods ~${Math.floor(available / GiB)} GiB: ` +
+          'unless the Neuron cache has a compiled config for this shape (batch, sequence length, cores, dtype), the export is OOM-killed; ' +
+          'export on a larger instance (inf2.8xlarge) and serve the exported checkpoint, or pick a larger instance type',
+      );
+    }
+  }
+  return warnings;
 }
