@@ -219,6 +219,9 @@ describe('the contracts catch what they are for', () => {
     const emitted = containers.filter((c) => c.engine === 'tei').flatMap((c) => flagsOf(c.args ?? []));
     expect(emitted).toContain('--served-model-name');
     expect(contracts[PINNED.tei].flags).toContain('--served-model-name');
+    // The previous pin's contract would have caught the crash-loop.
+    expect(contracts['tei-1.8.3'].flags).not.toContain('--served-model-name');
+    expect(PINNED.tei).not.toBe('tei-1.8.3');
   });
 
   test('vLLM under `vllm serve`: the model is positional, never --model (issue 13 defect 12)', () => {
