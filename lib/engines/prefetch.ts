@@ -61,8 +61,9 @@ export function withPrefetch(recipe: ContainerRecipe, plan: ModelPlan, options: 
     ],
   };
   // The server then loads the prefetched files offline instead of fetching the copies the patterns left
-  // out (TGI utils/hub.py and huggingface_hub read HF_HUB_OFFLINE). Not for the Neuron backend: it looks
-  // up compiled artifacts in the hub's Neuron cache at start.
+  // out (TGI server/text_generation_server/utils/hub.py reads HF_HUB_OFFLINE; vLLM's EngineArgs
+  // __post_init__ resolves the model id to the cached snapshot when it is set). Not for the Neuron
+  // backend: it looks up compiled artifacts in the hub's Neuron cache at start.
   const offline = OFFLINE_AFTER_PREFETCH.includes(plan.engine) ? [literal('HF_HUB_OFFLINE', '1')] : [];
   return { ...recipe, env: [...recipe.env.filter((e) => e.name !== 'HF_HUB_OFFLINE'), ...offline], initSteps: [step, ...recipe.initSteps] };
 }
