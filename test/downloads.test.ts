@@ -7,7 +7,7 @@ import { Chart, Testing } from 'cdk8s';
 import { GiB } from '../lib/catalog/units';
 import { lookupModel } from '../lib/catalog/models';
 import { LlmWorker, type LlmWorkerProps } from '../lib/constructs';
-import { downloadPlan, recipeFor, type EngineOptions, type EnvVar } from '../lib/engines';
+import { downloadPlan, loadedWeightBytes, recipeFor, type EngineOptions, type EnvVar } from '../lib/engines';
 import { planModel } from '../lib/sizing';
 import { DEFAULT_LOAD_BANDWIDTH } from '../lib/sizing/startup';
 import llama70bRepo from './fixtures/hub-repos/llama-3.1-70b-instruct.json';
@@ -113,5 +113,17 @@ describe('defect 3: caches and startup budgets are sized from what the engine do
     const plan = planModel({ model: 'meta-llama/Llama-3.1-8B-Instruct', engine: 'tgi-neuron', instanceType: 'inf2.8xlarge' });
     expect(downloadPlan(plan, base).bytes).toBeGreaterThanOrEqual(2 * plan.model.totalParams * 2);
     expect(downloadPlan(plan, base).ignorePatterns).toEqual(['*.bin']);
+  });
+});
+
+describe('natively quantized checkpoints download as they are', () => {
+  test('an fp8 release (DeepSeek-V3 ships fp8 weights) on vLLM fp8 downloads fp8 bytes, not a 16-bit checkpoint that does not exist', () => {
+    // The catalog field is filled by the sizing work; the fact itself: DeepSeek-V3's config.json has quantization_config fp8.
+    const model = { ...lookupModel('deepseek-ai/DeepSeek-V3'), nativeQuantization: 'fp8' };
+    // ~671B parameters at one byte each (plus 16-bit embeddings and norms), far below 2 bytes each.
+    expect(loadedWeightBytes('vllm', model, 'fp8')).toBeLessThan(1.2 * model.totalParams);
+    // A 16-bit release quantized at load downloads 2 bytes per parameter.
+    const llama = lookupModel('meta-llama/Llama-3.1-8B-Instruct');
+    expect(loadedWeightBytes('vllm', llama, 'fp8')).toBeGreaterThanOrEqual(2 * llama.totalParams);
   });
 });

@@ -43,9 +43,13 @@ const LOAD_TIME: Readonly<Partial<Record<ModelPlan['engine'], readonly Quantizat
   tgi: ['eetq', 'bitsandbytes-8bit', 'bitsandbytes-nf4', 'fp8'],
 };
 
-/** Bytes of weights the engine reads: the 16-bit checkpoint for formats quantized at load. */
+/**
+ * Bytes of weights the engine reads: the 16-bit checkpoint for formats quantized at load, unless the
+ * checkpoint is natively in that format (DeepSeek-V3's fp8 release is downloaded as fp8).
+ */
 export function loadedWeightBytes(engine: ModelPlan['engine'], model: ModelArchitecture, quantization: Quantization): number {
-  return (LOAD_TIME[engine] ?? []).includes(quantization) ? checkpointBytes(model, 'none') : checkpointBytes(model, quantization);
+  const atLoad = (LOAD_TIME[engine] ?? []).includes(quantization) && model.nativeQuantization !== quantization;
+  return checkpointBytes(model, atLoad ? 'none' : quantization);
 }
 
 /**
