@@ -47,7 +47,7 @@ const PINNED: Record<Engine, string> = {
   tgi: 'tgi-3.3.7',
   'tgi-neuron': 'tgi-neuron-3.3.6',
   tei: `tei-${TEI_VERSION}`,
-  'llama-cpp': 'llama-cpp-b9115',
+  'llama-cpp': 'llama-cpp-b11413',
   ollama: 'ollama-0.32.15',
   'fastchat-vllm': 'fastchat-vllm-0.2.36',
   'triton-trtllm': 'triton-trtllm-25.02',

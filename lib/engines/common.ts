@@ -28,10 +28,11 @@ export const TGI_IMAGE = 'ghcr.io/huggingface/text-generation-inference:3.3.7';
  */
 export const TGI_NEURON_IMAGE = 'ghcr.io/huggingface/text-generation-inference:3.3.6-neuron';
 /**
- * llama.cpp server, CUDA build b9115 (tags `server-cuda-b<build>` on ghcr.io/ggml-org/llama.cpp; a public
- * compose pins this build with the flags we pass: --n-gpu-layers, --ctx-size, --parallel, --metrics).
+ * llama.cpp server, CUDA build b11413 (release https://github.com/ggml-org/llama.cpp/releases/tag/b11413;
+ * tags `server-cuda-b<build>` on ghcr.io/ggml-org/llama.cpp). Flags and metrics checked against
+ * test/fixtures/engine-contracts/llama-cpp-b11413.json.
  */
-export const LLAMA_CPP_IMAGE = 'ghcr.io/ggml-org/llama.cpp:server-cuda-b9115';
+export const LLAMA_CPP_IMAGE = 'ghcr.io/ggml-org/llama.cpp:server-cuda-b11413';
 /**
  * Ollama 0.32.15 (ollama/ollama tag v0.32.15, 2026-08-19, the newest non-rc tag of the upstream mirror);
  * env names checked against envconfig/config.go @ v0.32.15 (test/fixtures/engine-contracts/ollama-0.32.15.json).
