@@ -59,6 +59,10 @@ function catchError(fn: () => unknown): unknown {
 }
 
 const secret = { name: 'hf-token', key: 'token' };
+/** A user-built vLLM image with the GGUF/bitsandbytes plugins (the pinned image has neither). */
+const PLUGIN_IMAGE = 'registry.example.com/vllm-openai-plugins:v0.31.0';
+/** The positional model of `vllm serve <model> [flags]`. */
+const vllmModel = (r: ContainerRecipe): string => r.args[0];
 const base: EngineOptions = { servedModelName: 'chat-model', cachePath: '/models', hfTokenSecret: secret };
 
 /** An embedding model as TEI would serve it (BAAI/bge-base-en-v1.5, the TEI example's model). */
@@ -119,7 +123,10 @@ describe('vLLM', () => {
     const plan = plans.llama70bTp4();
     expect(plan.tensorParallel).toBe(4);
     const r = vllmRecipe(plan, base);
-    expect(arg(r, '--model')).toBe(plan.model.id);
+    // `vllm serve <model>`: the positional model, not the deprecated --model (vllm/utils/argparse_utils.py).
+    expect(r.command).toEqual(['vllm', 'serve']);
+    expect(r.args).not.toContain('--model');
+    expect(vllmModel(r)).toBe(plan.model.id);
     expect(arg(r, '--served-model-name')).toBe(base.servedModelName);
     expect(num(r, '--tensor-parallel-size')).toBe(plan.tensorParallel);
     expect(num(r, '--tensor-parallel-size')).toBe(r.accelerator.count);
@@ -162,7 +169,7 @@ describe('vLLM', () => {
     // The AWQ export facts D6 cites; AWQ needs a pre-quantized checkpoint.
     const awq = { ...base, checkpoint: 'hugging-quants/Meta-Llama-3.1-70B-Instruct-AWQ-INT4' };
     const r = vllmRecipe(ampere, awq);
-    expect(arg(r, '--model')).toBe(awq.checkpoint);
+    expect(vllmModel(r)).toBe(awq.checkpoint);
     expect(arg(r, '--quantization')).toBe('awq_marlin');
     expect(num(r, '--tensor-parallel-size')).toBe(ampere.tensorParallel);
     expect(r.accelerator.count).toBe(ampere.acceleratorsPerReplica);
@@ -185,7 +192,7 @@ describe('vLLM', () => {
       expect((error as ValidationError).suggestions.length).toBeGreaterThan(0);
     }
     // Formats quantized while loading need none.
-    expect(arg(vllmRecipe(plans.llama8bFp8(), base), '--model')).toBe(plans.llama8bFp8().model.id);
+    expect(vllmModel(vllmRecipe(plans.llama8bFp8(), base))).toBe(plans.llama8bFp8().model.id);
   });
 
   test('T4 (no bf16) runs fp16: --dtype half', () => {
@@ -214,11 +221,21 @@ describe('vLLM', () => {
     expect(r.multiNode).toBe(true);
   });
 
-  test('GGUF: an init step downloads the file, --model is that local file, tokenizer from the base model', () => {
+  test('GGUF and bitsandbytes left the pinned image (vllm-gguf-plugin, vllm-bnb-plugin): refused unless image has the plugin', () => {
+    const gguf = { ...base, ggufRepo: 'bartowski/Meta-Llama-3.1-8B-Instruct-GGUF', ggufFile: 'Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf' };
+    const error = catchError(() => vllmRecipe(plans.llama8bGguf(), gguf));
+    expect(error).toMatchObject({ field: 'quantization', code: 'unsupported-quantization' });
+    expect((error as ValidationError).suggestions.join(' ')).toMatch(/llama-cpp/);
+    const bnb = planModel({ model: 'meta-llama/Llama-3.1-8B-Instruct', instanceType: 'g5.xlarge', quantization: 'bitsandbytes-nf4' });
+    expect(catchError(() => vllmRecipe(bnb, base))).toMatchObject({ field: 'quantization' });
+    expect(vllmRecipe(bnb, { ...base, image: PLUGIN_IMAGE }).args).toContain('bitsandbytes');
+  });
+
+  test('GGUF: an init step downloads the file, the model is that local file, tokenizer from the base model', () => {
     const plan = plans.llama8bGguf();
-    const options = { ...base, ggufRepo: 'bartowski/Meta-Llama-3.1-8B-Instruct-GGUF', ggufFile: 'Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf' };
+    const options = { ...base, image: PLUGIN_IMAGE, ggufRepo: 'bartowski/Meta-Llama-3.1-8B-Instruct-GGUF', ggufFile: 'Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf' };
     const r = vllmRecipe(plan, options);
-    const model = arg(r, '--model')!;
+    const model = vllmModel(r);
     expect(model.startsWith(`${base.cachePath}/`)).toBe(true);
     expect(model.endsWith(`/${options.ggufRepo}/${options.ggufFile}`)).toBe(true);
     expect(arg(r, '--tokenizer')).toBe(plan.model.id);
@@ -308,10 +325,13 @@ describe('TGI Neuron', () => {
 
     expect(Number(envValue(r.env, 'HF_NUM_CORES'))).toBe(plan.tensorParallel);
     expect(Number(envValue(r.env, 'HF_NUM_CORES'))).toBeLessThanOrEqual(r.accelerator.count * (plan.accelerator.neuronCoresPerDevice ?? 0));
-    expect(Number(envValue(r.env, 'HF_BATCH_SIZE'))).toBe(plan.concurrency);
-    expect(Number(envValue(r.env, 'HF_BATCH_SIZE'))).toBe(num(r, '--max-batch-size'));
-    expect(Number(envValue(r.env, 'HF_SEQUENCE_LENGTH'))).toBe(plan.maxContextLength);
-    expect(Number(envValue(r.env, 'HF_SEQUENCE_LENGTH'))).toBe(num(r, '--max-total-tokens'));
+    // The names 3.3.6 reads (tgi_env.py `tgi_env_vars`); HF_BATCH_SIZE/HF_SEQUENCE_LENGTH are ignored there.
+    expect(Number(envValue(r.env, 'MAX_BATCH_SIZE'))).toBe(plan.concurrency);
+    expect(Number(envValue(r.env, 'MAX_BATCH_SIZE'))).toBe(num(r, '--max-batch-size'));
+    expect(Number(envValue(r.env, 'MAX_TOTAL_TOKENS'))).toBe(plan.maxContextLength);
+    expect(Number(envValue(r.env, 'MAX_TOTAL_TOKENS'))).toBe(num(r, '--max-total-tokens'));
+    expect(envValue(r.env, 'HF_BATCH_SIZE')).toBeUndefined();
+    expect(envValue(r.env, 'HF_SEQUENCE_LENGTH')).toBeUndefined();
     expect(['bf16', 'fp16']).toContain(envValue(r.env, 'HF_AUTO_CAST_TYPE'));
     expect(envValue(r.env, 'HF_AUTO_CAST_TYPE')).toBe(plan.model.dtype === 'float16' ? 'fp16' : 'bf16');
 
@@ -490,7 +510,7 @@ describe('TEI', () => {
   test('unsupported GPU: ValidationError unless an image is given', () => {
     const v100 = plans.bgeTei('p3.2xlarge');
     expect((catchError(() => teiRecipe(v100, base)) as ValidationError).field).toBe('image');
-    expect(teiRecipe(v100, { ...base, image: 'registry.example.com/tei:70-1.8.3' }).image).toBe('registry.example.com/tei:70-1.8.3');
+    expect(teiRecipe(v100, { ...base, image: 'registry.example.com/tei:70-1.9.3' }).image).toBe('registry.example.com/tei:70-1.9.3');
   });
 
   test('flags, metrics port and probes', () => {

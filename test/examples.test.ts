@@ -65,7 +65,8 @@ function hasAll(resources: Record<string, unknown> | undefined, names: string[])
   return names.every((n) => resources?.[n] !== undefined && resources?.[n] !== null);
 }
 
-const SECRET_NAME = /token|key|secret|password/i;
+/** Secret-like env names (HF_TOKEN, *_API_KEY...), not token counts such as MAX_TOTAL_TOKENS. */
+const SECRET_NAME = /(^|_)(token|key|secret|password)(_|$)/i;
 
 const app = Testing.app();
 const charts = allExamples(app);

@@ -404,17 +404,17 @@ describe('TGI-neuron on inf2.xlarge', () => {
     if (args.includes('--num-shard')) expect(Number(flag(args, '--num-shard'))).toBe(cores);
   });
 
-  it('HF_BATCH_SIZE = --max-batch-size; HF_SEQUENCE_LENGTH = --max-total-tokens = plan.maxContextLength', () => {
-    expect(envLiteral(server, 'HF_BATCH_SIZE')).toBeDefined();
-    expect(Number(envLiteral(server, 'HF_BATCH_SIZE'))).toBe(Number(flag(args, '--max-batch-size')));
-    expect(Number(envLiteral(server, 'HF_SEQUENCE_LENGTH'))).toBe(Number(flag(args, '--max-total-tokens')));
+  it('MAX_BATCH_SIZE = --max-batch-size; MAX_TOTAL_TOKENS = --max-total-tokens = plan.maxContextLength (TGI 3.3.6 tgi_env.py names)', () => {
+    expect(envLiteral(server, 'MAX_BATCH_SIZE')).toBeDefined();
+    expect(Number(envLiteral(server, 'MAX_BATCH_SIZE'))).toBe(Number(flag(args, '--max-batch-size')));
+    expect(Number(envLiteral(server, 'MAX_TOTAL_TOKENS'))).toBe(Number(flag(args, '--max-total-tokens')));
     expect(Number(flag(args, '--max-total-tokens'))).toBe(plan.maxContextLength);
     expect(Number(flag(args, '--max-batch-size'))).toBe(plan.concurrency);
   });
 
   it('max input < sequence length and prefill = batch x max input (tgi_env.py rules)', () => {
     const maxInput = Number(flag(args, '--max-input-tokens'));
-    expect(maxInput).toBeLessThan(Number(envLiteral(server, 'HF_SEQUENCE_LENGTH')));
+    expect(maxInput).toBeLessThan(Number(envLiteral(server, 'MAX_TOTAL_TOKENS')));
     expect(Number(flag(args, '--max-batch-prefill-tokens'))).toBe(Number(flag(args, '--max-batch-size')) * maxInput);
   });
 
@@ -777,7 +777,8 @@ describe.each([
   it('no secret-like env var has a literal value, and no arg carries a token', () => {
     for (const c of containers) {
       for (const e of c.env ?? []) {
-        if (/token|key|secret|password/i.test(e.name)) {
+        // Secret-like names (HF_TOKEN, *_API_KEY...), not token counts such as MAX_TOTAL_TOKENS.
+        if (/(^|_)(token|key|secret|password)(_|$)/i.test(e.name)) {
           expect(e.value).toBeUndefined();
           expect(e.valueFrom?.secretKeyRef).toBeDefined();
         }

@@ -36,6 +36,7 @@ export const MODELS: readonly ModelArchitecture[] = [
   // --- Mistral AI ---------------------------------------------------------------------------------
   {
     id: 'mistralai/Mistral-7B-v0.3',
+    gated: true, // https://huggingface.co/mistralai/Mistral-7B-v0.3: gated (Mistral AI terms; accept it to download)
     totalParams: 7_248_023_552,
     layers: 32,
     hiddenSize: 4096,
@@ -52,6 +53,7 @@ export const MODELS: readonly ModelArchitecture[] = [
   },
   {
     id: 'mistralai/Mixtral-8x7B-v0.1',
+    gated: true, // https://huggingface.co/mistralai/Mixtral-8x7B-v0.1: gated (Mistral AI terms; accept it to download)
     totalParams: 46_702_792_704,
     activeParams: 12_879_138_816,
     layers: 32,
@@ -69,6 +71,7 @@ export const MODELS: readonly ModelArchitecture[] = [
   },
   {
     id: 'mistralai/Mixtral-8x22B-v0.1',
+    gated: true, // https://huggingface.co/mistralai/Mixtral-8x22B-v0.1: gated (Mistral AI terms; accept it to download)
     totalParams: 140_630_071_296, // Mistral rounds it to 141B
     activeParams: 39.2e9, // table C gives 39.2B (Mistral: 39B); no exact integer published there
     layers: 56,
@@ -86,6 +89,7 @@ export const MODELS: readonly ModelArchitecture[] = [
   },
   {
     id: 'mistralai/Codestral-22B-v0.1',
+    gated: true, // https://huggingface.co/mistralai/Codestral-22B-v0.1: gated (Mistral AI terms; accept it to download)
     totalParams: 22_247_282_688,
     layers: 56,
     hiddenSize: 6144,
@@ -103,6 +107,7 @@ export const MODELS: readonly ModelArchitecture[] = [
   // --- Meta Llama 3.1 / 3.2 / 3.3 -----------------------------------------------------------------
   {
     id: 'meta-llama/Llama-3.1-8B',
+    gated: true, // https://huggingface.co/meta-llama/Llama-3.1-8B: gated (Llama license; accept it to download)
     totalParams: 8_030_261_248,
     layers: 32,
     hiddenSize: 4096,
@@ -118,6 +123,7 @@ export const MODELS: readonly ModelArchitecture[] = [
   },
   {
     id: 'meta-llama/Llama-3.1-70B',
+    gated: true, // https://huggingface.co/meta-llama/Llama-3.1-70B: gated (Llama license; accept it to download)
     totalParams: 70_553_706_496,
     layers: 80,
     hiddenSize: 8192,
@@ -133,6 +139,7 @@ export const MODELS: readonly ModelArchitecture[] = [
   },
   {
     id: 'meta-llama/Llama-3.1-405B',
+    gated: true, // https://huggingface.co/meta-llama/Llama-3.1-405B: gated (Llama license; accept it to download)
     totalParams: 405_853_388_800,
     layers: 126,
     hiddenSize: 16384,
@@ -148,6 +155,7 @@ export const MODELS: readonly ModelArchitecture[] = [
   },
   {
     id: 'meta-llama/Llama-3.2-1B',
+    gated: true, // https://huggingface.co/meta-llama/Llama-3.2-1B: gated (Llama license; accept it to download)
     totalParams: 1_235_814_400,
     layers: 16,
     hiddenSize: 2048,
@@ -163,6 +171,7 @@ export const MODELS: readonly ModelArchitecture[] = [
   },
   {
     id: 'meta-llama/Llama-3.2-3B',
+    gated: true, // https://huggingface.co/meta-llama/Llama-3.2-3B: gated (Llama license; accept it to download)
     totalParams: 3_212_749_824,
     layers: 28,
     hiddenSize: 3072,
@@ -182,6 +191,7 @@ export const MODELS: readonly ModelArchitecture[] = [
     // The HF weights' embedding has 128264 rows (128256 + the image token); vocabSize is text_config's.
     // intermediate_size is not in the facts: left unset.
     id: 'meta-llama/Llama-3.2-11B-Vision',
+    gated: true, // https://huggingface.co/meta-llama/Llama-3.2-11B-Vision: gated (Llama license; accept it to download)
     totalParams: 10.7e9, // HF page (not recomputed: gated config)
     layers: 40,
     kvCacheLayers: 32,
@@ -200,6 +210,7 @@ export const MODELS: readonly ModelArchitecture[] = [
     // text_config: 100 layers = 80 self-attention + 20 cross-attention. Layer counts and parameter
     // count were not re-read from the gated config (catalog-facts "Gaps").
     id: 'meta-llama/Llama-3.2-90B-Vision',
+    gated: true, // https://huggingface.co/meta-llama/Llama-3.2-90B-Vision: gated (Llama license; accept it to download)
     totalParams: 88.6e9, // HF page
     layers: 100,
     kvCacheLayers: 80,
@@ -217,6 +228,7 @@ export const MODELS: readonly ModelArchitecture[] = [
   {
     // Instruct-only release with the Llama-3.1-70B architecture.
     id: 'meta-llama/Llama-3.3-70B-Instruct',
+    gated: true, // https://huggingface.co/meta-llama/Llama-3.3-70B-Instruct: gated (Llama license; accept it to download)
     totalParams: 70_553_706_496,
     layers: 80,
     hiddenSize: 8192,
@@ -281,6 +293,7 @@ export const MODELS: readonly ModelArchitecture[] = [
   // --- Google Gemma 2 -----------------------------------------------------------------------------
   {
     id: 'google/gemma-2-9b',
+    gated: true, // https://huggingface.co/google/gemma-2-9b: gated (Gemma terms; accept it to download)
     totalParams: 9_241_705_984,
     layers: 42,
     hiddenSize: 3584,
@@ -298,6 +311,7 @@ export const MODELS: readonly ModelArchitecture[] = [
   },
   {
     id: 'google/gemma-2-27b',
+    gated: true, // https://huggingface.co/google/gemma-2-27b: gated (Gemma terms; accept it to download)
     totalParams: 27_227_128_320,
     layers: 46,
     hiddenSize: 4608,
@@ -605,6 +619,7 @@ export function validateModelArchitecture(arch: unknown, field = 'model'): Model
   }
   if (typeof arch.tiedEmbeddings !== 'boolean') fail(`${field}.tiedEmbeddings`, arch.tiedEmbeddings, 'true or false');
   if (arch.embedding !== undefined && typeof arch.embedding !== 'boolean') fail(`${field}.embedding`, arch.embedding, 'true or false');
+  if (arch.gated !== undefined && typeof arch.gated !== 'boolean') fail(`${field}.gated`, arch.gated, 'true or false');
   for (const key of ['caveats', 'sources']) {
     const list = arch[key];
     if (list !== undefined && !(Array.isArray(list) && list.every((entry) => typeof entry === 'string'))) {

@@ -170,6 +170,11 @@ export interface ModelArchitecture {
   readonly caveats?: readonly string[];
   /** Embedding-only model (served by TEI): no KV cache, no generation. */
   readonly embedding?: boolean;
+  /**
+   * The hub repo is gated: downloads need a token of an account that accepted the license (the model
+   * page says "You need to agree to share your contact information to access this model").
+   */
+  readonly gated?: boolean;
   /** Source URL(s) of the figures. */
   readonly sources?: readonly string[];
 }

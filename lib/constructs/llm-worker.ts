@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { PodMonitor } from '../../imports/monitoring.coreos.com';
 import { FASTCHAT_WORKER_PORT, recipeFor } from '../engines';
 import type { ContainerRecipe, SecretKeyRef } from '../engines/types';
+import { SCRAPE_INTERVAL_SECONDS } from '../engines/metrics';
 import { LlmConstructsError, SizingError, ValidationError } from '../errors';
 import { planModel } from '../performance/plan';
 import { workloadScaling } from '../performance/scaling';
@@ -188,6 +189,7 @@ export class LlmWorker extends Construct {
         workerAddress: `http://${name}.${chart.namespace ?? 'default'}.svc.cluster.local:${FASTCHAT_WORKER_PORT}`,
       }),
     );
+    for (const warning of this.recipe.warnings ?? []) warnAtSynth(this, warning);
     const metric = autoscaling ? checkAutoscaling(autoscaling, this.plan.engine, `LlmWorker ${id}`) : undefined;
     this.maxReplicas = autoscaling?.maxReplicas ?? replicas;
     this.minReplicas = autoscaling?.minReplicas ?? replicas;
@@ -204,13 +206,13 @@ export class LlmWorker extends Construct {
     const template = {
       plan: this.plan,
       recipe: this.recipe,
-      cache: withContext(id, () => cacheVolume(this, `${name}-cache`, props.modelCache ?? { type: 'emptyDir' }, this.plan, this.maxReplicas)),
+      cache: withContext(id, () => cacheVolume(this, `${name}-cache`, props.modelCache ?? { type: 'emptyDir' }, this.plan, this.maxReplicas, undefined, this.recipe.downloadBytes)),
       cachePath: CACHE_PATH,
       placement: pool ? pool.placement(this.plan.accelerator, props.instanceType) : planPlacement(this.plan, props.instanceType !== undefined),
       runtimeClassName: pool?.runtimeClassName,
       interconnect: interconnectFor(this.plan, pool?.interconnect),
       labels,
-      startupBudgetSeconds: startupBudgetSeconds(this.plan, this.recipe.initSeconds, props.loadBandwidthBytesPerSecond),
+      startupBudgetSeconds: startupBudgetSeconds(this.plan, this.recipe.initSeconds, props.loadBandwidthBytesPerSecond, this.recipe.downloadBytes),
       imagePullPolicy: props.imagePullPolicy ?? 'IfNotPresent',
       imagePullSecrets: props.imagePullSecrets ?? [],
       terminationGracePeriodSeconds: props.terminationGracePeriodSeconds ?? 120,
@@ -263,7 +265,7 @@ export class LlmWorker extends Construct {
         metadata: { name, labels },
         spec: {
           selector: { matchLabels: this.selector },
-          podMetricsEndpoints: [{ port: metricsPort, path: this.recipe.metricsPath }],
+          podMetricsEndpoints: [{ port: metricsPort, path: this.recipe.metricsPath, interval: `${SCRAPE_INTERVAL_SECONDS}s` }],
           // Series carry the worker's instance label, which scopes its recording rules.
           podTargetLabels: ['app.kubernetes.io/instance'],
         },

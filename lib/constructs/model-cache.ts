@@ -10,7 +10,7 @@ export type ModelCache =
   | {
       readonly type: 'pvc';
       readonly storageClassName?: string;
-      /** @default checkpoint x 1.5, in GiB */
+      /** @default the engine's download x 1.5, in GiB */
       readonly sizeGiB?: number;
       /**
        * `ReadWriteOnce` volumes attach to one node: with several replicas use a `ReadWriteMany` class
@@ -22,13 +22,17 @@ export type ModelCache =
   /** A node directory that must exist and be writable by the engine's UID (1000 for non-root engines). */
   | { readonly type: 'hostPath'; readonly path: string }
   /** Node-local scratch (on Karpenter nodes with `instanceStorePolicy: RAID0`, the NVMe array). */
-  | { readonly type: 'emptyDir'; /** @default checkpoint x 1.5, in GiB */ readonly sizeGiB?: number };
+  | { readonly type: 'emptyDir'; /** @default the engine's download x 1.5, in GiB */ readonly sizeGiB?: number };
 
 export const CACHE_VOLUME = 'model-cache';
 
-/** Checkpoint files plus tokenizer and a second revision during upgrades: 1.5 x the checkpoint. */
-export function defaultCacheGiB(plan: ModelPlan): number {
-  return Math.ceil((checkpointBytes(plan.model, plan.quantization) * 1.5) / GiB);
+/**
+ * What the engine downloads (the recipe's `downloadBytes`: a 16-bit checkpoint for formats quantized at
+ * load, duplicate copies it fetches) plus tokenizer files and a second revision during upgrades: 1.5 x.
+ * The kubelet evicts a pod whose emptyDir passes its sizeLimit, so this is never the served size.
+ */
+export function defaultCacheGiB(plan: ModelPlan, downloadBytes = checkpointBytes(plan.model, plan.quantization)): number {
+  return Math.ceil((downloadBytes * 1.5) / GiB);
 }
 
 export interface CacheVolume {
@@ -41,14 +45,23 @@ export interface CacheVolume {
  * The cache volume (and, for `pvc`, the PersistentVolumeClaim it needs). A cache smaller than the
  * weights is an error: the download would fail after minutes, on the node.
  */
-export function cacheVolume(scope: Construct, claimName: string, cache: ModelCache, plan: ModelPlan, replicas: number, prop = 'modelCache'): CacheVolume {
-  const weightsGiB = checkpointBytes(plan.model, plan.quantization) / GiB;
+export function cacheVolume(
+  scope: Construct,
+  claimName: string,
+  cache: ModelCache,
+  plan: ModelPlan,
+  replicas: number,
+  prop = 'modelCache',
+  downloadBytes = checkpointBytes(plan.model, plan.quantization),
+): CacheVolume {
+  const downloadGiB = downloadBytes / GiB;
+  const defaultGiB = defaultCacheGiB(plan, downloadBytes);
   const checkSize = (size: number | undefined): number => {
-    const chosen = size ?? defaultCacheGiB(plan);
-    if (typeof chosen !== 'number' || !Number.isFinite(chosen) || chosen < weightsGiB) {
-      throw new ValidationError('cache-too-small', `${prop}.sizeGiB ${String(chosen)} cannot hold ${plan.model.id}'s checkpoint (${weightsGiB.toFixed(1)} GiB)`, {
+    const chosen = size ?? defaultGiB;
+    if (typeof chosen !== 'number' || !Number.isFinite(chosen) || chosen < downloadGiB) {
+      throw new ValidationError('cache-too-small', `${prop}.sizeGiB ${String(chosen)} cannot hold what ${plan.engine} downloads for ${plan.model.id} (${downloadGiB.toFixed(1)} GiB)`, {
         field: `${prop}.sizeGiB`,
-        suggestions: [`${prop}.sizeGiB: ${defaultCacheGiB(plan)} (checkpoint x 1.5), or omit it`],
+        suggestions: [`${prop}.sizeGiB: ${defaultGiB} (the download x 1.5), or omit it`, 'prefetch: { timeoutSeconds, retries } downloads only the files the engine loads'],
       });
     }
     return Math.ceil(chosen);

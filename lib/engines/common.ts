@@ -12,12 +12,13 @@ import type { ContainerRecipe, EngineOptions, EnvVar, InitStep } from './types';
 // ---------------------------------------------------------------------------------------------------
 
 /**
- * vLLM v0.11.0 (released 2025-10-04; vllm-project/vllm docs/deployment/docker.md pins `FROM
- * vllm/vllm-openai:v0.11.0`). Kept at 0.11 on purpose: GGUF later moved out of core into vllm-gguf-plugin
- * ("GGUF support has migrated to OOT vllm-gguf-plugin", docs/features/quantization/gguf.md on main), and
- * vllm-project/vllm-bnb-plugin suggests the same for bitsandbytes; 0.11 still has both built in.
+ * vLLM v0.31.0 (vllm-project/vllm release v0.31.0, 2026-10; `vllm==0.31.0` on PyPI, `vllm/vllm-openai:v0.31.0`
+ * on Docker Hub). Flags checked against test/fixtures/engine-contracts/vllm-0.31.0.json.
+ * Out of the image since earlier releases: GGUF (vllm-gguf-plugin, since 0.26) and bitsandbytes
+ * (vllm-bnb-plugin, since 0.28, vllm-project/vllm PR #43529); the vLLM adapter refuses those formats
+ * unless `image` names an image with the plugin.
  */
-export const VLLM_IMAGE = 'vllm/vllm-openai:v0.11.0';
+export const VLLM_IMAGE = 'vllm/vllm-openai:v0.31.0';
 /** TGI 3.3.7 (the tag the sizing facts D1/D2 were read at; `ghcr.io/...:3.3.7` is published per release). */
 export const TGI_IMAGE = 'ghcr.io/huggingface/text-generation-inference:3.3.7';
 /**
@@ -27,18 +28,23 @@ export const TGI_IMAGE = 'ghcr.io/huggingface/text-generation-inference:3.3.7';
  */
 export const TGI_NEURON_IMAGE = 'ghcr.io/huggingface/text-generation-inference:3.3.6-neuron';
 /**
- * llama.cpp server, CUDA build b9115 (tags `server-cuda-b<build>` on ghcr.io/ggml-org/llama.cpp; a public
- * compose pins this build with the flags we pass: --n-gpu-layers, --ctx-size, --parallel, --metrics).
+ * llama.cpp server, CUDA build b11413 (release https://github.com/ggml-org/llama.cpp/releases/tag/b11413;
+ * tags `server-cuda-b<build>` on ghcr.io/ggml-org/llama.cpp). Flags and metrics checked against
+ * test/fixtures/engine-contracts/llama-cpp-b11413.json.
  */
-export const LLAMA_CPP_IMAGE = 'ghcr.io/ggml-org/llama.cpp:server-cuda-b9115';
-/** Ollama 0.13.5 (has OLLAMA_CONTEXT_LENGTH, docs/context-length.mdx; pinned by digest in public composes). */
-export const OLLAMA_IMAGE = 'ollama/ollama:0.13.5';
+export const LLAMA_CPP_IMAGE = 'ghcr.io/ggml-org/llama.cpp:server-cuda-b11413';
 /**
- * TEI 1.8.3. Images are per CUDA architecture, tagged `<prefix><version>` (text-embeddings-inference
- * .github/workflows/matrix.json + build.yaml `type=semver,pattern={prefix}{{version}}`).
+ * Ollama 0.32.15 (ollama/ollama tag v0.32.15, 2026-08-19, the newest non-rc tag of the upstream mirror);
+ * env names checked against envconfig/config.go @ v0.32.15 (test/fixtures/engine-contracts/ollama-0.32.15.json).
+ */
+export const OLLAMA_IMAGE = 'ollama/ollama:0.32.15';
+/**
+ * TEI 1.9.3 (huggingface/text-embeddings-inference tag v1.9.3, 2026-03-23; `--served-model-name` exists
+ * since 1.9.0, router/src/main.rs). Images are per CUDA architecture, tagged `<prefix><version>`
+ * (.github/workflows/matrix.json + build.yaml `type=semver,pattern={prefix}{{version}}` @ v1.9.3).
  */
 export const TEI_IMAGE_REPOSITORY = 'ghcr.io/huggingface/text-embeddings-inference';
-export const TEI_VERSION = '1.8.3';
+export const TEI_VERSION = '1.9.3';
 /** Triton with the TensorRT-LLM backend, NGC release 25.02 (`<yy.mm>-trtllm-python-py3`, pulled as such in public deploy scripts). */
 export const TRITON_TRTLLM_IMAGE = 'nvcr.io/nvidia/tritonserver:25.02-trtllm-python-py3';
 

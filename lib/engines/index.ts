@@ -10,6 +10,8 @@ import { teiRecipe } from './tei';
 import { tgiRecipe } from './tgi';
 import { tgiNeuronRecipe } from './tgi-neuron';
 import { tritonTrtllmRecipe } from './triton-trtllm';
+import { downloadPlan } from './downloads';
+import { assertModelFitsEngine, recipeWarnings } from './model-fit';
 import { withPrefetch } from './prefetch';
 import type { ContainerRecipe, EngineOptions } from './types';
 import { vllmRecipe } from './vllm';
@@ -27,6 +29,7 @@ export {
   TRITON_TRTLLM_IMAGE,
   VLLM_IMAGE,
 } from './common';
+export { downloadPlan, loadedWeightBytes, type DownloadPlan } from './downloads';
 export { VLLM_MAX_NUM_SEQS, VLLM_PORT, vllmRecipe } from './vllm';
 export { TGI_PORT, tgiRecipe } from './tgi';
 export { tgiNeuronRecipe } from './tgi-neuron';
@@ -38,7 +41,9 @@ export { TRITON_HTTP_PORT, TRITON_METRICS_PORT, tritonTrtllmRecipe } from './tri
 
 /** The recipe of the plan's engine (with the weight download step when `options.prefetch` asks). */
 export function recipeFor(plan: ModelPlan, options: EngineOptions): ContainerRecipe {
-  return withPrefetch(engineRecipe(plan, options), plan, options);
+  assertModelFitsEngine(plan);
+  const recipe = withPrefetch(engineRecipe(plan, options), plan, options);
+  return { ...recipe, downloadBytes: downloadPlan(plan, options).bytes, warnings: recipeWarnings(plan, options) };
 }
 
 function engineRecipe(plan: ModelPlan, options: EngineOptions): ContainerRecipe {

@@ -13,7 +13,7 @@ import {
   scratchHomeEnv,
   weightsRepo,
 } from './common';
-import { HF_TOKEN_NAMES, hfCacheEnv, hubCacheArgs } from './tgi';
+import { hfCacheEnv, hubCacheArgs } from './tgi';
 import type { ContainerRecipe, EngineOptions } from './types';
 
 /** TEI images set PORT=80; we listen on 8080 so no NET_BIND_SERVICE is needed (router `--port`, default 3000). */
@@ -25,10 +25,10 @@ export const TEI_METRICS_PORT = 9000;
 const TEI_INIT_SECONDS = 30;
 
 /**
- * Image tag prefix per CUDA architecture (text-embeddings-inference .github/workflows/matrix.json and the
- * README "Docker Images" table): turing- (7.5, experimental), none (Ampere 8.0), 86- (8.6), 89- (Ada 8.9),
- * hopper- (9.0, experimental). Blackwell needed a self-built image at 1.8 ("Build ..." in the table);
- * Volta and older are not supported ("GPUs with Cuda compute capabilities < 7.5 are not supported").
+ * Image tag prefix per CUDA architecture (.github/workflows/matrix.json and the README "Docker Images"
+ * table @ v1.9.3): turing- (7.5, experimental), none (Ampere 8.0), 86- (8.6), 89- (Ada 8.9), hopper- (9.0),
+ * 100- (Blackwell 10.0, experimental), 120- (Blackwell 12.0, experimental). Volta and older are not
+ * supported ("GPUs with CUDA compute capabilities < 7.5 are not supported").
  */
 const TEI_ARCH_PREFIX: ReadonlyArray<{ readonly cc: number; readonly prefix: string }> = [
   { cc: 7.5, prefix: 'turing-' },
@@ -37,6 +37,8 @@ const TEI_ARCH_PREFIX: ReadonlyArray<{ readonly cc: number; readonly prefix: str
   { cc: 8.7, prefix: '86-' },
   { cc: 8.9, prefix: '89-' },
   { cc: 9.0, prefix: 'hopper-' },
+  { cc: 10.0, prefix: '100-' },
+  { cc: 12.0, prefix: '120-' },
 ];
 
 /** The pinned TEI image built for the accelerator's compute capability. */
@@ -52,7 +54,7 @@ export function teiImageFor(accelerator: Accelerator): string {
         field: 'image',
         suggestions: [
           `image: a TEI image built for this GPU (docker build --build-arg CUDA_COMPUTE_CAP=<cc>, TEI Dockerfile-cuda)`,
-          'or accelerator: T4 (7.5), A100 (8.0), A10G (8.6), L4/L40S (8.9), H100/H200 (9.0)',
+          'or accelerator: T4 (7.5), A100 (8.0), A10G (8.6), L4/L40S (8.9), H100/H200 (9.0), B200 (10.0)',
         ],
       },
     );
@@ -85,7 +87,9 @@ export function teiRecipe(plan: ModelPlan, options: EngineOptions): ContainerRec
     {
       engine: 'tei',
       args,
-      env: [...scratchHomeEnv(), ...hfTokenEnv(options, HF_TOKEN_NAMES)],
+      // TEI reads HF_TOKEN (router/src/main.rs `hf_token`, clap env @ v1.9.3); HUGGING_FACE_HUB_TOKEN is
+      // read by Python huggingface_hub only, which this Rust router does not use.
+      env: [...scratchHomeEnv(), ...hfTokenEnv(options)],
       ports: { http: TEI_PORT, metrics: TEI_METRICS_PORT },
       readyPath: '/health',
       healthPath: '/health',

@@ -31,10 +31,13 @@ export function neuronAutoCastType(plan: ModelPlan): 'bf16' | 'fp16' {
 }
 
 /**
- * TGI on Inferentia2/Trainium. The Neuron entrypoint (backends/neuron/tgi_entry_point.py + tgi_env.py)
- * reads the launcher flags and HF_NUM_CORES/HF_AUTO_CAST_TYPE, looks up a compatible compiled config and
- * exports the router env; older optimum-neuron images (neuronx-tgi <= 0.0.2x) and the SageMaker
- * containers take the export shape from HF_BATCH_SIZE/HF_SEQUENCE_LENGTH. We set all of them, equal.
+ * TGI on Inferentia2/Trainium. The Neuron entrypoint (backends/neuron/tgi-entrypoint.sh ->
+ * tgi_entry_point.py + server/text_generation_server/tgi_env.py @ v3.3.6) reads the launcher flags
+ * (`--model-id`, `--max-batch-size`, `--max-input-tokens`, `--max-total-tokens`,
+ * `--max-batch-prefill-tokens`) and the env `tgi_env_vars` = HF_NUM_CORES, HF_AUTO_CAST_TYPE,
+ * MAX_BATCH_SIZE, MAX_TOTAL_TOKENS, MAX_INPUT_TOKENS, MAX_BATCH_PREFILL_TOKENS, then looks up a compiled
+ * config matching them. The older HF_BATCH_SIZE/HF_SEQUENCE_LENGTH are not read by 3.3.6 (ignored), so
+ * the export shape goes in MAX_BATCH_SIZE/MAX_TOTAL_TOKENS.
  * Constraints (docs/source/backends/neuron.md "Choosing service parameters"): `--max-batch-size` = batch
  * size, `--max-total-tokens` = sequence length, `--max-input-tokens` < sequence length (tgi_env.py
  * rejects `max_input_tokens >= sequence_length`), `--max-batch-prefill-tokens` = batch x max input.
@@ -80,8 +83,8 @@ export function tgiNeuronRecipe(plan: ModelPlan, options: EngineOptions): Contai
   ];
   const env = [
     literal('HF_NUM_CORES', plan.tensorParallel),
-    literal('HF_BATCH_SIZE', batchSize),
-    literal('HF_SEQUENCE_LENGTH', maxTotalTokens),
+    literal('MAX_BATCH_SIZE', batchSize),
+    literal('MAX_TOTAL_TOKENS', maxTotalTokens),
     literal('HF_AUTO_CAST_TYPE', neuronAutoCastType(plan)),
     ...scratchHomeEnv(),
     ...hfTokenEnv(options, HF_TOKEN_NAMES),

@@ -116,6 +116,13 @@ export interface ContainerRecipe {
   /** Paths that must be writable (each gets an emptyDir) besides the cache. */
   readonly writablePaths: readonly string[];
   readonly initSteps: readonly InitStep[];
+  /**
+   * Bytes the pod downloads onto the cache volume (weights as fetched, duplicate copies included; see
+   * `downloadPlan`). Set by `recipeFor`; cache sizes and startup budgets read it.
+   */
+  readonly downloadBytes?: number;
+  /** What will likely fail on a cluster although the manifest is valid (e.g. a gated model without a token); constructs warn at synth. */
+  readonly warnings?: readonly string[];
   /** Seconds the engine needs after weights are on disk before it serves (compile, CUDA graphs, warm-up). */
   readonly initSeconds: number;
   /** Can this engine run one replica over several nodes? */

@@ -132,6 +132,27 @@ function ggufDownloadStep(image: string, options: EngineOptions, repo: string, f
   };
 }
 
+/**
+ * Formats whose loaders left the pinned image for out-of-tree plugins: GGUF (vllm-gguf-plugin, vLLM 0.26)
+ * and bitsandbytes (vllm-bnb-plugin, vLLM 0.28, PR #43529). The stock image fails at load; an `image`
+ * with the plugin installed is the user's call.
+ */
+function assertInPinnedImage(plan: ModelPlan, options: EngineOptions): void {
+  if (options.image) return;
+  const plugin = plan.quantization.startsWith('gguf-') ? 'vllm-gguf-plugin' : plan.quantization.startsWith('bitsandbytes') ? 'vllm-bnb-plugin' : undefined;
+  if (!plugin) return;
+  throw new ValidationError('unsupported-quantization', `${VLLM_IMAGE} does not load '${plan.quantization}' weights: that loader moved to the out-of-tree ${plugin}, which the image does not ship`, {
+    field: 'quantization',
+    suggestions: [
+      plugin === 'vllm-gguf-plugin' ? "engine: 'llama-cpp' (native GGUF)" : "engine: 'tgi' (bitsandbytes at load), or quantization 'fp8'/'awq' on vLLM",
+      `image: an image FROM ${VLLM_IMAGE} with 'pip install ${plugin}'`,
+    ],
+  });
+}
+
+/** The image runs `vllm serve` (vLLM docker/Dockerfile ENTRYPOINT); named here so multi-node wrappers run it too. */
+export const VLLM_SERVE_COMMAND = ['vllm', 'serve'] as const;
+
 export function vllmRecipe(plan: ModelPlan, options: EngineOptions): ContainerRecipe {
   assertEngine(plan, 'vllm');
   const image = imageFor(options, VLLM_IMAGE);
@@ -155,9 +176,12 @@ export function vllmRecipe(plan: ModelPlan, options: EngineOptions): ContainerRe
     modelArgs.push('--tokenizer', plan.model.id);
   }
 
+  assertInPinnedImage(plan, options);
   const ranks = plan.tensorParallel * plan.pipelineParallel;
   const args = [
-    '--model', model,
+    // The model is positional under `vllm serve`; `--model` is deprecated there ("With `vllm serve`, you
+    // should provide the model as a positional argument ...", vllm/utils/argparse_utils.py).
+    model,
     ...modelArgs,
     '--served-model-name', options.servedModelName,
     '--tensor-parallel-size', String(plan.tensorParallel),
@@ -171,6 +195,7 @@ export function vllmRecipe(plan: ModelPlan, options: EngineOptions): ContainerRe
   return finishRecipe(
     {
       engine: 'vllm',
+      command: [...VLLM_SERVE_COMMAND],
       args,
       env: baseEnv,
       ports: { http: VLLM_PORT, metrics: VLLM_PORT },

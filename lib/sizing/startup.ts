@@ -10,12 +10,20 @@ import type { ModelPlan } from './types';
 export const DEFAULT_LOAD_BANDWIDTH = 0.2 * GB;
 
 /**
- * Seconds a model server may take from container start to "model loaded": the checkpoint at the load
- * bandwidth, plus the engine's own initialisation (CUDA graphs, compilation, warm-up),
- * plus 50% margin. A startup probe with a smaller budget kills a pod that is still loading.
+ * Seconds a model server may take from container start to "model loaded": what the engine downloads at
+ * the load bandwidth, plus the engine's own initialisation (CUDA graphs, compilation, warm-up), plus 50%
+ * margin. A startup probe with a smaller budget kills a pod that is still loading.
+ *
+ * `downloadBytes` is the engine's download (the recipe's `downloadBytes`: a 16-bit checkpoint for formats
+ * quantized at load, duplicate copies the engine fetches); the served checkpoint when unknown.
  */
-export function startupBudgetSeconds(plan: ModelPlan, engineInitSeconds: number, loadBandwidthBytesPerSecond = DEFAULT_LOAD_BANDWIDTH): number {
+export function startupBudgetSeconds(
+  plan: ModelPlan,
+  engineInitSeconds: number,
+  loadBandwidthBytesPerSecond = DEFAULT_LOAD_BANDWIDTH,
+  downloadBytes = checkpointBytes(plan.model, plan.quantization),
+): number {
   // Every pod downloads the whole checkpoint (hub snapshots are not split by pipeline stage).
-  const loadSeconds = checkpointBytes(plan.model, plan.quantization) / loadBandwidthBytesPerSecond;
+  const loadSeconds = downloadBytes / loadBandwidthBytesPerSecond;
   return Math.ceil((loadSeconds + engineInitSeconds) * 1.5);
 }
