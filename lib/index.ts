@@ -8,3 +8,4 @@ export * from './sizing';
 export { LlmConstructsError, SizingError, ValidationError } from './errors';
 export * from './constructs';
 export * from './engines';
+export * from './report';

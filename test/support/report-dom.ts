@@ -1,0 +1,72 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+/**
+ * Reads the report's charts back from a page in a real browser: what each mark plots (its data-*
+ * attributes), where the browser drew it (SVG geometry), and the axis ticks to map pixels back to values.
+ */
+import type { Page } from 'playwright-core';
+
+export interface Tick { readonly value: number; readonly px: number }
+export interface Seg { readonly key: string; readonly bytes: number; readonly x: number; readonly width: number }
+export interface Dot { readonly data: Record<string, string>; readonly cls: string; readonly cx: number; readonly cy: number }
+export interface Panel { readonly xTicks: Tick[]; readonly yTicks: Tick[]; readonly dots: Dot[]; readonly ops: Dot[]; readonly slo?: { value: number; y: number } }
+export interface SectionReadback {
+  readonly id: string;
+  readonly model: string;
+  readonly memory: { ticks: Tick[]; segs: Seg[]; usable: { bytes: number; x: number } };
+  readonly latency: Record<string, Panel>;
+  readonly cost?: Panel;
+}
+
+/** Every model section of the page, read in the browser. */
+export function readSections(page: Page): Promise<SectionReadback[]> {
+  return page.evaluate(() => {
+    const ticks = (svg: Element, axis: string) =>
+      [...svg.querySelectorAll(`g.axis.${axis} text.tick`)].map((t) => {
+        const at = (t as SVGTextElement)[axis === 'x' ? 'x' : 'y'].baseVal[0]!.value;
+        return { value: Number(t.getAttribute('data-value')), px: at };
+      });
+    const data = (e: Element) => Object.fromEntries([...e.attributes].filter((a) => a.name.startsWith('data-')).map((a) => [a.name.slice(5), a.value]));
+    const centre = (e: Element) => {
+      const b = (e as SVGGraphicsElement).getBBox();
+      return { cx: b.x + b.width / 2, cy: b.y + b.height / 2 };
+    };
+    const panel = (svg: Element) => {
+      const slo = svg.querySelector('g.slo');
+      return {
+        xTicks: ticks(svg, 'x'),
+        yTicks: ticks(svg, 'y'),
+        dots: [...svg.querySelectorAll('circle')].map((c) => ({ data: data(c), cls: c.getAttribute('class') ?? '', ...centre(c) })),
+        ops: [...svg.querySelectorAll('rect.op')].map((r) => ({ data: data(r), cls: r.getAttribute('class') ?? '', ...centre(r) })),
+        slo: slo ? { value: Number(slo.getAttribute('data-value')), y: (slo.querySelector('line') as SVGLineElement).y1.baseVal.value } : undefined,
+      };
+    };
+    return [...document.querySelectorAll('section.model')].map((section) => {
+      const memory = section.querySelector('svg.chart.memory')!;
+      const usable = memory.querySelector('g.usable')!;
+      const cost = section.querySelector('svg.chart.cost');
+      return {
+        id: section.id,
+        model: section.getAttribute('data-model')!,
+        memory: {
+          ticks: ticks(memory, 'x'),
+          segs: [...memory.querySelectorAll('rect.seg')].map((r) => {
+            const b = (r as SVGRectElement).getBBox();
+            return { key: r.getAttribute('data-key')!, bytes: Number(r.getAttribute('data-bytes')), x: b.x, width: b.width };
+          }),
+          usable: { bytes: Number(usable.getAttribute('data-bytes')), x: (usable.querySelector('line') as SVGLineElement).x1.baseVal.value },
+        },
+        latency: Object.fromEntries([...section.querySelectorAll('svg.chart.latency')].map((svg) => [svg.getAttribute('data-metric')!, panel(svg)])),
+        cost: cost ? panel(cost) : undefined,
+      };
+    });
+  });
+}
+
+/** The pixel of a value on an axis, from two of its ticks (linear, or log2 for concurrency). */
+export function pixelOf(ticks: readonly Tick[], value: number, log = false): number {
+  if (ticks.length < 2) throw new Error('an axis needs two ticks to be read back');
+  const f = (v: number) => (log ? Math.log2(v) : v);
+  const [a, b] = [ticks[0]!, ticks[ticks.length - 1]!];
+  return a.px + ((f(value) - f(a.value)) * (b.px - a.px)) / (f(b.value) - f(a.value));
+}
