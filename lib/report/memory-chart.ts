@@ -60,7 +60,7 @@ export function memoryChart(plan: ModelPlan): string {
   const ux = px(x(usable / GiB));
   const marker = el('g', { class: 'usable', 'data-bytes': usable }, el('line', { x1: ux, x2: ux, y1: y1 - 8, y2: y0 + 4 }) + el('text', { x: ux, y: y1 - 10, 'text-anchor': 'end' }, esc(`usable ${gib(usable)}`)));
   const chart = svg(FRAME, `Memory per ${rank}, stacked (values in the legend and the table)`, bottomAxis(x, FRAME, `GiB per ${rank}`) + rects.join('') + marker, { class: 'chart memory' });
-  const legend = el('ul', { class: 'legend' }, segments.map((s) => el('li', {}, el('span', { class: `sw ${s.css}` }) + esc(`${s.label} ${gib(s.bytes)}`))).join(''));
+  const legend = el('ul', { class: 'legend' }, segments.filter((s) => s.bytes > 0).map((s) => el('li', {}, el('span', { class: `sw ${s.css}` }) + esc(`${s.label} ${gib(s.bytes)}`))).join(''));
   const table = dataTable(
     'Memory per accelerator (table)',
     ['term', 'GiB'],
