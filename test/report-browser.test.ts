@@ -21,7 +21,7 @@ import type { Slo } from '../lib/performance/types';
 import { renderPlanReport, renderStackReport, stackReportInput } from '../lib/report';
 import type { ModelPlan } from '../lib/sizing/types';
 import { fakeEstimate, withFakePredictions } from './support/report-fixtures';
-import { pixelOf, readSections, type Panel, type SectionReadback } from './support/report-dom';
+import { pixelOf, readContrast, tableVisibility, readSections, type Panel, type SectionReadback } from './support/report-dom';
 
 const ROOT = path.join(__dirname, '..');
 const CHROMIUM = '/usr/bin/chromium';
@@ -52,7 +52,17 @@ afterAll(async () => {
   for (const dir of [userDataDir, workDir]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-interface Opened { readonly sections: SectionReadback[]; readonly problems: string[]; readonly requests: string[]; readonly renderMs: number; readonly bytes: number }
+interface Opened {
+  readonly sections: SectionReadback[];
+  readonly problems: string[];
+  readonly requests: string[];
+  readonly renderMs: number;
+  readonly bytes: number;
+  /** Text whose contrast with its background is below WCAG AA (4.5:1). */
+  readonly lowContrast: { text: string; ratio: number }[];
+  /** Data tables visible on screen (folded: none) and when printed (all). */
+  readonly tables: { screen: boolean[]; print: boolean[] };
+}
 
 /** Loads a page from a file, as a user opens it; records console errors, page errors and every request. */
 async function open(html: string, name: string, fullPage = true): Promise<Opened> {
@@ -71,7 +81,9 @@ async function open(html: string, name: string, fullPage = true): Promise<Opened
     const renderMs = await page.evaluate(() => new Promise<number>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now())))));
     const sections = await readSections(page);
     await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage });
-    return { sections, problems, requests, renderMs, bytes: Buffer.byteLength(html) };
+    const lowContrast = (await readContrast(page)).filter((t) => t.ratio < 4.5);
+    const tables = await tableVisibility(page);
+    return { sections, problems, requests, renderMs, bytes: Buffer.byteLength(html), lowContrast, tables };
   } finally {
     await page.close();
   }
@@ -149,9 +161,13 @@ function checkCost(s: SectionReadback, plan: ModelPlan): void {
   }
 }
 
+/** No console error or warning, no request, all text at WCAG AA contrast, every data table folded on screen and printed. */
 function clean(page: Opened): void {
   expect(page.problems).toEqual([]);
   expect(page.requests).toEqual([]);
+  expect(page.lowContrast).toEqual([]);
+  expect(page.tables.print.length).toBeGreaterThan(0);
+  expect({ screen: page.tables.screen.every((v) => !v), print: page.tables.print.every((v) => v) }).toEqual({ screen: true, print: true });
 }
 
 describe('the sizing report in headless Chromium', () => {

@@ -12,7 +12,8 @@ const CSS = `
 body{margin:0 auto;max-width:1000px;padding:16px 24px 48px;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:var(--ink);background:var(--bg)}
 h1{font-size:22px;margin:8px 0 4px}h2{font-size:18px;margin:28px 0 6px;padding-top:10px;border-top:2px solid var(--ink)}h3{font-size:15px;margin:16px 0 4px}
 p,li{max-width:78ch}.muted{color:var(--muted)}.absent{color:var(--muted);font-style:italic;padding:6px 10px;background:var(--panel);border-left:3px solid var(--line)}
-table{border-collapse:collapse;margin:6px 0;font-variant-numeric:tabular-nums}th,td{padding:3px 8px;border-bottom:1px solid var(--grid);text-align:right}th[scope=row],thead th:first-child,td:first-child{text-align:left}thead th{border-bottom:1px solid var(--ink)}
+table{border-collapse:collapse;margin:6px 0;font-variant-numeric:tabular-nums}td{white-space:nowrap}th,td{padding:3px 8px;border-bottom:1px solid var(--grid);text-align:right}tbody th,thead th:first-child,td:first-child{text-align:left}tbody th{font-weight:normal}thead th{border-bottom:1px solid var(--ink)}
+table.models td{text-align:left}table.models td:nth-child(4),table.models td:nth-child(6){text-align:right}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px;margin:6px 0}dl.facts dt{color:var(--muted)}dl.facts dd{margin:0}
 ul.warnings li{color:#7a3b00}
 figure.fig{margin:12px 0;padding:8px 10px;background:var(--panel);border-radius:4px;break-inside:avoid}figcaption{font-weight:600;margin-bottom:4px}
@@ -33,7 +34,7 @@ circle.cand{fill:#9a9a9a;stroke:#fff;stroke-width:1}circle.cand.on-frontier{fill
 ul.legend{list-style:none;padding:0;margin:4px 0;display:flex;flex-wrap:wrap;gap:4px 16px;font-size:12px}
 .sw{display:inline-block;width:12px;height:12px;margin-right:5px;vertical-align:-1px;border:1px solid var(--line)}.sw.dot{border-radius:50%}.sw.cand{background:#9a9a9a}.sw.cand.on-frontier{background:var(--weights)}.sw.cand.misses-slo{background:#fff;border:1.5px solid #6b6b6b}.sw.cand.chosen{background:var(--kv);border:2px solid var(--ink)}
 details.data{margin-top:4px}details.data summary{cursor:pointer;color:var(--chosen)}
-@media print{body{max-width:none;padding:0;font-size:11px}h2{break-before:auto}section.model{break-inside:avoid-page}figure.fig{background:none;border:1px solid var(--grid)}
+@media print{body{max-width:none;padding:0;font-size:11px}h2{break-after:avoid}figure.fig{background:none;border:1px solid var(--grid)}
 *{-webkit-print-color-adjust:exact;print-color-adjust:exact}details.data summary{display:none}details::details-content{content-visibility:visible;display:contents}}
 `;
 

@@ -70,3 +70,48 @@ export function pixelOf(ticks: readonly Tick[], value: number, log = false): num
   const [a, b] = [ticks[0]!, ticks[ticks.length - 1]!];
   return a.px + ((f(value) - f(a.value)) * (b.px - a.px)) / (f(b.value) - f(a.value));
 }
+
+/** Text colour against its background for every piece of text on the page (WCAG contrast ratio). */
+export function readContrast(page: Page): Promise<{ text: string; ratio: number }[]> {
+  return page.evaluate(() => {
+    const rgb = (css: string) => {
+      const m = /rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?\)/.exec(css);
+      return m ? { rgb: [Number(m[1]), Number(m[2]), Number(m[3])], alpha: m[4] === undefined ? 1 : Number(m[4]) } : undefined;
+    };
+    const luminance = ([r, g, b]: number[]) => {
+      const f = (c: number) => (c / 255 <= 0.03928 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * f(r!) + 0.7152 * f(g!) + 0.0722 * f(b!);
+    };
+    const background = (e: Element | null): number[] => {
+      for (let at = e; at; at = at.parentElement) {
+        const c = rgb(getComputedStyle(at).backgroundColor);
+        if (c && c.alpha > 0) return c.rgb;
+      }
+      return [255, 255, 255];
+    };
+    const out: { text: string; ratio: number }[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const e = node.parentElement!;
+      if (!node.textContent!.trim() || e.closest('script, style, title') || (e as HTMLElement).offsetParent === null && !(e instanceof SVGElement)) continue;
+      const style = getComputedStyle(e);
+      const fg = rgb(e instanceof SVGElement ? style.fill : style.color);
+      if (!fg) continue;
+      const [a, b] = [luminance(fg.rgb), luminance(background(e))];
+      out.push({ text: node.textContent!.trim().slice(0, 40), ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05) });
+    }
+    return out;
+  });
+}
+
+/** Whether each data table is visible, on screen (folded in a closed <details>) and when printed (open). */
+export async function tableVisibility(page: Page): Promise<{ screen: boolean[]; print: boolean[] }> {
+  const visible = () => page.evaluate(() => [...document.querySelectorAll('details.data table')].map((t) => t.checkVisibility()));
+  const screen = await visible();
+  await page.emulateMedia({ media: 'print' });
+  try {
+    return { screen, print: await visible() };
+  } finally {
+    await page.emulateMedia({ media: 'screen' });
+  }
+}
