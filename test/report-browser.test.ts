@@ -19,6 +19,7 @@ import { GiB } from '../lib/catalog/units';
 import { LlmWorker } from '../lib/constructs/llm-worker';
 import type { Slo } from '../lib/performance/types';
 import { renderPlanReport, renderStackReport, stackReportInput } from '../lib/report';
+import { bestAlternativePlans, planLabel } from '../lib/report/latency-data';
 import type { ModelPlan } from '../lib/sizing/types';
 import { fakeEstimate, withFakePredictions } from './support/report-fixtures';
 import { pixelOf, readContrast, tableVisibility, readSections, type Panel, type SectionReadback } from './support/report-dom';
@@ -120,21 +121,31 @@ function expectedSteps(plan: ModelPlan): number[] {
   return steps;
 }
 
-/** The latency panels plot the estimator's figures for the chosen plan, the plan's own prediction, the candidates' and the SLO. */
-function checkLatency(s: SectionReadback, plan: ModelPlan, slo: Slo): void {
+/**
+ * The latency panels plot the estimator's figures for the chosen plan (and for each alternative's plan,
+ * `alternatives` by label), the plan's own prediction, the candidates' and the SLO.
+ */
+function checkLatency(s: SectionReadback, plan: ModelPlan, slo: Slo, alternatives: ReadonlyMap<string, ModelPlan> = new Map()): void {
   const lengths = { inputTokens: plan.performance!.load.inputTokens, outputTokens: plan.performance!.load.outputTokens };
   for (const metric of ['ttft', 'tpot'] as const) {
     const p: Panel = s.latency[metric]!;
     const key = metric === 'ttft' ? 'ttftMs' : 'tpotMs';
-    expect(p.dots.map((d) => Number(d.data.concurrency))).toEqual(expectedSteps(plan));
-    for (const d of p.dots) {
-      const c = Number(d.data.concurrency);
-      const expected = fakeEstimate(plan, { ...lengths, concurrency: c })[key];
-      expect({ c, value: Number(d.data.value), same: same(Number(d.data.value), expected) }).toEqual({ c, value: Number(d.data.value), same: true });
-      expect({ c, x: near(d.cx, pixelOf(p.xTicks, c, true)), y: near(d.cy, pixelOf(p.yTicks, Number(d.data.value))) }).toEqual({ c, x: true, y: true });
+    expect(p.series.map((l) => l.chosen)).toEqual([true, ...[...alternatives.keys()].map(() => false)]);
+    for (const line of p.series) {
+      const linePlan = line.chosen ? plan : alternatives.get(line.label)!;
+      expect({ series: line.label, planned: linePlan !== undefined }).toEqual({ series: line.label, planned: true });
+      expect(line.dots.map((d) => Number(d.data.concurrency))).toEqual(expectedSteps(linePlan));
+      for (const d of line.dots) {
+        const c = Number(d.data.concurrency);
+        const expected = fakeEstimate(linePlan, { ...lengths, concurrency: c })[key];
+        expect({ c, value: Number(d.data.value), same: same(Number(d.data.value), expected) }).toEqual({ c, value: Number(d.data.value), same: true });
+        expect({ c, x: near(d.cx, pixelOf(p.xTicks, c, true)), y: near(d.cy, pixelOf(p.yTicks, Number(d.data.value))) }).toEqual({ c, x: true, y: true });
+      }
     }
-    const alternatives = plan.candidates!.filter((c) => !c.chosen && c.meetsSlo).sort((a, b) => a.costPerMillionTokensUsd! - b.costPerMillionTokensUsd!).slice(0, 3);
-    const expectedOps = [plan.performance![key], ...alternatives.map((c) => c.performance[key])].sort((a, b) => a - b);
+    // Squares: the plan's prediction, and the three cheapest other candidates that meet the SLO.
+    const cost = (c: { costPerMillionTokensUsd?: number }) => c.costPerMillionTokensUsd ?? Infinity;
+    const best = plan.candidates!.filter((c) => !c.chosen && c.meetsSlo).sort((a, b) => cost(a) - cost(b)).slice(0, 3);
+    const expectedOps = [plan.performance![key], ...best.map((c) => c.performance[key])].sort((a, b) => a - b);
     const ops = p.ops.map((o) => Number(o.data.value)).sort((a, b) => a - b);
     expect(ops.length).toBe(expectedOps.length);
     ops.forEach((v, i) => expect(same(v, expectedOps[i]!)).toBe(true));
@@ -190,15 +201,20 @@ describe('the sizing report in headless Chromium', () => {
   it('a plan page for every example worker, with predictions (test doubles): every chart plots the plan’s figures', async () => {
     const workers = allExamples(new App()).flatMap((chart) => chart.node.findAll().filter((c): c is LlmWorker => c instanceof LlmWorker));
     expect(workers.length).toBeGreaterThanOrEqual(10);
+    let alternativesDrawn = 0;
     for (const [i, worker] of workers.entries()) {
       const plan = withFakePredictions(worker.plan);
       const page = await open(renderPlanReport(plan, { estimate: fakeEstimate, slo: SLO }), i === 0 ? 'example-plan' : `plan-${i}`, i === 0);
       clean(page);
       expect(page.sections).toHaveLength(1);
       checkMemory(page.sections[0]!, plan);
-      checkLatency(page.sections[0]!, plan, SLO);
+      // A plan page draws the best alternatives' curves: the planner's plans for those candidates.
+      const alternatives = new Map(bestAlternativePlans(plan).map((alt) => [planLabel(alt), alt] as const));
+      alternativesDrawn += alternatives.size;
+      checkLatency(page.sections[0]!, plan, SLO, alternatives);
       checkCost(page.sections[0]!, plan);
     }
+    expect(alternativesDrawn).toBeGreaterThan(0);
   }, 300_000);
 
   it('a 100-model stack page stays under 2 MB and renders in under 2 s, every chart bound to its plan', async () => {

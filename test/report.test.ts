@@ -9,6 +9,13 @@ import type { ModelPlan } from '../lib/sizing/types';
 import { memorySegments, paretoFrontier, renderPlanReport } from '../lib/report';
 import { concurrencySteps } from '../lib/report/latency-data';
 import { fakeEstimate, withFakePredictions } from './support/report-fixtures';
+import { App } from 'cdk8s';
+import { eksStackExample } from '../examples/stack';
+import { InferenceGateway, LlmStack, LlmWorker } from '../lib/constructs';
+import type { Load, PlanCandidate } from '../lib/performance/types';
+import { bestAlternativePlans } from '../lib/report/latency-data';
+import { acceleratorsByType, renderStackReport, stackReportInput } from '../lib/report';
+import { esc } from '../lib/report/html';
 
 const plan70b = planModel({ model: 'meta-llama/Llama-3.1-70B-Instruct', accelerator: 'A100-80GB', concurrency: 32 });
 const sum = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0);
@@ -109,5 +116,60 @@ describe('llm-constructs plan --report', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/^error: --report \/nonexistent-dir\/plan.html: cannot write the report/);
     expect(result.stderr).toContain('what would work');
+  });
+});
+
+describe('figures a chart cannot place', () => {
+  it('are left out of the charts (never NaN coordinates), and kept in the tables', () => {
+    const plan = withFakePredictions(plan70b);
+    const broken = { ...plan, candidates: plan.candidates!.map((c, i) => (i === 1 ? { ...c, costPerMillionTokensUsd: NaN } : i === 2 ? { ...c, performance: { ...c.performance, tpotMs: Infinity } } : c)) };
+    const estimate = (p: ModelPlan, load: Load) => (load.concurrency > 8 ? { ...fakeEstimate(p, load), ttftMs: NaN } : fakeEstimate(p, load));
+    const html = renderPlanReport(broken, { estimate, alternatives: [] });
+    expect(html).not.toMatch(/NaN|Infinity/);
+    // The curves' points (circles; squares are the workload's points): up to 8, where the estimate is finite.
+    expect([...html.matchAll(/<circle [^>]*data-concurrency="(\d+)"/g)].map((m) => Number(m[1]))).toEqual([1, 2, 4, 8, 1, 2, 4, 8]);
+    expect(html).toContain('All 24 configurations compared');
+  });
+});
+
+describe('the stack page', () => {
+  const stack = eksStackExample(new App());
+  const input = stackReportInput(stack);
+
+  it('counts accelerators by type at min and max replicas, as the summary lines say', () => {
+    // From the summary's own strings: "<n> x <accelerator>" per replica, times min/max replicas.
+    const expected = new Map<string, { min: number; max: number }>();
+    for (const m of stack.summary().models) {
+      const [n, id] = m.acceleratorsPerReplica.split(' x ');
+      const prev = expected.get(id!) ?? { min: 0, max: 0 };
+      expected.set(id!, { min: prev.min + Number(n) * m.minReplicas, max: prev.max + Number(n) * m.maxReplicas });
+    }
+    expect(Object.fromEntries(acceleratorsByType(input.models).map((g) => [g.accelerator, { min: g.min, max: g.max }]))).toEqual(Object.fromEntries(expected));
+  });
+
+  it('shows the totals of the summary, and the warnings of synth and of the plans', () => {
+    const html = renderStackReport(input);
+    const total = stack.summary().hourlyCostUsd;
+    expect(html).toContain(`$${total.min.toFixed(2)}/h..$${total.max.toFixed(2)}/h on demand`);
+    for (const w of stack.workers) for (const warning of w.plan.warnings) expect(html).toContain(esc(`${w.node.path}: ${warning}`));
+    const open = new LlmStack(new App(), 'open', { namespace: 'open' });
+    const worker = new LlmWorker(open, 'm', { model: 'meta-llama/Llama-3.1-8B-Instruct', instanceType: 'g6.xlarge' });
+    new InferenceGateway(open, 'gw', { workers: [worker], allowUnauthenticated: true });
+    expect(stackReportInput(open).warnings).toContain('open/gw: allowUnauthenticated: true — the gateway serves every model without an API key');
+  });
+});
+
+describe('the best alternatives (curves on a plan page)', () => {
+  it('are the three cheapest other candidates that meet the SLO, each planned on its own hardware, TP and format', () => {
+    const plan = withFakePredictions(plan70b);
+    const cost = (c: PlanCandidate) => c.costPerMillionTokensUsd ?? Infinity;
+    const best = plan.candidates!.filter((c) => !c.chosen && c.meetsSlo).sort((a, b) => cost(a) - cost(b)).slice(0, 3);
+    const plans = bestAlternativePlans(plan);
+    expect(plans.length).toBeGreaterThan(0);
+    for (const alt of plans) {
+      const match = best.find((c) => c.accelerator === alt.accelerator.id && c.tensorParallel === alt.tensorParallel && c.quantization === alt.quantization);
+      expect({ alt: `${alt.accelerator.id} TP${alt.tensorParallel} ${alt.quantization}`, isBest: match !== undefined }).toEqual({ alt: `${alt.accelerator.id} TP${alt.tensorParallel} ${alt.quantization}`, isBest: true });
+      expect([alt.model.id, alt.engine, alt.maxContextLength, alt.concurrency]).toEqual([plan.model.id, plan.engine, plan.maxContextLength, plan.concurrency]);
+    }
   });
 });

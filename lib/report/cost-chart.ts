@@ -2,7 +2,7 @@ import type { PlanCandidate } from '../performance/types';
 import type { ModelPlan } from '../sizing/types';
 import { bottomAxis, inner, leftAxis, linear, svg, type Frame } from './axis';
 import { dataTable, el, esc, fig, notPredicted, pathThrough, px } from './html';
-import { usdPerMillion } from './format';
+import { fixed, usdPerMillion } from './format';
 import { paretoFrontier } from './frontier';
 import { configLabel } from './latency-data';
 
@@ -15,7 +15,7 @@ const latencyOf = (c: PlanCandidate) => c.performance.tpotMs;
 export function costChart(plan: ModelPlan): string {
   const candidates = plan.candidates ?? [];
   if (candidates.length === 0) return notPredicted('Cost per million tokens against latency', 'the plan carries no candidates (plan with a workload to compare configurations)');
-  const priced = candidates.filter((c): c is Priced => c.costPerMillionTokensUsd !== undefined);
+  const priced = candidates.filter((c): c is Priced => Number.isFinite(c.costPerMillionTokensUsd) && Number.isFinite(latencyOf(c)));
   const frontier = new Set(paretoFrontier(priced, latencyOf, (c) => c.costPerMillionTokensUsd));
   const { x0, x1, y0, y1 } = inner(FRAME);
   const x = linear(Math.max(...priced.map(latencyOf), 1), [x0, x1]);
@@ -42,9 +42,9 @@ export function costChart(plan: ModelPlan): string {
     .sort((a, b) => (a.costPerMillionTokensUsd ?? Infinity) - (b.costPerMillionTokensUsd ?? Infinity))
     .map((c) => [
       configLabel(c),
-      c.costPerMillionTokensUsd === undefined ? 'unpriced' : usdPerMillion(c.costPerMillionTokensUsd),
-      c.performance.tpotMs.toFixed(2),
-      c.performance.ttftMs.toFixed(2),
+      c.costPerMillionTokensUsd === undefined ? 'unpriced' : Number.isFinite(c.costPerMillionTokensUsd) ? usdPerMillion(c.costPerMillionTokensUsd) : 'n/a',
+      fixed(c.performance.tpotMs),
+      fixed(c.performance.ttftMs),
       String(c.replicas),
       c.meetsSlo ? 'yes' : 'no',
       [c.chosen ? 'chosen' : '', frontier.has(c as Priced) ? 'frontier' : ''].filter(Boolean).join(', '),

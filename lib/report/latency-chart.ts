@@ -1,7 +1,7 @@
 import type { PerformanceEstimate } from '../performance/types';
 import { bottomAxis, inner, leftAxis, linear, log2, svg, type Frame } from './axis';
 import { dataTable, el, esc, fig, notPredicted, pathThrough, px } from './html';
-import { ms } from './format';
+import { fixed, ms } from './format';
 import type { LatencyData } from './latency-data';
 
 type Metric = 'ttft' | 'tpot';
@@ -59,7 +59,7 @@ export function latencyChart(data: LatencyData): string {
   const colour = colours(data);
   const labels = [...new Map([...data.series, ...data.points].map((s) => [s.label, s.chosen] as const))];
   const legend = el('ul', { class: 'legend' }, labels.map(([label, chosen]) => el('li', {}, el('span', { class: `sw ${colour(label, chosen)}` }) + esc(`${chosen ? 'chosen' : 'alternative'}: ${label}`))).join(''));
-  const row = (label: string, e: PerformanceEstimate) => [label, String(e.load.concurrency), `${e.ttftMs.toFixed(2)} ±${e.uncertainty.ttftPct}%`, `${e.tpotMs.toFixed(2)} ±${e.uncertainty.tpotPct}%`, e.outputTokensPerSecond.toFixed(0), e.bound];
+  const row = (label: string, e: PerformanceEstimate) => [label, String(e.load.concurrency), `${fixed(e.ttftMs)} ±${e.uncertainty.ttftPct}%`, `${fixed(e.tpotMs)} ±${e.uncertainty.tpotPct}%`, fixed(e.outputTokensPerSecond, 0), e.bound];
   const rows = [...data.series.flatMap((s) => s.estimates.map((e) => row(s.label, e))), ...data.points.map((p) => row(`${p.label} (at the workload)`, p.estimate))];
   const table = dataTable('Latency against concurrency (table)', ['configuration', 'concurrency', 'TTFT ms', 'TPOT ms', 'output tok/s', 'bound'], rows);
   return el('figure', { class: 'fig' }, el('figcaption', {}, esc(caption)) + el('div', { class: 'panels' }, panel(data, 'ttft') + panel(data, 'tpot')) + legend + table);

@@ -1,6 +1,8 @@
 import { LlmConstructsError } from '../errors';
 import type { Load, PerformanceEstimate, Slo } from '../performance/types';
+import { planModel } from '../sizing/planner';
 import type { ModelPlan } from '../sizing/types';
+import type { PlanCandidate } from '../performance/types';
 
 /** The performance model's entry point, passed in by the caller (the report does not predict). */
 export type Estimator = (plan: ModelPlan, load: Load) => PerformanceEstimate;
@@ -38,25 +40,68 @@ export function concurrencySteps(plan: ModelPlan): number[] {
   return steps;
 }
 
-export function configLabel(c: { accelerator: string; tensorParallel: number; pipelineParallel: number; quantization: string; instanceType?: string }): string {
-  return `${c.accelerator} TP${c.tensorParallel}${c.pipelineParallel > 1 ? `×PP${c.pipelineParallel}` : ''} ${c.quantization}${c.instanceType ? ` (${c.instanceType})` : ''}`;
+/** A configuration's name on the charts: GPU × TP (× PP) × format, the same for a candidate and its plan. */
+export function configLabel(c: { accelerator: string; tensorParallel: number; pipelineParallel: number; quantization: string }): string {
+  return `${c.accelerator} TP${c.tensorParallel}${c.pipelineParallel > 1 ? `×PP${c.pipelineParallel}` : ''} ${c.quantization}`;
 }
 
 export function planLabel(plan: ModelPlan): string {
-  return configLabel({ ...plan, accelerator: plan.accelerator.id, instanceType: plan.instanceType?.name });
+  return configLabel({ ...plan, accelerator: plan.accelerator.id });
 }
 
-/** Estimates over concurrency; a load the estimator rejects (a typed error, e.g. beyond KV capacity) is left out. */
+/** A prediction a chart can place: finite, non-negative latencies. */
+export function plottable(e: PerformanceEstimate): boolean {
+  return [e.ttftMs, e.tpotMs].every((v) => Number.isFinite(v) && v >= 0);
+}
+
+/** Estimates over concurrency; a load the estimator rejects (a typed error, e.g. beyond KV capacity) or cannot place is left out. */
 function curve(estimate: Estimator, plan: ModelPlan, lengths: { inputTokens: number; outputTokens: number }): PerformanceEstimate[] {
   const out: PerformanceEstimate[] = [];
   for (const concurrency of concurrencySteps(plan)) {
     try {
-      out.push(estimate(plan, { ...lengths, concurrency }));
+      const e = estimate(plan, { ...lengths, concurrency });
+      if (plottable(e)) out.push(e);
     } catch (error) {
       if (!(error instanceof LlmConstructsError)) throw error;
     }
   }
   return out;
+}
+
+/** The cheapest few candidates that meet the SLO, other than the chosen one. */
+export function bestAlternatives(plan: ModelPlan): PlanCandidate[] {
+  return (plan.candidates ?? [])
+    .filter((c) => !c.chosen && c.meetsSlo && plottable(c.performance))
+    .sort((a, b) => (a.costPerMillionTokensUsd ?? Infinity) - (b.costPerMillionTokensUsd ?? Infinity))
+    .slice(0, BEST_ALTERNATIVES);
+}
+
+/**
+ * The best alternatives as plans, for their latency curves: each candidate's accelerator, instance type,
+ * TP, PP and format planned for the same model, engine, context and sequences. A candidate the planner
+ * rejects on its own (a typed error) gets no curve; its point at the workload stays.
+ */
+export function bestAlternativePlans(plan: ModelPlan): ModelPlan[] {
+  return bestAlternatives(plan).flatMap((c) => {
+    try {
+      return [
+        planModel({
+          model: plan.model,
+          engine: plan.engine,
+          ...(c.instanceType ? { instanceType: c.instanceType } : { accelerator: c.accelerator }),
+          tensorParallel: c.tensorParallel,
+          pipelineParallel: c.pipelineParallel,
+          quantization: c.quantization as ModelPlan['quantization'],
+          maxContextLength: plan.maxContextLength,
+          concurrency: plan.concurrency,
+          kvCacheDtype: plan.kvCacheDtype,
+        }),
+      ];
+    } catch (error) {
+      if (error instanceof LlmConstructsError) return [];
+      throw error;
+    }
+  });
 }
 
 /**
@@ -71,11 +116,7 @@ export function latencyData(plan: ModelPlan, options: { estimate?: Estimator; al
     for (const alt of (options.alternatives ?? []).slice(0, BEST_ALTERNATIVES)) series.push({ label: planLabel(alt), chosen: false, estimates: curve(options.estimate, alt, lengths) });
   }
   const points: OperatingPoint[] = [];
-  if (plan.performance) points.push({ label: planLabel(plan), chosen: true, estimate: plan.performance });
-  const others = (plan.candidates ?? [])
-    .filter((c) => !c.chosen && c.meetsSlo)
-    .sort((a, b) => (a.costPerMillionTokensUsd ?? Infinity) - (b.costPerMillionTokensUsd ?? Infinity))
-    .slice(0, BEST_ALTERNATIVES);
-  for (const c of others) points.push({ label: configLabel(c), chosen: false, estimate: c.performance });
+  if (plan.performance && plottable(plan.performance)) points.push({ label: planLabel(plan), chosen: true, estimate: plan.performance });
+  for (const c of bestAlternatives(plan)) points.push({ label: configLabel(c), chosen: false, estimate: c.performance });
   return { series: series.filter((s) => s.estimates.length > 0), points, slo: options.slo, lengths };
 }

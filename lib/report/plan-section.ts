@@ -14,7 +14,7 @@ export interface PlanReportOptions {
    * @default none — only the predictions the plan carries are shown
    */
   readonly estimate?: Estimator;
-  /** Alternatives to draw curves for beside the chosen plan (the first three). @default none */
+  /** Alternatives to draw curves for beside the chosen plan (the first three). @default none (renderPlanReport: the best alternatives) */
   readonly alternatives?: readonly ModelPlan[];
   /** The latency targets to draw. @default none */
   readonly slo?: Slo;

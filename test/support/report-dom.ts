@@ -9,7 +9,18 @@ import type { Page } from 'playwright-core';
 export interface Tick { readonly value: number; readonly px: number }
 export interface Seg { readonly key: string; readonly bytes: number; readonly x: number; readonly width: number }
 export interface Dot { readonly data: Record<string, string>; readonly cls: string; readonly cx: number; readonly cy: number }
-export interface Panel { readonly xTicks: Tick[]; readonly yTicks: Tick[]; readonly dots: Dot[]; readonly ops: Dot[]; readonly slo?: { value: number; y: number } }
+export interface Series { readonly label: string; readonly chosen: boolean; readonly dots: Dot[] }
+export interface Panel {
+  readonly xTicks: Tick[];
+  readonly yTicks: Tick[];
+  /** Points outside a series (the cost chart's candidates). */
+  readonly dots: Dot[];
+  /** Lines of points (the latency charts' configurations). */
+  readonly series: Series[];
+  /** The squares: each configuration at the workload's load. */
+  readonly ops: Dot[];
+  readonly slo?: { value: number; y: number };
+}
 export interface SectionReadback {
   readonly id: string;
   readonly model: string;
@@ -36,7 +47,12 @@ export function readSections(page: Page): Promise<SectionReadback[]> {
       return {
         xTicks: ticks(svg, 'x'),
         yTicks: ticks(svg, 'y'),
-        dots: [...svg.querySelectorAll('circle')].map((c) => ({ data: data(c), cls: c.getAttribute('class') ?? '', ...centre(c) })),
+        dots: [...svg.querySelectorAll('circle')].filter((c) => !c.closest('g.series')).map((c) => ({ data: data(c), cls: c.getAttribute('class') ?? '', ...centre(c) })),
+        series: [...svg.querySelectorAll('g.series')].map((g) => ({
+          label: g.getAttribute('data-series')!,
+          chosen: g.getAttribute('data-chosen') === 'true',
+          dots: [...g.querySelectorAll('circle')].map((c) => ({ data: data(c), cls: '', ...centre(c) })),
+        })),
         ops: [...svg.querySelectorAll('rect.op')].map((r) => ({ data: data(r), cls: r.getAttribute('class') ?? '', ...centre(r) })),
         slo: slo ? { value: Number(slo.getAttribute('data-value')), y: (slo.querySelector('line') as SVGLineElement).y1.baseVal.value } : undefined,
       };
