@@ -8,4 +8,4 @@ export * from './sizing';
 export { LlmConstructsError, SizingError, ValidationError } from './errors';
 export * from './constructs';
 export * from './engines';
-export * from './report';
+export { renderPlanReport, renderStackReport, stackReportInput, type PlanReportOptions, type StackReportInput, type StackReportModel } from './report';

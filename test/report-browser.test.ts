@@ -21,8 +21,9 @@ import type { Slo } from '../lib/performance/types';
 import { renderPlanReport, renderStackReport, stackReportInput } from '../lib/report';
 import { bestAlternativePlans, planLabel } from '../lib/report/latency-data';
 import type { ModelPlan } from '../lib/sizing/types';
+import type { StackSummary } from '../lib/constructs/stack/summary';
 import { fakeEstimate, withFakePredictions } from './support/report-fixtures';
-import { pixelOf, readContrast, tableVisibility, readSections, type Panel, type SectionReadback } from './support/report-dom';
+import { pixelOf, readContrast, readCostRows, readSections, tableVisibility, type Panel, type SectionReadback } from './support/report-dom';
 
 const ROOT = path.join(__dirname, '..');
 const CHROMIUM = '/usr/bin/chromium';
@@ -63,6 +64,7 @@ interface Opened {
   readonly lowContrast: { text: string; ratio: number }[];
   /** Data tables visible on screen (folded: none) and when printed (all). */
   readonly tables: { screen: boolean[]; print: boolean[] };
+  readonly costRows: Awaited<ReturnType<typeof readCostRows>>;
 }
 
 /** Loads a page from a file, as a user opens it; records console errors, page errors and every request. */
@@ -81,10 +83,11 @@ async function open(html: string, name: string, fullPage = true): Promise<Opened
     // Time from navigation start until two frames after load: parsed, laid out and painted.
     const renderMs = await page.evaluate(() => new Promise<number>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now())))));
     const sections = await readSections(page);
+    const costRows = await readCostRows(page);
     await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage });
     const lowContrast = (await readContrast(page)).filter((t) => t.ratio < 4.5);
     const tables = await tableVisibility(page);
-    return { sections, problems, requests, renderMs, bytes: Buffer.byteLength(html), lowContrast, tables };
+    return { sections, problems, requests, renderMs, bytes: Buffer.byteLength(html), lowContrast, tables, costRows };
   } finally {
     await page.close();
   }
@@ -173,6 +176,17 @@ function checkCost(s: SectionReadback, plan: ModelPlan): void {
 }
 
 /** No console error or warning, no request, all text at WCAG AA contrast, every data table folded on screen and printed. */
+/** The stack's $/hour bars: one per priced model, at its summary's min and max, where the axis says. */
+function checkCostRows(page: Opened, summary: StackSummary): void {
+  const priced = summary.models.filter((m) => m.hourlyCostUsd);
+  expect(page.costRows.rows.map((r) => r.model)).toEqual(priced.map((m) => m.servedName));
+  page.costRows.rows.forEach((r, i) => {
+    const { min, max } = priced[i]!.hourlyCostUsd!;
+    expect({ model: r.model, min: same(r.min, min), max: same(r.max, max) }).toEqual({ model: r.model, min: true, max: true });
+    expect({ model: r.model, minEnd: near(r.minEnd, pixelOf(page.costRows.ticks, min)), maxEnd: near(r.maxEnd, pixelOf(page.costRows.ticks, max)) }).toEqual({ model: r.model, minEnd: true, maxEnd: true });
+  });
+}
+
 function clean(page: Opened): void {
   expect(page.problems).toEqual([]);
   expect(page.requests).toEqual([]);
@@ -193,6 +207,7 @@ describe('the sizing report in headless Chromium', () => {
       const input = stackReportInput(reference);
       expect(page.sections.map((s) => s.model)).toEqual(input.models.map((m) => m.plan.model.id));
       page.sections.forEach((s, i) => checkMemory(s, input.models[i]!.plan));
+      checkCostRows(page, input.summary);
     } finally {
       fs.rmSync(outdir, { recursive: true, force: true });
     }
@@ -229,6 +244,7 @@ describe('the sizing report in headless Chromium', () => {
     expect(page.bytes).toBeLessThan(2e6);
     expect(page.renderMs).toBeLessThan(2000);
     expect(page.sections).toHaveLength(100);
+    checkCostRows(page, input.summary);
     page.sections.forEach((s, i) => {
       const plan = input.models[i]!.plan;
       checkMemory(s, plan);

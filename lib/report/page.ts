@@ -31,6 +31,7 @@ rect.op{stroke:var(--ink);stroke-width:1.5}rect.op.hollow{fill:#fff;stroke-width
 .frontier{fill:none;stroke:var(--ink);stroke-width:1.5}
 circle.cand{fill:#9a9a9a;stroke:#fff;stroke-width:1}circle.cand.on-frontier{fill:var(--weights)}circle.cand.misses-slo{fill:#fff;stroke:#6b6b6b;stroke-width:1.5}circle.cand.chosen{fill:var(--kv);stroke:var(--ink);stroke-width:2}
 .callout{font-weight:700}
+.to-max{fill:#9ecae9;background:#9ecae9}.to-min{fill:var(--weights);background:var(--weights)}.cost-row .name{text-anchor:end}
 ul.legend{list-style:none;padding:0;margin:4px 0;display:flex;flex-wrap:wrap;gap:4px 16px;font-size:12px}
 .sw{display:inline-block;width:12px;height:12px;margin-right:5px;vertical-align:-1px;border:1px solid var(--line)}.sw.dot{border-radius:50%}.sw.cand{background:#9a9a9a}.sw.cand.on-frontier{background:var(--weights)}.sw.cand.misses-slo{background:#fff;border:1.5px solid #6b6b6b}.sw.cand.chosen{background:var(--kv);border:2px solid var(--ink)}
 details.data{margin-top:4px}details.data summary{cursor:pointer;color:var(--chosen)}

@@ -1,6 +1,7 @@
 import type { StackSummary, ModelSummary } from '../constructs/stack/summary';
 import type { Slo } from '../performance/types';
 import type { ModelPlan } from '../sizing/types';
+import { costByModelChart } from './cost-by-model-chart';
 import { usdPerHour } from './format';
 import { dataTable, el, esc } from './html';
 import { page } from './page';
@@ -75,6 +76,7 @@ export function renderStackReport(input: StackReportInput, options: Omit<PlanRep
       el('h2', {}, 'Totals') +
       totals(input) +
       gpuTable +
+      costByModelChart(input.models.map((m) => m.summary)) +
       modelTable(input) +
       el('h2', {}, 'Warnings from synth') +
       warnings +

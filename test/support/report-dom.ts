@@ -131,3 +131,25 @@ export async function tableVisibility(page: Page): Promise<{ screen: boolean[]; 
     await page.emulateMedia({ media: 'screen' });
   }
 }
+
+/** The stack's $/hour-by-model bars: each model's figures and where its two bars end. */
+export function readCostRows(page: Page): Promise<{ ticks: Tick[]; rows: { model: string; min: number; max: number; minEnd: number; maxEnd: number }[] }> {
+  return page.evaluate(() => {
+    const svg = document.querySelector('svg.chart.cost-by-model');
+    if (!svg) return { ticks: [], rows: [] };
+    const end = (r: Element) => {
+      const b = (r as SVGRectElement).getBBox();
+      return b.x + b.width;
+    };
+    return {
+      ticks: [...svg.querySelectorAll('g.axis.x text.tick')].map((t) => ({ value: Number(t.getAttribute('data-value')), px: (t as SVGTextElement).x.baseVal[0]!.value })),
+      rows: [...svg.querySelectorAll('g.cost-row')].map((g) => ({
+        model: g.getAttribute('data-model')!,
+        min: Number(g.getAttribute('data-min')),
+        max: Number(g.getAttribute('data-max')),
+        minEnd: end(g.querySelector('rect.to-min')!),
+        maxEnd: end(g.querySelector('rect.to-max')!),
+      })),
+    };
+  });
+}
