@@ -123,7 +123,11 @@ describe('figures a chart cannot place', () => {
   it('are left out of the charts (never NaN coordinates), and kept in the tables', () => {
     const plan = withFakePredictions(plan70b);
     const broken = { ...plan, candidates: plan.candidates!.map((c, i) => (i === 1 ? { ...c, costPerMillionTokensUsd: NaN } : i === 2 ? { ...c, performance: { ...c.performance, tpotMs: Infinity } } : c)) };
-    const estimate = (p: ModelPlan, load: Load) => (load.concurrency > 8 ? { ...fakeEstimate(p, load), ttftMs: NaN } : fakeEstimate(p, load));
+    const estimate = (p: ModelPlan, load: Load) => {
+      const e = fakeEstimate(p, load);
+      if (load.concurrency > 8) return { ...e, ttftMs: NaN };
+      return load.concurrency === 2 ? { ...e, uncertainty: { ttftPct: NaN, tpotPct: -5 } } : e; // no band there, the point stays
+    };
     const html = renderPlanReport(broken, { estimate, alternatives: [] });
     expect(html).not.toMatch(/NaN|Infinity/);
     // The curves' points (circles; squares are the workload's points): up to 8, where the estimate is finite.

@@ -1,7 +1,7 @@
 import type { PerformanceEstimate } from '../performance/types';
 import { bottomAxis, inner, leftAxis, linear, log2, svg, type Frame } from './axis';
 import { dataTable, el, esc, fig, notPredicted, pathThrough, px } from './html';
-import { fixed, ms } from './format';
+import { fixed, ms, plusMinus } from './format';
 import type { LatencyData } from './latency-data';
 
 type Metric = 'ttft' | 'tpot';
@@ -10,9 +10,10 @@ const BAND = { ttft: (e: PerformanceEstimate) => e.uncertainty.ttftPct, tpot: (e
 const TITLE = { ttft: 'Time to first token', tpot: 'Time per output token' };
 const FRAME: Frame = { width: 460, height: 290, margin: { top: 16, right: 16, bottom: 42, left: 60 } };
 
-/** Band edges: value × (1 ± pct/100), never below zero. */
+/** Band edges: value × (1 ± pct/100), never below zero (no band for an error that is not a positive number). */
 export function band(value: number, pctError: number): [number, number] {
-  return [Math.max(0, value * (1 - pctError / 100)), value * (1 + pctError / 100)];
+  const pct = Number.isFinite(pctError) && pctError > 0 ? pctError : 0;
+  return [Math.max(0, value * (1 - pct / 100)), value * (1 + pct / 100)];
 }
 
 /** One colour per configuration, the same in both panels and for its curve and its square. */
@@ -59,7 +60,7 @@ export function latencyChart(data: LatencyData): string {
   const colour = colours(data);
   const labels = [...new Map([...data.series, ...data.points].map((s) => [s.label, s.chosen] as const))];
   const legend = el('ul', { class: 'legend' }, labels.map(([label, chosen]) => el('li', {}, el('span', { class: `sw ${colour(label, chosen)}` }) + esc(`${chosen ? 'chosen' : 'alternative'}: ${label}`))).join(''));
-  const row = (label: string, e: PerformanceEstimate) => [label, String(e.load.concurrency), `${fixed(e.ttftMs)} ±${e.uncertainty.ttftPct}%`, `${fixed(e.tpotMs)} ±${e.uncertainty.tpotPct}%`, fixed(e.outputTokensPerSecond, 0), e.bound];
+  const row = (label: string, e: PerformanceEstimate) => [label, String(e.load.concurrency), `${fixed(e.ttftMs)}${plusMinus(e.uncertainty.ttftPct)}`, `${fixed(e.tpotMs)}${plusMinus(e.uncertainty.tpotPct)}`, fixed(e.outputTokensPerSecond, 0), e.bound];
   const rows = [...data.series.flatMap((s) => s.estimates.map((e) => row(s.label, e))), ...data.points.map((p) => row(`${p.label} (at the workload)`, p.estimate))];
   const table = dataTable('Latency against concurrency (table)', ['configuration', 'concurrency', 'TTFT ms', 'TPOT ms', 'output tok/s', 'bound'], rows);
   return el('figure', { class: 'fig' }, el('figcaption', {}, esc(caption)) + el('div', { class: 'panels' }, panel(data, 'ttft') + panel(data, 'tpot')) + legend + table);

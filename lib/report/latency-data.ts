@@ -49,9 +49,9 @@ export function planLabel(plan: ModelPlan): string {
   return configLabel({ ...plan, accelerator: plan.accelerator.id });
 }
 
-/** A prediction a chart can place: finite, non-negative latencies. */
+/** A prediction a chart can place: finite, non-negative latencies at a concurrency of at least 1 (log axis). */
 export function plottable(e: PerformanceEstimate): boolean {
-  return [e.ttftMs, e.tpotMs].every((v) => Number.isFinite(v) && v >= 0);
+  return [e.ttftMs, e.tpotMs].every((v) => Number.isFinite(v) && v >= 0) && e.load.concurrency >= 1;
 }
 
 /** Estimates over concurrency; a load the estimator rejects (a typed error, e.g. beyond KV capacity) or cannot place is left out. */

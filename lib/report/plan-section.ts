@@ -2,10 +2,10 @@ import { PRICE_DATE, PRICE_REGION } from '../catalog/instance-types';
 import type { Slo } from '../performance/types';
 import type { ModelPlan } from '../sizing/types';
 import { costChart } from './cost-chart';
-import { gib, ms, usdPerHour, usdPerMillion } from './format';
+import { fixed, gib, ms, plusMinus, usdPerHour, usdPerMillion } from './format';
 import { el, esc } from './html';
 import { latencyChart } from './latency-chart';
-import { latencyData, type Estimator } from './latency-data';
+import { latencyData, plottable, type Estimator } from './latency-data';
 import { memoryChart } from './memory-chart';
 
 export interface PlanReportOptions {
@@ -37,7 +37,8 @@ export function reasons(plan: ModelPlan): string[] {
     const isCheapest = chosen?.costPerMillionTokensUsd !== undefined && chosen.costPerMillionTokensUsd <= cheapest;
     out.push(`${candidates.length} configurations compared, ${meeting.length} meet the SLO${chosen?.costPerMillionTokensUsd !== undefined ? `; this one costs ${usdPerMillion(chosen.costPerMillionTokensUsd)} per million output tokens${isCheapest ? ', the least of those that meet it' : ''}` : ''}.`);
   }
-  if (plan.performance) out.push(`Predicted at ${plan.performance.load.concurrency} concurrent requests per replica: TTFT ${ms(plan.performance.ttftMs)} (±${plan.performance.uncertainty.ttftPct}%), TPOT ${ms(plan.performance.tpotMs)} (±${plan.performance.uncertainty.tpotPct}%), ${plan.performance.outputTokensPerSecond.toFixed(0)} output tokens/s, ${plan.performance.bound}-bound.`);
+  const p = plan.performance;
+  if (p && plottable(p)) out.push(`Predicted at ${p.load.concurrency} concurrent requests per replica: TTFT ${ms(p.ttftMs)}${plusMinus(p.uncertainty.ttftPct)}, TPOT ${ms(p.tpotMs)}${plusMinus(p.uncertainty.tpotPct)}, ${fixed(p.outputTokensPerSecond, 0)} output tokens/s, ${p.bound}-bound.`);
   return out;
 }
 
