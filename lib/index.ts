@@ -11,3 +11,4 @@ export { planModel } from './performance/plan';
 export { LlmConstructsError, SizingError, ValidationError } from './errors';
 export * from './constructs';
 export * from './engines';
+export { renderPlanReport, renderStackReport, stackReportInput, type PlanReportOptions, type StackReportInput, type StackReportModel } from './report';

@@ -20,7 +20,7 @@ export function main(argv: string[], out: (text: string) => void = console.log, 
     if (command === 'plan') {
       const parsed = parsePlanArgs(args);
       if (parsed.help) return print(out, PLAN_USAGE, 0);
-      out(runPlan(parsed.request, parsed.json));
+      out(runPlan(parsed.request, parsed.json, parsed.report));
       return 0;
     }
     if (command === 'catalog') {

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { PRICE_DATE, PRICE_REGION } from '../catalog/instance-types';
 import { formatGiB, KiB } from '../catalog/units';
@@ -5,6 +6,9 @@ import { planModel } from '../performance/plan';
 import type { ModelPlan, PlanRequest } from '../sizing/types';
 import { formatPairs } from '../text/table';
 import { formatPerformance, parseWorkloadFlags, WORKLOAD_OPTIONS, WORKLOAD_USAGE, workloadFlagFor } from './performance-output';
+import { renderPlanReport } from '../report';
+import { estimatePerformance } from '../performance/estimate';
+import { ValidationError } from '../errors';
 
 /** CLI flags and the PlanRequest field each one sets (errors name the flag the user typed). */
 export const PLAN_FLAGS = {
@@ -34,6 +38,7 @@ Options:
 ${Object.entries(PLAN_FLAGS).map(([flag, { help }]) => `  --${flag.padEnd(24)}${help}`).join('\n')}
 ${WORKLOAD_USAGE}
   --json                    print the plan (or the error) as JSON
+  --report <file.html>      also write the plan as a self-contained HTML page (charts, data tables)
   --help                    show this help`;
 
 /** The flag that sets a PlanRequest field, for error messages. */
@@ -43,11 +48,11 @@ export function flagFor(field: string | undefined): string | undefined {
 }
 
 /** Parses `plan` flags into a PlanRequest. Numbers stay strings when they do not parse, so that the planner names them. */
-export function parsePlanArgs(args: string[]): { request: PlanRequest; json: boolean; help: boolean } {
+export function parsePlanArgs(args: string[]): { request: PlanRequest; json: boolean; help: boolean; report?: string } {
   const options = Object.fromEntries(Object.keys(PLAN_FLAGS).map((flag) => [flag, { type: 'string' as const }]));
   const { values } = parseArgs({
     args: joinNegativeNumbers(args),
-    options: { ...options, ...WORKLOAD_OPTIONS, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: { ...options, ...WORKLOAD_OPTIONS, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, report: { type: 'string' } },
     strict: true,
     allowPositionals: false,
   });
@@ -60,7 +65,7 @@ export function parsePlanArgs(args: string[]): { request: PlanRequest; json: boo
     else request[spec.field] = raw;
   }
   request.workload = parseWorkloadFlags(values);
-  return { request: request as unknown as PlanRequest, json: values.json === true, help: values.help === true };
+  return { request: request as unknown as PlanRequest, json: values.json === true, help: values.help === true, report: values.report };
 }
 
 /**
@@ -84,9 +89,18 @@ function joinNegativeNumbers(args: readonly string[]): string[] {
 }
 
 /** Runs `plan`: the plan as text or JSON. Throws SizingError when nothing fits. */
-export function runPlan(request: PlanRequest, json: boolean): string {
+export function runPlan(request: PlanRequest, json: boolean, report?: string): string {
   const plan = planModel(request);
+  if (report !== undefined) writeReport(report, renderPlanReport(plan, { estimate: estimatePerformance, slo: request.workload?.slo }));
   return json ? JSON.stringify(plan, null, 2) : formatPlan(plan);
+}
+
+function writeReport(file: string, html: string): void {
+  try {
+    writeFileSync(file, html);
+  } catch (error) {
+    throw new ValidationError('report-not-written', `--report ${file}: cannot write the report (${(error as Error).message})`, { field: 'report', suggestions: ['--report plan.html (a writable path)'] });
+  }
 }
 
 function usd(value: number): string {

@@ -1,0 +1,55 @@
+import type { PlanCandidate } from '../performance/types';
+import type { ModelPlan } from '../sizing/types';
+import { bottomAxis, inner, leftAxis, linear, svg, type Frame } from './axis';
+import { dataTable, el, esc, fig, notPredicted, pathThrough, px } from './html';
+import { fixed, usdPerMillion } from './format';
+import { paretoFrontier } from './frontier';
+import { configLabel } from './latency-data';
+
+const FRAME: Frame = { width: 720, height: 320, margin: { top: 16, right: 24, bottom: 42, left: 72 } };
+
+type Priced = PlanCandidate & { readonly costPerMillionTokensUsd: number };
+const latencyOf = (c: PlanCandidate) => c.performance.tpotMs;
+
+/** Cost per million output tokens against TPOT for every candidate compared, the frontier and the chosen point. */
+export function costChart(plan: ModelPlan): string {
+  const candidates = plan.candidates ?? [];
+  if (candidates.length === 0) return notPredicted('Cost per million tokens against latency', 'the plan carries no candidates (plan with a workload to compare configurations)');
+  const priced = candidates.filter((c): c is Priced => Number.isFinite(c.costPerMillionTokensUsd) && Number.isFinite(latencyOf(c)));
+  const frontier = new Set(paretoFrontier(priced, latencyOf, (c) => c.costPerMillionTokensUsd));
+  const { x0, x1, y0, y1 } = inner(FRAME);
+  const x = linear(Math.max(...priced.map(latencyOf), 1), [x0, x1]);
+  const y = linear(Math.max(...priced.map((c) => c.costPerMillionTokensUsd), 0.01), [y0, y1]);
+  const line = el('path', { class: 'frontier', d: pathThrough([...frontier].map((c) => [x(latencyOf(c)), y(c.costPerMillionTokensUsd)] as const)) });
+  // The chosen point last, so it is drawn on top.
+  const order = [...priced].sort((a, b) => Number(a.chosen) - Number(b.chosen));
+  const dots = order.map((c) => {
+    const label = configLabel(c);
+    const css = `cand${c.chosen ? ' chosen' : ''}${frontier.has(c) ? ' on-frontier' : ''}${c.meetsSlo ? '' : ' misses-slo'}`;
+    return el(
+      'circle',
+      { class: css, cx: px(x(latencyOf(c))), cy: px(y(c.costPerMillionTokensUsd)), r: c.chosen ? 7 : 4.5, 'data-tpot': fig(latencyOf(c)), 'data-cost': fig(c.costPerMillionTokensUsd) },
+      // Named on hover where it matters (the table names every one): the chosen point and the frontier.
+      c.chosen || frontier.has(c) ? el('title', {}, esc(`${label}${c.chosen ? ' (chosen)' : ''}`)) : '',
+    );
+  });
+  const chosen = priced.find((c) => c.chosen);
+  const callout = chosen ? el('text', { class: 'callout', x: px(x(latencyOf(chosen)) + 10), y: px(y(chosen.costPerMillionTokensUsd) - 10) }, esc('chosen')) : '';
+  const body = bottomAxis(x, FRAME, 'TPOT at the workload (ms)') + leftAxis(y, FRAME, 'USD per 1M output tokens') + line + dots.join('') + callout;
+  const chart = priced.length > 0 ? svg(FRAME, `Cost per million tokens against TPOT for ${priced.length} configurations`, body, { class: 'chart cost' }) : notPredicted('Cost per million tokens', 'no candidate is priced');
+  const legend = el('ul', { class: 'legend' }, [['cand chosen', 'chosen'], ['cand on-frontier', 'on the frontier'], ['cand', 'compared'], ['cand misses-slo', 'misses the SLO']].map(([css, text]) => el('li', {}, el('span', { class: `sw dot ${css}` }) + esc(text))).join(''));
+  const rows = [...candidates]
+    .sort((a, b) => (a.costPerMillionTokensUsd ?? Infinity) - (b.costPerMillionTokensUsd ?? Infinity))
+    .map((c) => [
+      configLabel(c),
+      c.costPerMillionTokensUsd === undefined ? 'unpriced' : Number.isFinite(c.costPerMillionTokensUsd) ? usdPerMillion(c.costPerMillionTokensUsd) : 'n/a',
+      fixed(c.performance.tpotMs),
+      fixed(c.performance.ttftMs),
+      String(c.replicas),
+      c.meetsSlo ? 'yes' : 'no',
+      [c.chosen ? 'chosen' : '', frontier.has(c as Priced) ? 'frontier' : ''].filter(Boolean).join(', '),
+    ]);
+  const table = dataTable(`All ${candidates.length} configurations compared (table)`, ['configuration', '$/1M tokens', 'TPOT ms', 'TTFT ms', 'replicas', 'meets SLO', 'mark'], rows);
+  const caption = 'Cost per 1M output tokens against TPOT, every configuration compared (GPU × TP × format); the line is the frontier.';
+  return el('figure', { class: 'fig' }, el('figcaption', {}, esc(caption)) + chart + legend + table);
+}

@@ -1,0 +1,48 @@
+/**
+ * HTML and SVG as strings: escaping, elements, numbers in attributes. The report is pure data -> text;
+ * nothing here touches a DOM or the network.
+ */
+
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Escapes text for element content and attribute values. */
+export function esc(value: unknown): string {
+  return String(value).replace(/[&<>"']/g, (c) => ENTITIES[c]!);
+}
+
+export type Attrs = Readonly<Record<string, string | number | boolean | undefined>>;
+
+/** `<name a="b">children</name>`; undefined and false attributes are left out, true ones are bare. */
+export function el(name: string, attrs: Attrs = {}, children = ''): string {
+  const parts = Object.entries(attrs)
+    .filter(([, v]) => v !== undefined && v !== false)
+    .map(([k, v]) => (v === true ? ` ${k}` : ` ${k}="${esc(v)}"`));
+  return `<${name}${parts.join('')}>${children}</${name}>`;
+}
+
+/** A figure as a data-* attribute: 6 significant digits (finer than any chart can show; keeps pages small). */
+export function fig(value: number): number {
+  return Number(value.toPrecision(6));
+}
+
+/** A pixel coordinate rounded to 0.1 px: keeps 100-model pages small. */
+export function px(value: number): number {
+  return Math.round(value * 10) / 10;
+}
+
+/** An SVG path through points ("M x,y L x,y ..."). */
+export function pathThrough(points: readonly (readonly [number, number])[]): string {
+  return points.map(([x, y], i) => `${i === 0 ? 'M' : 'L'}${px(x)},${px(y)}`).join('');
+}
+
+/** A table of the data a chart plots, folded in `<details>` beside it (screen readers and print read it). */
+export function dataTable(summary: string, headers: readonly string[], rows: readonly (readonly string[])[], attrs: Attrs = {}): string {
+  const head = el('tr', {}, headers.map((h) => el('th', { scope: 'col' }, esc(h))).join(''));
+  const body = rows.map((row) => el('tr', {}, row.map((cell, i) => el(i === 0 ? 'th' : 'td', {}, esc(cell))).join(''))).join('');
+  return el('details', { class: 'data', ...attrs }, el('summary', {}, esc(summary)) + el('table', {}, el('thead', {}, head) + el('tbody', {}, body)));
+}
+
+/** A paragraph saying a figure is not available, and why. */
+export function notPredicted(what: string, why: string): string {
+  return el('p', { class: 'absent' }, `${esc(what)}: not predicted — ${esc(why)}`);
+}
