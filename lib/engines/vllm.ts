@@ -56,6 +56,11 @@ export function vllmQuantization(plan: ModelPlan): string | undefined {
   switch (plan.quantization) {
     case 'none':
     case 'int8':
+    // MXFP4 (gpt-oss), NVFP4 and W4A16 INT4 checkpoints name their method in config.json's
+    // quantization_config (mxfp4, modelopt_fp4, compressed-tensors): vLLM detects it.
+    case 'mxfp4':
+    case 'nvfp4':
+    case 'int4':
     case 'gguf-q4_k_m':
     case 'gguf-q8_0':
       return undefined;
@@ -84,9 +89,12 @@ export function vllmEngineArgs(plan: ModelPlan): string[] {
   const args = [
     '--pipeline-parallel-size', String(plan.pipelineParallel),
     '--max-model-len', String(plan.maxContextLength),
-    '--max-num-seqs', String(Math.max(VLLM_MAX_NUM_SEQS, plan.concurrency)),
+    // Exactly the batch settings the memory plan profiled (vLLM sizes its KV cache from them).
+    '--max-num-seqs', String(plan.maxNumSeqs ?? Math.max(VLLM_MAX_NUM_SEQS, plan.concurrency)),
+    ...(plan.maxNumBatchedTokens === undefined ? [] : ['--max-num-batched-tokens', String(plan.maxNumBatchedTokens)]),
     '--gpu-memory-utilization', String(plan.gpuMemoryUtilization),
   ];
+  if (plan.enforceEager) args.push('--enforce-eager');
   const quantization = vllmQuantization(plan);
   if (quantization) args.push('--quantization', quantization);
   if (plan.kvCacheDtype === 'fp8') args.push('--kv-cache-dtype', 'fp8');

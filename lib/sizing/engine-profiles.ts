@@ -36,10 +36,17 @@ export interface EngineSizingProfile {
   readonly logitsSequences: number;
   /** Whether the engine keeps a KV cache (embedding servers do not). */
   readonly kvCache: boolean;
+  /**
+   * `vllm`: overhead and KV layout follow vLLM's own accounting term by term (./vllm-accounting.ts),
+   * for the engine version and batch settings of the request. Otherwise the figures above are used and
+   * the overhead breakdown is an estimate.
+   */
+  readonly accounting?: 'vllm';
 }
 
 const VLLM_QUANTIZATIONS: readonly Quantization[] = [
   'none', 'fp8', 'int8', 'awq', 'gptq', 'bitsandbytes-8bit', 'bitsandbytes-nf4', 'gguf-q4_k_m', 'gguf-q8_0',
+  'mxfp4', 'nvfp4', 'int4',
 ];
 
 const vllm: EngineSizingProfile = {
@@ -64,6 +71,7 @@ const vllm: EngineSizingProfile = {
   // max_num_seqs default 256: profile_run samples that many sequences.
   logitsSequences: 256,
   kvCache: true,
+  accounting: 'vllm',
 };
 
 export const ENGINE_PROFILES: Readonly<Record<Engine, EngineSizingProfile>> = {

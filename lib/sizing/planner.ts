@@ -47,10 +47,14 @@ function toPlan(request: ResolvedRequest, fit: Layout): ModelPlan {
     maxContextLength: request.maxContextLength,
     concurrency: request.concurrency,
     gpuMemoryUtilization: request.utilization,
+    ...(fit.vllm
+      ? { engineVersion: fit.vllm.version.join('.'), maxNumSeqs: fit.vllm.maxNumSeqs, maxNumBatchedTokens: fit.vllm.maxNumBatchedTokens, enforceEager: fit.vllm.enforceEager }
+      : {}),
     memory: {
       weightsBytes: memory.weightsBytes,
       kvCacheBytes: memory.kvCacheBytes,
       overheadBytes: memory.overheadBytes,
+      overhead: memory.overhead,
       requiredBytesPerAccelerator: memory.requiredBytesPerAccelerator,
       usableBytesPerAccelerator: memory.usableBytesPerAccelerator,
       kvCacheCapacityBytes: memory.kvCacheCapacityBytes,
