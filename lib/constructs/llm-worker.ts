@@ -5,6 +5,7 @@ import { PodMonitor } from '../../imports/monitoring.coreos.com';
 import { FASTCHAT_WORKER_PORT, recipeFor } from '../engines';
 import type { ContainerRecipe, SecretKeyRef } from '../engines/types';
 import { LlmConstructsError, SizingError, ValidationError } from '../errors';
+import { versionOfImage } from '../sizing/engine-version';
 import { planModel } from '../sizing/planner';
 import { startupBudgetSeconds } from '../sizing/startup';
 import type { ModelPlan, PlanRequest } from '../sizing/types';
@@ -386,7 +387,10 @@ function checkWorkerProps(id: string, props: LlmWorkerProps): void {
 
 /** The worker's PlanRequest: its own sizing props, within its pool's hardware when it has one. */
 function planRequest(props: LlmWorkerProps): PlanRequest {
-  const { nodePool, ...request } = props;
+  const { nodePool, ...own } = props;
+  // Plan for the release the pod runs: an `image` tagged with a version sets engineVersion (issue 14).
+  const imageVersion = typeof props.image === 'string' && props.engineVersion === undefined ? versionOfImage(props.image) : undefined;
+  const request = imageVersion ? { ...own, engineVersion: imageVersion } : own;
   if (!nodePool) return request;
   const onPool = nodePool.planRequest();
   if (props.instanceType !== undefined && !nodePool.instanceTypes.some((it) => it.name === props.instanceType)) {

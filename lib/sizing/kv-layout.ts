@@ -59,12 +59,15 @@ export function sequenceKvBytes(input: SequenceKvInput): number {
   const layers = kvLayers(model);
   const stage = (n: number) => Math.ceil(n / pp);
   const perToken = kvBytesPerLayerToken(model, input.kvCacheDtype, input.tensorParallel);
+  // Whole blocks for window-bounded layers: cdiv(tokens, block_size) blocks. Full layers are counted per
+  // token (the < 1 block vLLM rounds up is noise, and keeps KV linear in the context).
+  const blocks = (tokens: number) => Math.ceil(tokens / KV_BLOCK_TOKENS) * KV_BLOCK_TOKENS;
   if (!input.hybrid) return stage(layers.full + layers.sliding + layers.chunked) * perToken * len + linearStateBytes(input, layers);
-  const slidingTokens = Math.min(model.slidingWindow! - 1 + batchTokens, len) + KV_BLOCK_TOKENS;
-  const chunkedTokens = Math.min((model.attentionChunkSize ?? 0) + batchTokens, len);
+  const slidingTokens = layers.sliding ? blocks(Math.min(model.slidingWindow! - 1 + batchTokens, len)) + KV_BLOCK_TOKENS : 0;
+  const chunkedTokens = blocks(Math.min((model.attentionChunkSize ?? 0) + batchTokens, len));
   return (
     stage(layers.full) * perToken * len +
-    (layers.sliding ? stage(layers.sliding) * perToken * Math.min(slidingTokens, len + KV_BLOCK_TOKENS) : 0) +
+    (layers.sliding ? stage(layers.sliding) * perToken * slidingTokens : 0) +
     (layers.chunked ? stage(layers.chunked) * perToken * chunkedTokens : 0) +
     linearStateBytes(input, layers)
   );

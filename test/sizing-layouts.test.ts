@@ -1,0 +1,67 @@
+/**
+ * KV layouts that are not "every layer, full length", budgeted as vLLM's hybrid KV-cache manager does
+ * (vllm/v1/kv_cache_interface.py `max_memory_usage_bytes`, v0.11.0), and the 4-bit formats of today's
+ * checkpoints (MXFP4, NVFP4, INT4) with the GPUs that run them.
+ */
+import { GiB } from '../lib/catalog/units';
+import type { ModelArchitecture } from '../lib/catalog/types';
+import { sequenceKvBytes } from '../lib/sizing/kv-layout';
+import { planModel } from '../lib/sizing/planner';
+import { weightBytes } from '../lib/sizing/quantization';
+import { SizingError } from '../lib/errors';
+import fixture from './fixtures/vllm-logs.json';
+
+const GPT_OSS_120B = fixture.models['openai/gpt-oss-120b'] as unknown as ModelArchitecture;
+const GPT_OSS_20B = fixture.models['openai/gpt-oss-20b'] as unknown as ModelArchitecture;
+const cdiv = (a: number, b: number) => Math.ceil(a / b);
+
+describe("vLLM's hybrid KV-cache manager", () => {
+  test('gpt-oss-20b: 12 full layers hold the context, 12 sliding layers (window 128) hold window - 1 + batch tokens + 1 block', () => {
+    const len = 131072;
+    const batch = 2048;
+    const page = 2 * 8 * 64 * 2; // K and V, 8 KV heads x head_dim 64, bf16, per layer and token
+    // FullAttentionSpec: cdiv(max_model_len, 16) blocks; SlidingWindowSpec: cdiv(min(w - 1 + batch, len), 16) + 1 blocks.
+    const expected = 12 * cdiv(len, 16) * 16 * page + 12 * (cdiv(Math.min(128 - 1 + batch, len), 16) + 1) * 16 * page;
+    const input = { model: GPT_OSS_20B, kvCacheDtype: 'auto' as const, tensorParallel: 1, pipelineParallel: 1, maxContextLength: len, batchTokens: batch };
+    expect(sequenceKvBytes({ ...input, hybrid: true })).toBe(expected);
+    // Without the hybrid manager (vLLM < 0.10) every layer holds the whole context.
+    expect(sequenceKvBytes({ ...input, hybrid: false })).toBe(24 * len * page);
+  });
+
+  test('a window longer than the context costs no more than full attention plus one block', () => {
+    const model = { ...GPT_OSS_20B, slidingWindow: 1_000_000 };
+    const input = { model, kvCacheDtype: 'auto' as const, tensorParallel: 1, pipelineParallel: 1, maxContextLength: 4096, batchTokens: 2048, hybrid: true };
+    expect(sequenceKvBytes(input)).toBe(24 * 4096 * 2048 + 12 * 16 * 2048);
+  });
+
+  test('linear-attention layers keep one state per sequence, sharded by TP', () => {
+    const model: ModelArchitecture = { ...GPT_OSS_20B, slidingWindow: undefined, slidingWindowLayers: undefined, linearAttentionLayers: 18, linearStateBytesPerLayer: 1_000_000 };
+    const input = { model, kvCacheDtype: 'auto' as const, tensorParallel: 2, pipelineParallel: 1, maxContextLength: 1024, batchTokens: 2048, hybrid: true };
+    expect(sequenceKvBytes(input)).toBe(6 * 1024 * (2 * 4 * 64 * 2) + 18 * 500_000);
+  });
+});
+
+describe('MXFP4, NVFP4 and INT4 weights', () => {
+  test('gpt-oss-120b (MXFP4 experts, intermediate padded 2880 -> 3072) loads ~64.4 GiB, as vLLM logs (issue #33155: 64.38 GiB)', () => {
+    expect(weightBytes(GPT_OSS_120B, 'mxfp4') / GiB).toBeGreaterThan(64.38 * 0.97);
+    expect(weightBytes(GPT_OSS_120B, 'mxfp4') / GiB).toBeLessThan(64.38 * 1.03);
+  });
+
+  test('gpt-oss-120b fits one H100 80GB under vLLM, as its model card says', () => {
+    const plan = planModel({ model: GPT_OSS_120B, quantization: 'mxfp4', accelerator: 'H100', maxContextLength: 8192 });
+    expect(plan.acceleratorsPerReplica).toBe(1);
+    expect(plan.accelerator.id).toMatch(/H100/);
+  });
+
+  test('MXFP4 and NVFP4 are refused where vLLM has no kernel (T4: compute capability 7.5 < 8.0) and by TGI', () => {
+    expect(() => planModel({ model: GPT_OSS_20B, quantization: 'mxfp4', accelerator: 'T4' })).toThrow(SizingError);
+    expect(() => planModel({ model: 'mistralai/Mistral-7B-v0.3', quantization: 'nvfp4', accelerator: 'T4' })).toThrow(/compute capability/);
+    expect(() => planModel({ model: 'mistralai/Mistral-7B-v0.3', engine: 'tgi', quantization: 'nvfp4' })).toThrow(/tgi/);
+  });
+
+  test('4-bit formats size between 4 and 5 bits per quantized weight', () => {
+    const full = weightBytes({ ...GPT_OSS_20B, moe: undefined } as ModelArchitecture, 'none');
+    expect(weightBytes({ ...GPT_OSS_20B, moe: undefined } as ModelArchitecture, 'nvfp4')).toBeLessThan(full * (4.6 / 16) + 1.2e9 * 2);
+    expect(weightBytes({ ...GPT_OSS_20B, moe: undefined } as ModelArchitecture, 'int4')).toBeLessThan(weightBytes({ ...GPT_OSS_20B, moe: undefined } as ModelArchitecture, 'nvfp4'));
+  });
+});
