@@ -78,7 +78,8 @@ describe('the measured vLLM A10G case (facts D4, D7)', () => {
   // awslabs/data-on-eks ray-vllm-deepseek.md: DeepSeek-R1-Distill-Llama-8B (Llama-3.1-8B architecture),
   // bf16, g5.4xlarge, --gpu-memory-utilization 0.90: total 22.30 GiB x 0.90 = 20.07 GiB; weights
   // 14.99 GiB; activation 0.85 GiB; KV cache 4.17 GiB.
-  const plan = planModel({ model: 'deepseek-ai/DeepSeek-R1-Distill-Llama-8B', instanceType: 'g5.4xlarge', gpuMemoryUtilization: 0.9 });
+  // The guide's image is ray-2.41.0-py310-cu118-vllm0.7.0: planned for that release (V0 engine).
+  const plan = planModel({ model: 'deepseek-ai/DeepSeek-R1-Distill-Llama-8B', instanceType: 'g5.4xlarge', gpuMemoryUtilization: 0.9, engineVersion: '0.7.0' });
 
   test('runs on the single A10G of g5.4xlarge', () => {
     expect(plan.instanceType?.name).toBe('g5.4xlarge');

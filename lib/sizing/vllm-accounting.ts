@@ -43,14 +43,29 @@ export function vllmBatchDefaults(totalMemoryBytes: number, acceleratorId: strin
 
 /** Non-torch memory of one rank alone: cuBLAS/cuDNN workspaces after the baseline (issue 14 logs: ~0.25 GiB). Calibrated. */
 export const NON_TORCH_SINGLE_BYTES = 0.25 * GiB;
-/** With TP or PP > 1: NCCL communicators and custom all-reduce buffers (issue 14 logs: ~2.1 GiB per GPU). Calibrated. */
+/**
+ * With TP or PP > 1 on the V1 engine: NCCL communicators and custom all-reduce buffers, created after
+ * the baseline snapshot (issue 14 logs: ~2.1 GiB per GPU). Calibrated. The V0 engine (< 0.8) set up
+ * NCCL before its baseline and logged ~0.2 GiB at TP 2..4 (vllm issue #13061, PR #14447 logs).
+ */
 export const NON_TORCH_DISTRIBUTED_BYTES = 2.1 * GiB;
 /**
- * fp32 copies of the [requests x vocab] logits alive at the sampler's peak: logits, scaled logits, probs,
- * the top-k/top-p sort (fp32 values + int64 indices) and logprobs. Calibrated: gpt-oss-120b on one H100
- * (1024 requests x 201,088 vocab) leaves ~7.2 GiB of activation in two logs (vllm issues #23278, #27508).
+ * fp32 copies of the [requests x vocab] logits alive at the sampler's peak. Up to 0.1x the dummy sampler
+ * run sets top_k = vocab - 1 and top_p = 0.9 (gpu_model_runner.py `_dummy_sampler_run`), so the full sort
+ * (fp32 values + int64 indices), softmax, cumsum and the scattered result are all alive: calibrated 9.5
+ * copies on gpt-oss-120b on one H100 (1024 requests x 201,088 vocab: ~7.2 GiB of activation in vllm
+ * issues #23278 and #27508). Later runners skip top-k/top-p while profiling ("the sampler may skip top_k,
+ * top_p, and logprobs"): calibrated 4.7 copies on the 0.19 and 0.24 logs. Which release in between made
+ * the switch is not pinned down; releases before 0.19 are planned with the heavier (safer) figure.
  */
-export const SAMPLER_LOGIT_COPIES = 8;
+export function samplerLogitCopies(version: Version): number {
+  if (!atLeast(version, V1_DEFAULT_FROM)) return 5; // V0 engine: calibrated on the 0.7.0 A10G log (facts D4)
+  return atLeast(version, LIGHT_SAMPLER_FROM) ? 4.7 : 9.5;
+}
+/** vLLM's V1 engine is the default from 0.8.0 (V0 before). */
+export const V1_DEFAULT_FROM: Version = [0, 8, 0];
+/** First release whose logs show the lighter profiling sampler (see `samplerLogitCopies`). */
+export const LIGHT_SAMPLER_FROM: Version = [0, 19, 0];
 /** Memory of one piecewise CUDA graph per decoder layer and capture size. Calibrated (Llama-3.1-8B: 0.84 GiB for 67 sizes x 32 layers). */
 export const CUDA_GRAPH_BYTES_PER_LAYER_AND_SIZE = 0.4 * MiB;
 /** First release that subtracts CUDA-graph memory before sizing the KV cache. */
@@ -88,7 +103,7 @@ export function vllmActivationBytes(model: ModelArchitecture, settings: VllmSett
   const tokens = settings.maxNumBatchedTokens;
   const requests = Math.min(settings.maxNumSeqs, tokens);
   const forward = tokens * forwardBytesPerToken(model, tensorParallel);
-  const sampler = requests * model.vocabSize * 4 * SAMPLER_LOGIT_COPIES;
+  const sampler = requests * model.vocabSize * 4 * samplerLogitCopies(settings.version);
   const encoder = model.visionParams ? (2 * model.visionParams * 2) / tensorParallel : 0;
   return Math.round(Math.max(forward, sampler, encoder));
 }
@@ -116,7 +131,8 @@ export function vllmOverhead(
     overhead: {
       activationBytes: vllmActivationBytes(model, settings, tensorParallel),
       cudaGraphBytes: profiled ? graphs : 0,
-      nonTorchBytes: tensorParallel * pipelineParallel > 1 ? NON_TORCH_DISTRIBUTED_BYTES : NON_TORCH_SINGLE_BYTES,
+      nonTorchBytes:
+        tensorParallel * pipelineParallel > 1 && atLeast(settings.version, V1_DEFAULT_FROM) ? NON_TORCH_DISTRIBUTED_BYTES : NON_TORCH_SINGLE_BYTES,
       otherBytes: 0,
     },
     headroomGraphBytes: profiled ? 0 : graphs,
