@@ -65,3 +65,35 @@ describe('MXFP4, NVFP4 and INT4 weights', () => {
     expect(weightBytes({ ...GPT_OSS_20B, moe: undefined } as ModelArchitecture, 'int4')).toBeLessThan(weightBytes({ ...GPT_OSS_20B, moe: undefined } as ModelArchitecture, 'nvfp4'));
   });
 });
+
+describe('layouts the engine budgets by window or chunk', () => {
+  const base = { kvCacheDtype: 'auto' as const, tensorParallel: 1, pipelineParallel: 1, maxContextLength: 131072, batchTokens: 8192, hybrid: true };
+
+  test('a bare slidingWindow without slidingWindowLayers is budgeted as full attention (never over-promises)', () => {
+    const model = { ...GPT_OSS_20B, slidingWindowLayers: undefined } as ModelArchitecture;
+    expect(sequenceKvBytes({ ...base, model })).toBe(24 * 131072 * 2048);
+  });
+
+  test('Llama 4 style chunked local attention: 3 of 4 layers hold min(chunk + batch tokens, context)', () => {
+    // ChunkedLocalAttentionSpec.max_memory_usage_bytes (vllm/v1/kv_cache_interface.py, v0.11.0).
+    const model = { ...GPT_OSS_20B, slidingWindow: undefined, slidingWindowLayers: undefined, attentionChunkSize: 8192, chunkedAttentionLayers: 18 } as ModelArchitecture;
+    expect(sequenceKvBytes({ ...base, model })).toBe(6 * 131072 * 2048 + 18 * (8192 + 8192) * 2048);
+  });
+
+  test('MLA keeps one latent (kv_lora_rank + rope dim) per layer and token on every TP rank', () => {
+    const model = { ...GPT_OSS_20B, slidingWindow: undefined, slidingWindowLayers: undefined, mla: { kvLoraRank: 512, qkRopeHeadDim: 64, qkNopeHeadDim: 128, vHeadDim: 128 } } as ModelArchitecture;
+    // facts C: DeepSeek-V3 caches 576 values per layer and token (70,272 B over 61 layers in bf16).
+    expect(sequenceKvBytes({ ...base, model, tensorParallel: 8, maxContextLength: 1000 })).toBe(24 * 1000 * 576 * 2);
+  });
+});
+
+describe('vision models include the encoder', () => {
+  test("a model's vision encoder adds its profiling pass to the activation term", async () => {
+    const { vllmActivationBytes } = await import('../lib/sizing/vllm-accounting');
+    const text = { ...GPT_OSS_20B, vocabSize: 1000 } as ModelArchitecture;
+    const vision = { ...text, visionParams: 5_000_000_000 } as ModelArchitecture;
+    const settings = { version: [0, 11, 0] as const, maxNumSeqs: 256, maxNumBatchedTokens: 2048, enforceEager: false };
+    expect(vllmActivationBytes(vision, settings, 1)).toBeGreaterThan(vllmActivationBytes(text, settings, 1));
+    expect(vllmActivationBytes(vision, settings, 1)).toBe(2 * 5_000_000_000 * 2);
+  });
+});

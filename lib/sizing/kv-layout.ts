@@ -14,10 +14,15 @@ export interface KvLayers {
   readonly linear: number;
 }
 
-/** How the model's KV-holding layers split by attention kind (`kvCacheLayers` excludes cross-attention). */
+/**
+ * How the model's KV-holding layers split by attention kind (`kvCacheLayers` excludes cross-attention).
+ * Window savings are budgeted only where `slidingWindowLayers` says which layers slide: a bare
+ * `slidingWindow` (Gemma 2 interleaves it on half the layers; Phi-3 declares one vLLM may not honour) is
+ * budgeted as full attention, which can under-promise but never over-promises.
+ */
 export function kvLayers(model: ModelArchitecture): KvLayers {
   const total = model.kvCacheLayers ?? model.layers;
-  const sliding = model.slidingWindow ? (model.slidingWindowLayers ?? total) : 0;
+  const sliding = model.slidingWindow && model.slidingWindowLayers !== undefined ? Math.min(model.slidingWindowLayers, total) : 0;
   const chunked = model.attentionChunkSize ? (model.chunkedAttentionLayers ?? 0) : 0;
   const linear = model.linearAttentionLayers ?? 0;
   return { full: Math.max(0, total - sliding - chunked - linear), sliding, chunked, linear };
