@@ -62,3 +62,13 @@ describe('vLLM flags are the plan', () => {
     expect(after.memory.overhead?.cudaGraphBytes).toBeGreaterThan(0);
   });
 });
+
+describe('CUDA graphs outside the budget (vLLM < 0.21)', () => {
+  test('a utilization that leaves no headroom for the graphs is warned about; enforceEager silences it', () => {
+    const tight = planModel({ model: 'meta-llama/Llama-3.1-8B-Instruct', accelerator: 'H100', gpuMemoryUtilization: 0.99 });
+    expect(tight.warnings.join('\n')).toMatch(/CUDA graphs .* enforceEager/);
+    const eager = planModel({ model: 'meta-llama/Llama-3.1-8B-Instruct', accelerator: 'H100', gpuMemoryUtilization: 0.99, enforceEager: true });
+    expect(eager.warnings.join('\n')).not.toMatch(/CUDA graphs/);
+    expect(planModel({ model: 'meta-llama/Llama-3.1-8B-Instruct', accelerator: 'H100' }).warnings.join('\n')).not.toMatch(/CUDA graphs/);
+  });
+});

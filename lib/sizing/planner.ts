@@ -1,10 +1,13 @@
-import { formatGiB } from '../catalog/units';
+import { GiB, formatGiB } from '../catalog/units';
 import { SizingError } from '../errors';
 import { isGguf } from './quantization';
 import { resolveRequest, type ResolvedRequest } from './request';
 import { compareLayouts, describeHardware, searchOption, type Layout, type OptionResult } from './search';
 import { suggestAlternatives } from './suggestions';
 import type { ModelPlan, PlanRequest } from './types';
+
+/** CUDA context and allocator slack outside vLLM's budget (estimate). */
+const CUDA_CONTEXT_BYTES = 0.5 * GiB;
 
 /**
  * Plans how to serve a model: which accelerator and instance type, how to split it (tensor and
@@ -88,6 +91,15 @@ function warningsFor(request: ResolvedRequest, fit: Layout): string[] {
   }
   if (instanceType && instanceType.onDemandUsdPerHour === undefined) {
     warnings.push(`${instanceType.name} has no on-demand price (Capacity Blocks or reservations only): cost unknown`);
+  }
+  // vLLM < 0.21 captures CUDA graphs after the KV cache, in the 1 - utilization headroom, beside the CUDA
+  // context (~0.5 GiB): a high utilization leaves them no room (OOM at startup).
+  const headroom = fit.option.accelerator.usableMemoryBytes / fit.ranksPerDevice * (1 - request.utilization);
+  if (fit.memory.headroomGraphBytes > 0 && fit.memory.headroomGraphBytes + CUDA_CONTEXT_BYTES > headroom) {
+    warnings.push(
+      `CUDA graphs (~${formatGiB(fit.memory.headroomGraphBytes)}) and the CUDA context may not fit the ${formatGiB(headroom)} left by gpuMemoryUtilization ${request.utilization}: ` +
+        `lower gpuMemoryUtilization or set enforceEager`,
+    );
   }
   if (request.utilization < 0.5) {
     warnings.push(`gpuMemoryUtilization ${request.utilization} leaves most of the accelerator unused`);

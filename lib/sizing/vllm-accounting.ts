@@ -50,7 +50,10 @@ export const NON_TORCH_SINGLE_BYTES = 0.25 * GiB;
  */
 export const NON_TORCH_DISTRIBUTED_BYTES = 2.1 * GiB;
 /**
- * fp32 copies of the [requests x vocab] logits alive at the sampler's peak. Up to 0.1x the dummy sampler
+ * fp32 copies of the [requests x vocab] logits alive at the sampler's peak. Which top-k/top-p
+ * implementation runs decides it (v1/sample/ops/topk_topp_sampler.py: FlashInfer, Triton or the
+ * PyTorch-native sort, chosen by VLLM_USE_FLASHINFER_SAMPLER / VLLM_USE_TRITON_SAMPLER and by release;
+ * the library sets neither, so the release's default applies). Up to 0.1x the dummy sampler
  * run sets top_k = vocab - 1 and top_p = 0.9 (gpu_model_runner.py `_dummy_sampler_run`), so the full sort
  * (fp32 values + int64 indices), softmax, cumsum and the scattered result are all alive: calibrated 9.5
  * copies on gpt-oss-120b on one H100 (1024 requests x 201,088 vocab: ~7.2 GiB of activation in vllm
