@@ -97,3 +97,19 @@ describe('vision models include the encoder', () => {
     expect(vllmActivationBytes(vision, settings, 1)).toBe(2 * 5_000_000_000 * 2);
   });
 });
+
+describe('pipeline stages', () => {
+  test('the worst stage holds ceil(decoder / PP) plus one vocab x hidden matrix (embedding on the first, lm_head on the last)', async () => {
+    const { stageWeightBytes } = await import('../lib/sizing/quantization');
+    const { lookupModel } = await import('../lib/catalog/models');
+    const llama405 = lookupModel('meta-llama/Llama-3.1-405B');
+    const matrix = llama405.vocabSize * llama405.hiddenSize * 2; // bf16, untied: one of the two per stage
+    const decoder = llama405.totalParams * 2 - 2 * matrix;
+    expect(stageWeightBytes(llama405, 'none', 8, 2)).toBe(Math.ceil((decoder / 2 + matrix) / 8));
+    expect(stageWeightBytes(llama405, 'none', 8, 1)).toBe(Math.ceil((llama405.totalParams * 2) / 8));
+    // Tied embeddings: the last stage keeps its own copy for the lm_head, so a stage holds more than 1 / PP.
+    const gemma = lookupModel('google/gemma-2-27b');
+    expect(gemma.tiedEmbeddings).toBe(true);
+    expect(stageWeightBytes(gemma, 'none', 1, 2)).toBeGreaterThan((gemma.totalParams * 2) / 2);
+  });
+});

@@ -4,7 +4,7 @@ import { atLeast, type Version } from './engine-version';
 import { sequenceKvBytes } from './kv-layout';
 import { vllmOverhead, type VllmSettings } from './vllm-accounting';
 import { kvHeadsPerRank } from './parallelism';
-import { kvElementBytes, weightBytes } from './quantization';
+import { kvElementBytes, stageWeightBytes, weightBytes } from './quantization';
 import type { KvCacheDtype, MemoryBreakdown, OverheadBreakdown, Quantization } from './types';
 
 /** vLLM's hybrid KV-cache manager (window-bounded sliding/chunked layers) is on by default in V1 from 0.10. */
@@ -83,7 +83,7 @@ function overheadTerms(input: MemoryInput, free: (overhead: number) => number): 
 export function estimateMemory(input: MemoryInput): MemoryEstimate {
   const { model, profile, tensorParallel: tp, pipelineParallel: pp } = input;
   const totalWeightsBytes = weightBytes(model, input.quantization);
-  const weightsBytes = Math.ceil(totalWeightsBytes / (tp * pp));
+  const weightsBytes = stageWeightBytes(model, input.quantization, tp, pp);
   const usable = Math.floor(input.rankMemoryBytes * input.utilization);
   const free = (overhead: number) => usable - weightsBytes - overhead;
   const { overhead, headroomGraphBytes } = overheadTerms(input, free);

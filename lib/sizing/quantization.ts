@@ -74,6 +74,21 @@ export function weightBytes(model: ModelArchitecture, quantization: Quantization
   return Math.round((linearParams * format.linearBits + embeddingParams * format.embeddingBits) / 8);
 }
 
+/**
+ * Weights one rank of the worst pipeline stage holds: ceil(decoder weights / PP) plus one vocab x hidden
+ * matrix (the first stage keeps the embedding, the last the lm_head; with tied embeddings both keep a
+ * copy), split over TP. With PP 1, the whole model over TP.
+ */
+export function stageWeightBytes(model: ModelArchitecture, quantization: Quantization, tensorParallel: number, pipelineParallel: number): number {
+  const total = weightBytes(model, quantization);
+  if (pipelineParallel === 1) return Math.ceil(total / tensorParallel);
+  const bits = WEIGHT_FORMATS[quantization].embeddingBits;
+  const { embeddingParams } = weightParamSplit(model);
+  const decoder = total - (embeddingParams * bits) / 8;
+  const oneMatrix = (model.vocabSize * model.hiddenSize * bits) / 8;
+  return Math.ceil((decoder / pipelineParallel + oneMatrix) / tensorParallel);
+}
+
 /** Why `quantization` cannot apply to `model` at all, or undefined (MXFP4 in vLLM exists for MoE experts only). */
 export function modelQuantizationIncompatibility(model: ModelArchitecture, quantization: Quantization): string | undefined {
   if (WEIGHT_FORMATS[quantization].expertsOnly && !model.moe) {
