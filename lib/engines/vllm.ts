@@ -22,11 +22,10 @@ import type { ContainerRecipe, EngineOptions, EnvVar, InitStep } from './types';
 export const VLLM_PORT = 8000;
 
 /**
- * `--max-num-seqs`: a cap on sequences scheduled per step, not a KV guarantee. `plan.concurrency` is the
- * number of full-length sequences the KV cache is sized to hold; shorter requests share the same blocks,
- * so capping the batch at `concurrency` (default 1) would serialise traffic. We pass 256: vLLM's default
- * on GPUs under 70 GiB (vllm/engine/arg_utils.py) and the batch the sizing core profiles activations for
- * (`logitsSequences` of the vLLM sizing profile). Never below `plan.concurrency`.
+ * `--max-num-seqs`: a cap on sequences scheduled per step, not a KV guarantee. The recipe passes the
+ * plan's `maxNumSeqs` (vLLM's default for the GPU unless the request set one, never below
+ * `plan.concurrency`): the batch the memory plan profiled. This 256 (vLLM's default on GPUs under
+ * 70 GiB, vllm/engine/arg_utils.py) is only the fallback for a plan made without vLLM settings.
  */
 export const VLLM_MAX_NUM_SEQS = 256;
 
