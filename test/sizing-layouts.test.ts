@@ -113,3 +113,11 @@ describe('pipeline stages', () => {
     expect(stageWeightBytes(gemma, 'none', 1, 2)).toBeGreaterThan((gemma.totalParams * 2) / 2);
   });
 });
+
+describe('NVFP4 below Blackwell', () => {
+  test('plans on an H100 with a warning that the weights run through Marlin, not FP4 tensor cores', () => {
+    const plan = planModel({ model: 'meta-llama/Llama-3.1-8B-Instruct', quantization: 'nvfp4', accelerator: 'H100' });
+    expect(plan.warnings.join('\n')).toMatch(/FP4 tensor cores.*Marlin/);
+    expect(plan.memory.weightsBytes).toBeLessThan(planModel({ model: 'meta-llama/Llama-3.1-8B-Instruct', quantization: 'fp8', accelerator: 'H100' }).memory.weightsBytes);
+  });
+});

@@ -77,6 +77,10 @@ function warningsFor(request: ResolvedRequest, fit: Layout): string[] {
   if (quantization === 'none' && model.dtype === 'bfloat16' && !accelerator.supportsBf16) {
     warnings.push(`${accelerator.id} has no bf16: ${model.id} (bf16) will run in fp16, where some bf16-trained models overflow`);
   }
+  const cc = accelerator.computeCapability;
+  if (quantization === 'nvfp4' && cc !== undefined && cc < 10) {
+    warnings.push(`${accelerator.id} (compute capability ${cc.toFixed(1)}) has no FP4 tensor cores: vLLM runs NVFP4 weight-only through Marlin (memory as planned, compute in 16 bits)`);
+  }
   if (isGguf(quantization) && (engine === 'vllm' || engine === 'fastchat-vllm')) {
     warnings.push(`GGUF in vLLM is experimental and slower than its native formats; prefer llama-cpp for GGUF or AWQ/GPTQ for vLLM`);
   }
