@@ -34,7 +34,8 @@ const COST_LABELS = { team: 'ml-platform', 'cost-center': 'cc-4242', project: 's
 const STACK_PROPS = { namespace: NS, team: 'ml-platform', costCenter: 'cc-4242', labels: { project: 'search' } };
 const LWS_INDEX = 'leaderworkerset.sigs.k8s.io/worker-index';
 
-const LLAMA_8B: LlmWorkerProps = { model: 'meta-llama/Llama-3.1-8B-Instruct', maxContextLength: 8192, concurrency: 4, hfTokenSecret: HF_TOKEN };
+// concurrency 3: at the pinned vLLM 0.11 the profiling sampler (256 x 128,256 fp32 logits) leaves 3.8 GiB of KV on an L4, not the 4 GiB of 4 x 8192 tokens (issue 14).
+const LLAMA_8B: LlmWorkerProps = { model: 'meta-llama/Llama-3.1-8B-Instruct', maxContextLength: 8192, concurrency: 3, hfTokenSecret: HF_TOKEN };
 const QWEN_7B: LlmWorkerProps = { model: 'Qwen/Qwen2.5-7B-Instruct', maxContextLength: 8192, concurrency: 4, hfTokenSecret: HF_TOKEN };
 /** TGI runs as root (its image has no non-root user): Baseline at best. */
 const MISTRAL_TGI: LlmWorkerProps = { model: 'mistralai/Mistral-7B-Instruct-v0.3', engine: 'tgi', accelerator: 'A10G', maxContextLength: 8192, concurrency: 4, hfTokenSecret: HF_TOKEN };
@@ -788,10 +789,13 @@ describe('the examples app (npm run synth) writes the cost summary', () => {
         expect(match).not.toBeNull();
         expect(Number(match![1])).toBeCloseTo(summary.hourlyCostUsd.min, 2);
         expect(Number(match![2])).toBeCloseTo(summary.hourlyCostUsd.max, 2);
-        // And those are the plans' costs: per-replica plan cost x replicas, summed.
+        // Replicas packed onto nodes (issue 14) never cost more than per-replica plan cost x replicas, and
+        // the models' shares add up to the total.
         const fromPlans = (pick: (w: LlmWorker) => number) => reference.workers.reduce((s, w) => s + w.plan.hourlyCostUsd! * pick(w), 0);
-        expect(summary.hourlyCostUsd.min).toBeCloseTo(fromPlans((w) => w.minReplicas), 4);
-        expect(summary.hourlyCostUsd.max).toBeCloseTo(fromPlans((w) => w.maxReplicas), 4);
+        expect(summary.hourlyCostUsd.min).toBeLessThanOrEqual(fromPlans((w) => w.minReplicas) + 1e-6);
+        expect(summary.hourlyCostUsd.max).toBeLessThanOrEqual(fromPlans((w) => w.maxReplicas) + 1e-6);
+        const shares = summary.models.reduce((s, m) => s + (m.hourlyCostUsd?.max ?? 0), 0);
+        expect(shares).toBeCloseTo(summary.hourlyCostUsd.max, 2);
       } finally {
         fs.rmSync(outdir, { recursive: true, force: true });
       }

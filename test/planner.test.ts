@@ -11,6 +11,8 @@ import type { Accelerator, InstanceType, ModelArchitecture } from '../lib/catalo
 import { SizingError } from '../lib/errors';
 import { ENGINE_PROFILES } from '../lib/sizing/engine-profiles';
 import { estimateMemory } from '../lib/sizing/memory';
+import { PINNED_VLLM_VERSION, parseVersion } from '../lib/sizing/engine-version';
+import { vllmBatchDefaults } from '../lib/sizing/vllm-accounting';
 import { planModel } from '../lib/sizing/planner';
 import type { Engine, KvCacheDtype, ModelPlan, PlanRequest, Quantization } from '../lib/sizing/types';
 
@@ -183,6 +185,11 @@ function bruteForce(request: SearchRequest, exhaustive = false): Candidate[] {
         pipelineParallel: pp,
         maxContextLength: request.maxContextLength,
         concurrency: request.concurrency,
+        // vLLM plans with the pinned release and vLLM's own batch defaults for the GPU (arg_utils.py).
+        vllm:
+          profile.accounting === 'vllm'
+            ? { version: parseVersion(PINNED_VLLM_VERSION)!, ...vllmBatchDefaults(accelerator.usableMemoryBytes, accelerator.id), enforceEager: false }
+            : undefined,
       });
       if (!memory.fits) continue;
       const devices = Math.ceil((tp * pp) / coresPerDevice);

@@ -8,6 +8,7 @@ import { SCRAPE_INTERVAL_SECONDS } from '../engines/metrics';
 import { LlmConstructsError, SizingError, ValidationError } from '../errors';
 import { planModel } from '../performance/plan';
 import { workloadScaling } from '../performance/scaling';
+import { versionOfImage } from '../sizing/engine-version';
 import { startupBudgetSeconds } from '../sizing/startup';
 import type { ModelPlan, PlanRequest } from '../sizing/types';
 import { lookupAccelerator } from '../catalog/accelerators';
@@ -418,7 +419,10 @@ function definedOnly<T extends object>(value: T): Partial<T> {
 }
 
 function planRequest(props: LlmWorkerProps): PlanRequest {
-  const { nodePool, ...request } = props;
+  const { nodePool, ...own } = props;
+  // Plan for the release the pod runs: an `image` tagged with a version sets engineVersion (issue 14).
+  const imageVersion = typeof props.image === 'string' && props.engineVersion === undefined ? versionOfImage(props.image) : undefined;
+  const request = imageVersion ? { ...own, engineVersion: imageVersion } : own;
   if (!nodePool) return request;
   const onPool = nodePool.planRequest();
   if (props.instanceType !== undefined && !nodePool.instanceTypes.some((it) => it.name === props.instanceType)) {

@@ -22,11 +22,10 @@ import type { ContainerRecipe, EngineOptions, EnvVar, InitStep } from './types';
 export const VLLM_PORT = 8000;
 
 /**
- * `--max-num-seqs`: a cap on sequences scheduled per step, not a KV guarantee. `plan.concurrency` is the
- * number of full-length sequences the KV cache is sized to hold; shorter requests share the same blocks,
- * so capping the batch at `concurrency` (default 1) would serialise traffic. We pass 256: vLLM's default
- * on GPUs under 70 GiB (vllm/engine/arg_utils.py) and the batch the sizing core profiles activations for
- * (`logitsSequences` of the vLLM sizing profile). Never below `plan.concurrency`.
+ * `--max-num-seqs`: a cap on sequences scheduled per step, not a KV guarantee. The recipe passes the
+ * plan's `maxNumSeqs` (vLLM's default for the GPU unless the request set one, never below
+ * `plan.concurrency`): the batch the memory plan profiled. This 256 (vLLM's default on GPUs under
+ * 70 GiB, vllm/engine/arg_utils.py) is only the fallback for a plan made without vLLM settings.
  */
 export const VLLM_MAX_NUM_SEQS = 256;
 
@@ -56,6 +55,11 @@ export function vllmQuantization(plan: ModelPlan): string | undefined {
   switch (plan.quantization) {
     case 'none':
     case 'int8':
+    // MXFP4 (gpt-oss), NVFP4 and W4A16 INT4 checkpoints name their method in config.json's
+    // quantization_config (mxfp4, modelopt_fp4, compressed-tensors): vLLM detects it.
+    case 'mxfp4':
+    case 'nvfp4':
+    case 'int4':
     case 'gguf-q4_k_m':
     case 'gguf-q8_0':
     case 'mxfp4': // checkpoint quantization_config (gpt-oss mxfp4, ModelOpt NVFP4, compressed-tensors int4)
@@ -87,9 +91,12 @@ export function vllmEngineArgs(plan: ModelPlan): string[] {
   const args = [
     '--pipeline-parallel-size', String(plan.pipelineParallel),
     '--max-model-len', String(plan.maxContextLength),
-    '--max-num-seqs', String(Math.max(VLLM_MAX_NUM_SEQS, plan.concurrency)),
+    // Exactly the batch settings the memory plan profiled (vLLM sizes its KV cache from them).
+    '--max-num-seqs', String(plan.maxNumSeqs ?? Math.max(VLLM_MAX_NUM_SEQS, plan.concurrency)),
+    ...(plan.maxNumBatchedTokens === undefined ? [] : ['--max-num-batched-tokens', String(plan.maxNumBatchedTokens)]),
     '--gpu-memory-utilization', String(plan.gpuMemoryUtilization),
   ];
+  if (plan.enforceEager) args.push('--enforce-eager');
   const quantization = vllmQuantization(plan);
   if (quantization) args.push('--quantization', quantization);
   if (plan.kvCacheDtype === 'fp8') args.push('--kv-cache-dtype', 'fp8');

@@ -36,6 +36,12 @@ export interface EngineSizingProfile {
   readonly logitsSequences: number;
   /** Whether the engine keeps a KV cache (embedding servers do not). */
   readonly kvCache: boolean;
+  /**
+   * `vllm`: overhead and KV layout follow vLLM's own accounting term by term (./vllm-accounting.ts),
+   * for the engine version and batch settings of the request. Otherwise the figures above are used and
+   * the overhead breakdown is an estimate.
+   */
+  readonly accounting?: 'vllm';
 }
 
 const VLLM_QUANTIZATIONS: readonly Quantization[] = [
@@ -55,9 +61,8 @@ const vllm: EngineSizingProfile = {
   // vllm/config/cache.py: gpu_memory_utilization default 0.92 (facts D2); adapters always pass the flag.
   defaultUtilization: 0.92,
   kvShareOfFree: 1,
-  // Estimate: 0.25 GiB non-torch (cuBLAS/NCCL workspaces) + 0.5 GiB CUDA graphs, which current vLLM
-  // reserves during profiling (facts D2). With the activation term this reproduces the measured
-  // A10G case of facts D4 (KV cache 4.17 GiB) within 6%.
+  // The three figures below only serve a memory estimate made without vLLM settings (estimateMemory
+  // called directly); plans use vLLM's own accounting (`accounting: 'vllm'`, ./vllm-accounting.ts).
   runtimeBytes: 0.75 * GiB,
   // vllm/engine/arg_utils.py defaults for the OpenAI server: max_num_batched_tokens 2048 on GPUs
   // under 70 GiB, 8192 above.
@@ -65,6 +70,7 @@ const vllm: EngineSizingProfile = {
   // max_num_seqs default 256: profile_run samples that many sequences.
   logitsSequences: 256,
   kvCache: true,
+  accounting: 'vllm',
 };
 
 export const ENGINE_PROFILES: Readonly<Record<Engine, EngineSizingProfile>> = {

@@ -8,3 +8,7 @@ export * from './types';
 export { SizingError } from '../errors';
 export { hostResources, type HostResources } from './host-resources';
 export { startupBudgetSeconds, DEFAULT_LOAD_BANDWIDTH } from './startup';
+export { packReplicas, type PackItem, type PackResult, type PackedGroup } from './packing';
+export { vllmBatchDefaults, vllmOverhead, type VllmSettings } from './vllm-accounting';
+export { sequenceKvBytes, kvLayers } from './kv-layout';
+export { PINNED_VLLM_VERSION, versionOfImage } from './engine-version';

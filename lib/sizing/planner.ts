@@ -1,10 +1,13 @@
-import { formatGiB } from '../catalog/units';
+import { GiB, formatGiB } from '../catalog/units';
 import { SizingError } from '../errors';
 import { isGguf } from './quantization';
 import { resolveRequest, type ResolvedRequest } from './request';
 import { compareLayouts, describeHardware, searchOption, type Layout, type OptionResult } from './search';
 import { suggestAlternatives } from './suggestions';
 import type { ModelPlan, PlanRequest } from './types';
+
+/** CUDA context and allocator slack outside vLLM's budget (estimate). */
+const CUDA_CONTEXT_BYTES = 0.5 * GiB;
 
 /**
  * Plans how to serve a model: which accelerator and instance type, how to split it (tensor and
@@ -47,10 +50,14 @@ function toPlan(request: ResolvedRequest, fit: Layout): ModelPlan {
     maxContextLength: request.maxContextLength,
     concurrency: request.concurrency,
     gpuMemoryUtilization: request.utilization,
+    ...(fit.vllm
+      ? { engineVersion: fit.vllm.version.join('.'), maxNumSeqs: fit.vllm.maxNumSeqs, maxNumBatchedTokens: fit.vllm.maxNumBatchedTokens, enforceEager: fit.vllm.enforceEager }
+      : {}),
     memory: {
       weightsBytes: memory.weightsBytes,
       kvCacheBytes: memory.kvCacheBytes,
       overheadBytes: memory.overheadBytes,
+      overhead: memory.overhead,
       requiredBytesPerAccelerator: memory.requiredBytesPerAccelerator,
       usableBytesPerAccelerator: memory.usableBytesPerAccelerator,
       kvCacheCapacityBytes: memory.kvCacheCapacityBytes,
@@ -70,6 +77,10 @@ function warningsFor(request: ResolvedRequest, fit: Layout): string[] {
   if (quantization === 'none' && model.dtype === 'bfloat16' && !accelerator.supportsBf16) {
     warnings.push(`${accelerator.id} has no bf16: ${model.id} (bf16) will run in fp16, where some bf16-trained models overflow`);
   }
+  const cc = accelerator.computeCapability;
+  if (quantization === 'nvfp4' && cc !== undefined && cc < 10) {
+    warnings.push(`${accelerator.id} (compute capability ${cc.toFixed(1)}) has no FP4 tensor cores: vLLM runs NVFP4 weight-only through Marlin (memory as planned, compute in 16 bits)`);
+  }
   if (isGguf(quantization) && (engine === 'vllm' || engine === 'fastchat-vllm')) {
     warnings.push(`GGUF in vLLM is experimental and slower than its native formats; prefer llama-cpp for GGUF or AWQ/GPTQ for vLLM`);
   }
@@ -84,6 +95,15 @@ function warningsFor(request: ResolvedRequest, fit: Layout): string[] {
   }
   if (instanceType && instanceType.onDemandUsdPerHour === undefined) {
     warnings.push(`${instanceType.name} has no on-demand price (Capacity Blocks or reservations only): cost unknown`);
+  }
+  // vLLM < 0.21 captures CUDA graphs after the KV cache, in the 1 - utilization headroom, beside the CUDA
+  // context (~0.5 GiB): a high utilization leaves them no room (OOM at startup).
+  const headroom = fit.option.accelerator.usableMemoryBytes / fit.ranksPerDevice * (1 - request.utilization);
+  if (fit.memory.headroomGraphBytes > 0 && fit.memory.headroomGraphBytes + CUDA_CONTEXT_BYTES > headroom) {
+    warnings.push(
+      `CUDA graphs (~${formatGiB(fit.memory.headroomGraphBytes)}) and the CUDA context may not fit the ${formatGiB(headroom)} left by gpuMemoryUtilization ${request.utilization}: ` +
+        `lower gpuMemoryUtilization or set enforceEager`,
+    );
   }
   if (request.utilization < 0.5) {
     warnings.push(`gpuMemoryUtilization ${request.utilization} leaves most of the accelerator unused`);

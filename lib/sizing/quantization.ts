@@ -17,6 +17,10 @@ interface WeightFormat {
   readonly needsFp8?: boolean;
   /** Has CUDA-only kernels (no ROCm build). */
   readonly cudaOnly?: boolean;
+  /** Only the MoE experts are in this format; attention, router and embeddings stay 16-bit. */
+  readonly expertsOnly?: boolean;
+  /** Expert intermediate size is padded up to a multiple of this when loaded (vLLM MXFP4 kernels). */
+  readonly padIntermediateTo?: number;
 }
 
 const WEIGHT_FORMATS: Readonly<Record<Quantization, WeightFormat>> = {
@@ -33,19 +37,64 @@ const WEIGHT_FORMATS: Readonly<Record<Quantization, WeightFormat>> = {
   gptq: { linearBits: 4.156, embeddingBits: 16, minComputeCapability: 6.0 },
   'gguf-q4_k_m': { linearBits: 4.8944, embeddingBits: 4.8944 }, // Llama-3.1-8B: 4.8944 bpw
   'gguf-q8_0': { linearBits: 8.5008, embeddingBits: 8.5008 }, // 8.5008 bpw
-  // OCP MX: 4-bit e2m1 + one 8-bit e8m0 scale per 32 weights = 4.25 bits (gpt-oss experts).
-  mxfp4: { linearBits: 4.25, embeddingBits: 16, minComputeCapability: 8.0 },
-  // NVFP4: 4-bit e2m1 + one fp8 e4m3 scale per 16 weights = 4.5 bits (+ a per-tensor fp32 scale).
-  nvfp4: { linearBits: 4.5, embeddingBits: 16, minComputeCapability: 8.0 },
-  // int4 weight-only, bf16 scale per group of 32 (Kimi-K2 compressed-tensors) = 4.5 bits.
-  int4: { linearBits: 4.5, embeddingBits: 16, minComputeCapability: 8.0 },
+  // OCP MX FP4: 4-bit E2M1 + one 8-bit E8M0 scale per 32 weights = 4.25 bits. vLLM quantizes only the
+  // fused MoE experts with it (vllm/model_executor/layers/quantization/mxfp4.py, v0.11.0: Mxfp4Config
+  // returns no method for Linear layers) and pads the expert intermediate size to a multiple of 256
+  // (`round_up(intermediate_size_per_partition, 256)`). Marlin (CC >= 8.0) runs it where no native FP4 is.
+  mxfp4: { linearBits: 4.25, embeddingBits: 16, minComputeCapability: 8.0, cudaOnly: true, expertsOnly: true, padIntermediateTo: 256 },
+  // NVFP4: 4-bit E2M1 + one FP8 E4M3 scale per 16 weights (+ a per-tensor fp32 scale) = 4.5 bits on every
+  // Linear layer. Native FP4 tensor cores need CC >= 10.0 (Blackwell); vLLM falls back to weight-only
+  // Marlin on CC >= 8.0 ("Your GPU does not have native support for FP4 computation", marlin_utils_fp4.py).
+  nvfp4: { linearBits: 4.5, embeddingBits: 16, minComputeCapability: 8.0, cudaOnly: true },
+  // W4A16 INT4 (compressed-tensors pack-quantized, group 128, 16-bit scales) = 4.125 bits; Marlin/Machete
+  // kernels need CC >= 8.0 (vllm compressed_tensors_wNa16.py).
+  int4: { linearBits: 4.125, embeddingBits: 16, minComputeCapability: 8.0, cudaOnly: true },
 };
+
+/**
+ * Parameters in the MoE experts' gated MLPs (gate, up, down: 3 x hidden x moe_intermediate per expert, on
+ * every layer), bounded by the non-embedding parameters.
+ */
+export function expertParams(model: ModelArchitecture): number {
+  if (!model.moe || model.intermediateSize === undefined) return 0;
+  const { linearParams } = weightParamSplit(model);
+  return Math.min(linearParams, model.moe.experts * model.layers * 3 * model.hiddenSize * model.intermediateSize);
+}
 
 /** Bytes of all weights of `model` in `quantization` (MoE: all experts are resident). */
 export function weightBytes(model: ModelArchitecture, quantization: Quantization): number {
   const format = WEIGHT_FORMATS[quantization];
   const { embeddingParams, linearParams } = weightParamSplit(model);
+  if (format.expertsOnly) {
+    const experts = expertParams(model);
+    const intermediate = model.intermediateSize ?? 1;
+    const pad = format.padIntermediateTo ? (Math.ceil(intermediate / format.padIntermediateTo) * format.padIntermediateTo) / intermediate : 1;
+    return Math.round((experts * pad * format.linearBits + (linearParams - experts + embeddingParams) * 16) / 8);
+  }
   return Math.round((linearParams * format.linearBits + embeddingParams * format.embeddingBits) / 8);
+}
+
+/**
+ * Weights one rank of the worst pipeline stage holds: ceil(decoder weights / PP) plus one vocab x hidden
+ * matrix (the first stage keeps the embedding, the last the lm_head; with tied embeddings both keep a
+ * copy), split over TP. With PP 1, the whole model over TP.
+ */
+export function stageWeightBytes(model: ModelArchitecture, quantization: Quantization, tensorParallel: number, pipelineParallel: number): number {
+  const total = weightBytes(model, quantization);
+  if (pipelineParallel === 1) return Math.ceil(total / tensorParallel);
+  const bits = WEIGHT_FORMATS[quantization].embeddingBits;
+  const { embeddingParams } = weightParamSplit(model);
+  const decoder = total - (embeddingParams * bits) / 8;
+  const oneMatrix = (model.vocabSize * model.hiddenSize * bits) / 8;
+  return Math.ceil((decoder / pipelineParallel + oneMatrix) / tensorParallel);
+}
+
+/** Why `quantization` cannot apply to `model` at all, or undefined (MXFP4 in vLLM exists for MoE experts only). */
+export function modelQuantizationIncompatibility(model: ModelArchitecture, quantization: Quantization): string | undefined {
+  if (WEIGHT_FORMATS[quantization].expertsOnly && !model.moe) {
+    return `'${quantization}' quantizes mixture-of-experts layers only (vLLM's Mxfp4Config has no method for Linear layers); ${model.id} is a dense model`;
+  }
+  return undefined;
 }
 
 /**

@@ -5,7 +5,8 @@ import type { Accelerator, InstanceType, ModelArchitecture } from '../catalog/ty
 import { SizingError } from '../errors';
 import { ENGINE_PROFILES, type EngineSizingProfile } from './engine-profiles';
 import { tensorParallelIncompatibility, validTensorParallelSizes } from './parallelism';
-import { isGguf, quantizationIncompatibility } from './quantization';
+import { PINNED_VLLM_VERSION, resolveVersion, type Version } from './engine-version';
+import { isGguf, modelQuantizationIncompatibility, quantizationIncompatibility } from './quantization';
 import { ENGINES, KV_CACHE_DTYPES, QUANTIZATIONS, type Engine, type KvCacheDtype, type PlanRequest, type Quantization } from './types';
 import { describe, fraction, oneOf, positiveInteger } from './validate';
 
@@ -44,6 +45,16 @@ export interface ResolvedRequest {
   readonly hardwareField?: 'instanceType' | 'accelerator';
   /** Why hardware was dropped from the candidates (for the error when nothing is left). */
   readonly excluded: readonly string[];
+  /** vLLM engines: the release and the batch settings asked for (defaults are per GPU: ./vllm-accounting.ts). */
+  readonly vllm?: VllmRequest;
+}
+
+/** vLLM settings of a request before the GPU is known. */
+export interface VllmRequest {
+  readonly version: Version;
+  readonly maxNumSeqs?: number;
+  readonly maxNumBatchedTokens?: number;
+  readonly enforceEager: boolean;
 }
 
 function resolveModel(model: unknown): ModelArchitecture {
@@ -99,11 +110,64 @@ export function resolveRequest(request: PlanRequest): ResolvedRequest {
       ? profile.defaultUtilization
       : fraction(request.gpuMemoryUtilization, 'gpuMemoryUtilization', `gpuMemoryUtilization: ${profile.defaultUtilization} (the ${engine} default)`);
 
+  const modelReason = modelQuantizationIncompatibility(model, quantization);
+  if (modelReason) {
+    throw new SizingError('unsupported-quantization', `quantization '${quantization}' cannot apply: ${modelReason}`, {
+      field: 'quantization',
+      suggestions: ["quantization: 'nvfp4', 'int4', 'awq' or 'fp8' for dense models", "quantization: 'mxfp4' for MoE checkpoints such as openai/gpt-oss-120b"],
+    });
+  }
+  const vllm = resolveVllm(request, engine, profile, concurrency);
   const { hardware, hardwareField, excluded } = resolveHardware(request, engine, profile, quantization);
   return {
     model, engine, profile, quantization, kvCacheDtype, maxContextLength, concurrency,
-    tensorParallel, pipelineParallel, utilization, hardware, hardwareField, excluded,
+    tensorParallel, pipelineParallel, utilization, hardware, hardwareField, excluded, vllm,
   };
+}
+
+/** Checks the vLLM-only props (engineVersion is accepted and checked for every engine). */
+function resolveVllm(request: PlanRequest, engine: Engine, profile: EngineSizingProfile, concurrency: number): VllmRequest | undefined {
+  const version = resolveVersion(request.engineVersion, PINNED_VLLM_VERSION);
+  const own = { maxNumSeqs: request.maxNumSeqs, maxNumBatchedTokens: request.maxNumBatchedTokens, enforceEager: request.enforceEager };
+  if (profile.accounting !== 'vllm') {
+    const given = Object.entries(own).find(([, v]) => v !== undefined);
+    if (given) {
+      throw new SizingError('vllm-only-setting', `${given[0]} is a vLLM setting; ${engine} has no such flag (${given[0]} ${describe(given[1])})`, {
+        field: given[0],
+        suggestions: [`drop ${given[0]}`, "engine: 'vllm'"],
+      });
+    }
+    return undefined;
+  }
+  const maxNumSeqs = own.maxNumSeqs === undefined ? undefined : positiveInteger(own.maxNumSeqs, 'maxNumSeqs', 'maxNumSeqs: 256 (vLLM --max-num-seqs)');
+  const maxNumBatchedTokens =
+    own.maxNumBatchedTokens === undefined ? undefined : positiveInteger(own.maxNumBatchedTokens, 'maxNumBatchedTokens', 'maxNumBatchedTokens: 2048 or 8192 (vLLM --max-num-batched-tokens)');
+  if (own.enforceEager !== undefined && typeof own.enforceEager !== 'boolean') {
+    throw new SizingError('invalid-boolean', `enforceEager must be true or false, got ${describe(own.enforceEager)}`, {
+      field: 'enforceEager',
+      suggestions: ['enforceEager: true (no CUDA graphs)', 'omit enforceEager'],
+    });
+  }
+  if (maxNumSeqs !== undefined && maxNumSeqs > MAX_CONCURRENCY) {
+    throw new SizingError('invalid-number', `maxNumSeqs ${maxNumSeqs} is beyond any one replica (at most ${MAX_CONCURRENCY})`, {
+      field: 'maxNumSeqs',
+      suggestions: ['maxNumSeqs: 256 or 1024 (vLLM defaults)'],
+    });
+  }
+  if (maxNumSeqs !== undefined && maxNumSeqs < concurrency) {
+    throw new SizingError('invalid-number', `maxNumSeqs ${maxNumSeqs} schedules fewer sequences than concurrency ${concurrency}`, {
+      field: 'maxNumSeqs',
+      suggestions: [`maxNumSeqs: ${concurrency} or more`, `concurrency: ${maxNumSeqs} or less`],
+    });
+  }
+  // vllm/config/scheduler.py (v0.11.0) `verify_max_model_len`: max_num_batched_tokens >= max_num_seqs.
+  if (maxNumSeqs !== undefined && maxNumBatchedTokens !== undefined && maxNumBatchedTokens < maxNumSeqs) {
+    throw new SizingError('invalid-number', `maxNumBatchedTokens ${maxNumBatchedTokens} is smaller than maxNumSeqs ${maxNumSeqs}; vLLM refuses that`, {
+      field: 'maxNumBatchedTokens',
+      suggestions: [`maxNumBatchedTokens: ${maxNumSeqs} or more`, `maxNumSeqs: ${maxNumBatchedTokens} or less`],
+    });
+  }
+  return { version, maxNumSeqs, maxNumBatchedTokens, enforceEager: own.enforceEager ?? false };
 }
 
 function resolveContext(value: unknown, model: ModelArchitecture): number {

@@ -1,6 +1,7 @@
 import { estimateMemory, type MemoryEstimate } from './memory';
 import { validTensorParallelSizes } from './parallelism';
 import { singleGpuGguf, type HardwareOption, type ResolvedRequest } from './request';
+import { vllmBatchDefaults, type VllmSettings } from './vllm-accounting';
 
 /** Most nodes one replica may span (pipeline stages across nodes). */
 export const MAX_NODES_PER_REPLICA = 16;
@@ -17,6 +18,18 @@ export interface Layout {
   readonly memory: MemoryEstimate;
   /** nodes x on-demand price; undefined without a priced instance type. */
   readonly hourlyCostUsd?: number;
+  /** vLLM's settings on this hardware (the request's, else vLLM's defaults for the GPU). */
+  readonly vllm?: VllmSettings;
+}
+
+/** The request's vLLM settings completed with vLLM's defaults for this GPU (never fewer sequences than `concurrency`). */
+export function vllmSettingsFor(request: ResolvedRequest, option: HardwareOption): VllmSettings | undefined {
+  const asked = request.vllm;
+  if (!asked) return undefined;
+  const defaults = vllmBatchDefaults(option.accelerator.usableMemoryBytes, option.accelerator.id);
+  const maxNumBatchedTokens = asked.maxNumBatchedTokens ?? Math.max(defaults.maxNumBatchedTokens, asked.maxNumSeqs ?? 0);
+  const maxNumSeqs = asked.maxNumSeqs ?? Math.max(Math.min(defaults.maxNumSeqs, maxNumBatchedTokens), request.concurrency);
+  return { version: asked.version, maxNumSeqs, maxNumBatchedTokens: Math.max(maxNumBatchedTokens, maxNumSeqs), enforceEager: asked.enforceEager };
 }
 
 /** The outcome of searching one hardware option: the smallest layout that fits, or the closest miss. */
@@ -36,6 +49,7 @@ function layout(request: ResolvedRequest, option: HardwareOption, tp: number, pp
   const perDevice = ranksPerDevice(option);
   const devices = Math.ceil((tp * pp) / perDevice);
   const nodes = Math.ceil(devices / option.devicesPerNode);
+  const vllm = vllmSettingsFor(request, option);
   const memory = estimateMemory({
     model: request.model,
     profile: request.profile,
@@ -47,10 +61,11 @@ function layout(request: ResolvedRequest, option: HardwareOption, tp: number, pp
     pipelineParallel: pp,
     maxContextLength: request.maxContextLength,
     concurrency: request.concurrency,
+    vllm,
   });
   const price = option.instanceType?.onDemandUsdPerHour;
   return {
-    option, tensorParallel: tp, pipelineParallel: pp, ranksPerDevice: perDevice, devices, nodes, memory,
+    option, tensorParallel: tp, pipelineParallel: pp, ranksPerDevice: perDevice, devices, nodes, memory, vllm,
     hourlyCostUsd: price === undefined ? undefined : round4(nodes * price),
   };
 }

@@ -8,6 +8,7 @@ export type Engine = (typeof ENGINES)[number];
 /** Weight formats. `none` = the model's 16-bit weights (fp32 checkpoints are served in 16 bits). */
 export const QUANTIZATIONS = [
   'none', 'fp8', 'int8', 'eetq', 'bitsandbytes-8bit', 'bitsandbytes-nf4', 'awq', 'gptq', 'gguf-q4_k_m', 'gguf-q8_0',
+  // MXFP4 (gpt-oss MoE experts), NVFP4 (ModelOpt/compressed-tensors FP4), INT4 W4A16 (compressed-tensors).
   'mxfp4', 'nvfp4', 'int4',
 ] as const;
 export type Quantization = (typeof QUANTIZATIONS)[number];
@@ -57,6 +58,24 @@ export interface PlanRequest {
    * predicts performance, sizes replicas and searches hardware by cost per token (lib/performance).
    */
   readonly workload?: Workload;
+  /**
+   * Release of the engine the plan is for, e.g. `'0.11.0'` (vLLM's memory accounting changes across
+   * releases). LlmWorker derives it from `image` when the image's tag is a version.
+   * @default the version of the pinned image (vLLM: lib/engines/common.ts `VLLM_IMAGE`)
+   */
+  readonly engineVersion?: string;
+  /**
+   * vLLM `--max-num-seqs`: sequences scheduled per step (and the sampler batch vLLM profiles).
+   * @default vLLM's default for the GPU: 1024 on GPUs of 70 GiB or more other than A100, else 256
+   */
+  readonly maxNumSeqs?: number;
+  /**
+   * vLLM `--max-num-batched-tokens`: tokens per step (the profiling forward pass).
+   * @default vLLM's default for the GPU: 8192 on GPUs of 70 GiB or more other than A100, else 2048
+   */
+  readonly maxNumBatchedTokens?: number;
+  /** vLLM `--enforce-eager`: no CUDA graphs (less memory, slower decoding). @default false */
+  readonly enforceEager?: boolean;
 }
 
 /** What the overhead of one accelerator is made of (the terms of `MemoryBreakdown.overheadBytes`). */
@@ -109,6 +128,14 @@ export interface ModelPlan {
   readonly maxContextLength: number;
   readonly concurrency: number;
   readonly gpuMemoryUtilization: number;
+  /** Engine release the memory plan is for (vLLM, FastChat's vLLM worker). */
+  readonly engineVersion?: string;
+  /** `--max-num-seqs` the plan was made with (vLLM engines). */
+  readonly maxNumSeqs?: number;
+  /** `--max-num-batched-tokens` the plan was made with (vLLM engines). */
+  readonly maxNumBatchedTokens?: number;
+  /** `--enforce-eager` (vLLM engines). */
+  readonly enforceEager?: boolean;
   readonly memory: MemoryBreakdown;
   /** Sequences of `maxContextLength` the KV cache holds at once. */
   readonly maxConcurrentSequences: number;

@@ -1,3 +1,4 @@
+import { packReplicas, type PackItem, type PackResult } from '../../sizing/packing';
 import { formatTable } from '../../text/table';
 import type { LlmWorker } from '../llm-worker';
 
@@ -12,7 +13,10 @@ export interface ModelSummary {
   readonly instanceType?: string;
   readonly minReplicas: number;
   readonly maxReplicas: number;
-  /** On-demand USD/hour at min and max replicas; undefined without a priced instance type. */
+  /**
+   * This model's share of the on-demand USD/hour of the packed nodes at min and max replicas (each node's
+   * price split by the accelerators each model uses on it); undefined without a priced instance type.
+   */
   readonly hourlyCostUsd?: { readonly min: number; readonly max: number };
   /** Predicted per-replica latency and cost per token, when the worker was planned for a workload. */
   readonly performance?: PredictedPerformance;
@@ -44,19 +48,43 @@ function formatPredictions(models: readonly ModelSummary[]): string[] {
 
 export interface StackSummary {
   readonly models: readonly ModelSummary[];
-  /** Sum over the priced models. */
+  /**
+   * Nodes billed after packing replicas onto them, first-fit decreasing per instance type
+   * (lib/sizing/packing.ts): replicas that fit together on one node are billed as one node.
+   */
   readonly hourlyCostUsd: { readonly min: number; readonly max: number };
+  /** Nodes per instance type after packing, at min and max replicas. */
+  readonly nodes: { readonly min: Readonly<Record<string, number>>; readonly max: Readonly<Record<string, number>> };
   /** Models whose cost is unknown (on-prem, unpriced instance types): not in the totals. */
   readonly unpriced: readonly string[];
 }
 
-const round = (usd: number) => Math.round(usd * 1e4) / 1e4;
 
-/** Per model: engine, accelerators, replicas, instance type and $/hour; and totals. Cost = replicas x plan cost. */
+/** The workers' replicas as packing items (priced or not), at min or max replicas. */
+function packItems(workers: readonly LlmWorker[], replicas: (w: LlmWorker) => number): PackItem[] {
+  return workers.map((w) => {
+    const { plan } = w;
+    return {
+      id: w.node.path,
+      group: plan.instanceType?.name ?? `${plan.accelerator.id} x ${plan.acceleratorsPerNode} (on-prem)`,
+      devicesPerNode: plan.acceleratorsPerNode,
+      devicesPerReplica: plan.acceleratorsPerReplica,
+      nodesPerReplica: plan.nodesPerReplica,
+      replicas: replicas(w),
+      nodeUsdPerHour: plan.instanceType?.onDemandUsdPerHour,
+    };
+  });
+}
+
+const nodeCounts = (packed: PackResult) => Object.fromEntries(packed.groups.map((g) => [g.group, g.nodes]));
+
+/** Per model: engine, accelerators, replicas, instance type and its share of $/hour; totals after packing nodes. */
 export function summarize(workers: readonly LlmWorker[]): StackSummary {
+  const atMin = packReplicas(packItems(workers, (w) => w.minReplicas));
+  const atMax = packReplicas(packItems(workers, (w) => w.maxReplicas));
   const models = workers.map((w): ModelSummary => {
     const { plan } = w;
-    const cost = plan.hourlyCostUsd;
+    const priced = plan.instanceType?.onDemandUsdPerHour !== undefined;
     return {
       worker: w.node.path,
       model: plan.model.id,
@@ -66,17 +94,14 @@ export function summarize(workers: readonly LlmWorker[]): StackSummary {
       instanceType: plan.instanceType?.name,
       minReplicas: w.minReplicas,
       maxReplicas: w.maxReplicas,
-      hourlyCostUsd: cost === undefined ? undefined : { min: round(cost * w.minReplicas), max: round(cost * w.maxReplicas) },
+      hourlyCostUsd: priced ? { min: atMin.shareUsdPerHour[w.node.path], max: atMax.shareUsdPerHour[w.node.path] } : undefined,
       performance: predicted(plan),
     };
   });
-  const priced = models.filter((m) => m.hourlyCostUsd);
   return {
     models,
-    hourlyCostUsd: {
-      min: round(priced.reduce((sum, m) => sum + m.hourlyCostUsd!.min, 0)),
-      max: round(priced.reduce((sum, m) => sum + m.hourlyCostUsd!.max, 0)),
-    },
+    hourlyCostUsd: { min: atMin.hourlyCostUsd, max: atMax.hourlyCostUsd },
+    nodes: { min: nodeCounts(atMin), max: nodeCounts(atMax) },
     unpriced: models.filter((m) => !m.hourlyCostUsd).map((m) => m.worker),
   };
 }
@@ -95,7 +120,7 @@ export function formatSummary(title: string, summary: StackSummary): string {
   return [
     title,
     formatTable(['model', 'engine', 'per replica', 'replicas', 'instance', '$/hour'], rows),
-    `total: $${total.min.toFixed(2)}..$${total.max.toFixed(2)} per hour on demand${summary.unpriced.length ? ` (+ ${summary.unpriced.length} unpriced)` : ''}`,
+    `total: $${total.min.toFixed(2)}..$${total.max.toFixed(2)} per hour on demand, replicas packed onto nodes first-fit per instance type${summary.unpriced.length ? ` (+ ${summary.unpriced.length} unpriced)` : ''}`,
     ...formatPredictions(summary.models),
   ].join('\n');
 }

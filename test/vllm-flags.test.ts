@@ -1,0 +1,74 @@
+/**
+ * The plan and the engine agree (issue 14): LlmWorker passes vLLM exactly the planned --max-num-seqs,
+ * --max-num-batched-tokens, --enforce-eager and --gpu-memory-utilization, and plans for the release its
+ * image runs. Flags as vLLM v0.11.0 defines them (vllm/engine/arg_utils.py: --max-num-seqs,
+ * --max-num-batched-tokens, --enforce-eager, --gpu-memory-utilization).
+ */
+import { Chart, Testing } from 'cdk8s';
+import { LlmWorker } from '../lib/constructs';
+import { vllmRecipe } from '../lib/engines/vllm';
+import { planModel } from '../lib/sizing/planner';
+import { PINNED_VLLM_VERSION, versionOfImage } from '../lib/sizing/engine-version';
+import { VLLM_IMAGE } from '../lib/engines/common';
+
+const options = { servedModelName: 'chat', cachePath: '/models', hfTokenSecret: { name: 'hf', key: 'token' } };
+const flag = (args: readonly string[], name: string) => {
+  const i = args.lastIndexOf(name);
+  return i < 0 ? undefined : args[i + 1];
+};
+
+describe('vLLM flags are the plan', () => {
+  test('explicit settings are planned and passed as they are', () => {
+    const plan = planModel({ model: 'meta-llama/Llama-3.1-8B-Instruct', accelerator: 'L4', maxNumSeqs: 64, maxNumBatchedTokens: 4096, enforceEager: true, gpuMemoryUtilization: 0.9 });
+    const args = vllmRecipe(plan, options).args;
+    expect([plan.maxNumSeqs, plan.maxNumBatchedTokens, plan.enforceEager]).toEqual([64, 4096, true]);
+    expect(flag(args, '--max-num-seqs')).toBe('64');
+    expect(flag(args, '--max-num-batched-tokens')).toBe('4096');
+    expect(flag(args, '--gpu-memory-utilization')).toBe('0.9');
+    expect(args).toContain('--enforce-eager');
+    // enforce-eager: no CUDA graphs in the plan.
+    expect(plan.memory.overhead?.cudaGraphBytes).toBe(0);
+  });
+
+  test("vLLM's per-GPU defaults are planned and passed explicitly (H100: 8192 / 1024; A100 and small GPUs: 2048 / 256)", () => {
+    const h100 = planModel({ model: 'meta-llama/Llama-3.1-8B-Instruct', accelerator: 'H100' });
+    const a100 = planModel({ model: 'meta-llama/Llama-3.1-8B-Instruct', accelerator: 'A100-80GB' });
+    expect([h100.maxNumBatchedTokens, h100.maxNumSeqs]).toEqual([8192, 1024]);
+    expect([a100.maxNumBatchedTokens, a100.maxNumSeqs]).toEqual([2048, 256]);
+    expect(flag(vllmRecipe(h100, options).args, '--max-num-batched-tokens')).toBe('8192');
+    expect(vllmRecipe(h100, options).args).not.toContain('--enforce-eager');
+  });
+
+  test('a smaller batch leaves more KV cache (the profiling pass shrinks)', () => {
+    const big = planModel({ model: 'meta-llama/Llama-3.1-8B-Instruct', accelerator: 'H100' });
+    const small = planModel({ model: 'meta-llama/Llama-3.1-8B-Instruct', accelerator: 'H100', maxNumSeqs: 64, maxNumBatchedTokens: 2048 });
+    expect(small.memory.kvCacheCapacityBytes).toBeGreaterThan(big.memory.kvCacheCapacityBytes);
+  });
+
+  test('the default engine version is the pinned image tag; LlmWorker reads it from a versioned image', () => {
+    expect(PINNED_VLLM_VERSION).toBe(versionOfImage(VLLM_IMAGE));
+    expect(planModel({ model: 'meta-llama/Llama-3.1-8B-Instruct', accelerator: 'L4' }).engineVersion).toBe(PINNED_VLLM_VERSION);
+    const chart = new Chart(Testing.app(), 'test');
+    const worker = new LlmWorker(chart, 'llama', { model: 'meta-llama/Llama-3.1-8B-Instruct', accelerator: 'H100', image: 'vllm/vllm-openai:v0.10.1.1' });
+    expect(worker.plan.engineVersion).toBe('0.10.1');
+    const pinned = new LlmWorker(chart, 'llama2', { model: 'meta-llama/Llama-3.1-8B-Instruct', accelerator: 'H100', image: 'registry.example.com/vllm:latest' });
+    expect(pinned.plan.engineVersion).toBe(PINNED_VLLM_VERSION);
+  });
+
+  test('CUDA graphs come out of the budget from v0.21, out of the headroom before', () => {
+    const before = planModel({ model: 'meta-llama/Llama-3.1-8B-Instruct', accelerator: 'H100', engineVersion: '0.20.0' });
+    const after = planModel({ model: 'meta-llama/Llama-3.1-8B-Instruct', accelerator: 'H100', engineVersion: '0.21.0' });
+    expect(before.memory.overhead?.cudaGraphBytes).toBe(0);
+    expect(after.memory.overhead?.cudaGraphBytes).toBeGreaterThan(0);
+  });
+});
+
+describe('CUDA graphs outside the budget (vLLM < 0.21)', () => {
+  test('a utilization that leaves no headroom for the graphs is warned about; enforceEager silences it', () => {
+    const tight = planModel({ model: 'meta-llama/Llama-3.1-8B-Instruct', accelerator: 'H100', gpuMemoryUtilization: 0.99 });
+    expect(tight.warnings.join('\n')).toMatch(/CUDA graphs .* enforceEager/);
+    const eager = planModel({ model: 'meta-llama/Llama-3.1-8B-Instruct', accelerator: 'H100', gpuMemoryUtilization: 0.99, enforceEager: true });
+    expect(eager.warnings.join('\n')).not.toMatch(/CUDA graphs/);
+    expect(planModel({ model: 'meta-llama/Llama-3.1-8B-Instruct', accelerator: 'H100' }).warnings.join('\n')).not.toMatch(/CUDA graphs/);
+  });
+});
