@@ -4,3 +4,4 @@ export { INSTANCE_TYPES, PRICE_DATE, PRICE_REGION, lookupInstanceType, instanceT
 export { MODELS, MODEL_VARIANTS, lookupModel, validateModelArchitecture, weightParamSplit } from './models';
 export { SOURCES } from './sources';
 export { KiB, MiB, GiB, GB, formatGiB } from './units';
+export { modelFromConfig, SUPPORTED_ARCHITECTURES, type ModelFromConfigOptions } from './from-config';
