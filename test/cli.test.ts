@@ -60,9 +60,11 @@ describe('llm-constructs plan', () => {
   test('bad flags name the flag', () => {
     expect(run('plan', '--model', 'gpt2', '--concurrency', 'many').stderr).toContain('(--concurrency)');
     expect(run('plan', '--model', 'gpt2', '--context', '4096').stderr).toMatch(/--context.*1024/s);
-    const unknown = run('plan', '--model', 'gpt2', '--gpus', 'A10G');
+    const unknown = run('plan', '--model', 'gpt2', '--concurency', '4');
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain("'--gpus'");
+    expect(unknown.stderr).toContain('unknown flag --concurency: did you mean --concurrency?');
+    expect(run('plan', '--model', 'gpt2', '--quant', 'awq').stderr).toContain('did you mean --quantization?');
+    expect(run('catalog', 'models', '--jsn').stderr).toContain('unknown flag --jsn: did you mean --json?');
   });
 
   test('--help lists every flag', () => {

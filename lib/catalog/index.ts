@@ -5,3 +5,4 @@ export { MODELS, MODEL_VARIANTS, lookupModel, validateModelArchitecture, weightP
 export { SOURCES } from './sources';
 export { KiB, MiB, GiB, GB, formatGiB } from './units';
 export { modelFromConfig, SUPPORTED_ARCHITECTURES, type ModelFromConfigOptions } from './from-config';
+export { lookupModelRecord, modelFromRecord, modelsDirectory, setModelsDirectory, parseModelRecord, recordFileName, MODELS_DIR_ENV, DEFAULT_MODELS_DIR, type ModelRecord } from './model-records';

@@ -22,6 +22,9 @@ export const PLAN_FLAGS = {
   'accelerators-per-node': { field: 'acceleratorsPerNode', help: 'on-prem node size when no instance type applies (default 8)' },
 } as const;
 
+/** Every flag `plan` accepts, for "did you mean". */
+export const PLAN_FLAG_NAMES: readonly string[] = [...Object.keys(PLAN_FLAGS), 'json', 'help'];
+
 const NUMERIC = new Set(['context', 'concurrency', 'tp', 'pp', 'gpu-memory-utilization', 'accelerators-per-node']);
 
 export const PLAN_USAGE = `Usage: llm-constructs plan --model <hub id> [options]

@@ -4,7 +4,7 @@
  * anything else is a SizingError naming the field and what to pass instead.
  */
 import { SizingError } from '../../errors';
-import { validateModelArchitecture } from '../models';
+import { validateModelArchitecture } from '../validate-model';
 import type { ModelArchitecture } from '../types';
 import { DECODER_FAMILIES, readDecoder, type DecoderLayout } from './decoder';
 import { ENCODER_ARCHITECTURES, readEncoder } from './encoder';
