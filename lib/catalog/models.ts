@@ -9,6 +9,7 @@
 import { SizingError } from '../errors';
 import { nearestNames } from './nearest';
 import { lookupModelRecord, modelsDirectory } from './model-records';
+import { MODELS_TODAY } from './today';
 import { describe } from './validate-model';
 import type { ModelArchitecture, ModelVariant } from './types';
 
@@ -386,6 +387,13 @@ export const MODELS: readonly ModelArchitecture[] = [
   },
 ];
 
+/**
+ * Every catalog model: table C (`MODELS`, 2024 and before) and the catalog of today (`MODELS_TODAY`,
+ * built from config.json files by modelFromConfig in ./today). Lookups and `llm-constructs catalog` use this.
+ */
+export const ALL_MODELS: readonly ModelArchitecture[] = [...MODELS, ...MODELS_TODAY];
+export { MODELS_TODAY };
+
 const QWEN_INSTRUCT_OVERRIDES = {
   maxContextLength: 32768,
   caveats: ['The -Instruct config sets max_position_embeddings 32768; YaRN rope scaling to 128K is optional.'],
@@ -472,7 +480,7 @@ function buildIndex(): ModelIndex {
     const name = key.slice(key.lastIndexOf('/') + 1);
     byName.set(name, [...(byName.get(name) ?? []), model]);
   };
-  for (const model of MODELS) add(Object.freeze(model));
+  for (const model of ALL_MODELS) add(Object.freeze(model));
   for (const variant of MODEL_VARIANTS) {
     const base = byId.get(variant.baseId.toLowerCase());
     if (base === undefined) throw new Error(`llm-constructs catalog: variant ${variant.id} has unknown base ${variant.baseId}`);
