@@ -23,7 +23,7 @@ export function main(argv: string[], out: (text: string) => void = console.log, 
     if (command === 'plan') {
       const parsed = parsePlanArgs(args);
       if (parsed.help) return print(out, PLAN_USAGE, 0);
-      out(runPlan(parsed.request, parsed.json));
+      out(runPlan(parsed.request, parsed.json, parsed.gpus));
       return 0;
     }
     if (command === 'model') return runModelCommand(args, out, err).catch((error: unknown) => handle(error, json, err, MODEL_USAGE));
