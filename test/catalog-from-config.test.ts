@@ -117,9 +117,25 @@ describe('modelFromConfig errors name the field and what to pass', () => {
     expect(() => modelFromConfig(f.id, { ...f.config, text_config: text })).toThrow(/text_config\.hidden_size is missing/);
   });
 
-  it('missing torch_dtype asks for options.dtype', () => {
+  it('missing torch_dtype asks for options.dtype (quantized checkpoints: bf16; encoders: fp32)', () => {
+    const { torch_dtype: _, ...noDtype } = qwen;
+    expect(() => modelFromConfig('x/y', noDtype)).toThrow(/torch_dtype is missing[\s\S]*dtype: 'bfloat16'/);
     const gptOss = FIXTURES.find((x) => x.id === 'openai/gpt-oss-20b')!;
-    expect(() => modelFromConfig(gptOss.id, gptOss.config)).toThrow(/torch_dtype is missing[\s\S]*dtype: 'bfloat16'/);
+    expect(modelFromConfig(gptOss.id, gptOss.config).dtype).toBe('bfloat16'); // no torch_dtype; mxfp4 experts, bf16 rest
+    const bge = FIXTURES.find((x) => x.id === 'BAAI/bge-m3')!;
+    const { torch_dtype: __, ...bgeNoDtype } = bge.config;
+    expect(modelFromConfig(bge.id, bgeNoDtype).dtype).toBe('float32');
+  });
+
+  it('DeepSeek-V2-style MLA without q_lora_rank (greedy routing, no score bias)', () => {
+    const ds = FIXTURES.find((x) => x.id === 'deepseek-ai/DeepSeek-R1')!.config;
+    const lite = { ...ds, architectures: ['DeepseekV2ForCausalLM'], model_type: 'deepseek_v2', q_lora_rank: null, topk_method: 'greedy', quantization_config: undefined };
+    const m = modelFromConfig('x/v2', lite);
+    expect(m.mla).toEqual({ kvLoraRank: 512, qkRopeHeadDim: 64, qkNopeHeadDim: 128, vHeadDim: 128 });
+    // A full q_proj (7168 x 128 x 192) instead of q_a/q_a_layernorm/q_b, on 61 layers + the MTP layer, and no
+    // e_score_correction_bias (256 per MoE layer: 58 + 1).
+    const perLayer = 7168 * 128 * 192 - (7168 * 1536 + 1536 + 1536 * 128 * 192);
+    expect(m.totalParams - modelFromConfig('x/v3', ds).totalParams).toBe(62 * perLayer - 59 * 256);
   });
 
   it('not an object, no architectures, bad totalParams', () => {
@@ -133,5 +149,27 @@ describe('modelFromConfig errors name the field and what to pass', () => {
     const config = { ...f.config, vision_config: { model_type: 'clip_vision_model', hidden_size: 1024 } };
     expect(() => modelFromConfig(f.id, config)).toThrow(/vision_config\.model_type.*totalParams/s);
     expect(modelFromConfig(f.id, config, { totalParams: 4_300_079_472 }).totalParams).toBe(4_300_079_472);
+  });
+});
+
+describe('modelFromConfig reproduces the exact totals of table C (catalog-facts.md, Hub safetensors counts)', () => {
+  const base = (arch: string, type: string, o: Record<string, unknown>) => ({ architectures: [arch], model_type: type, torch_dtype: 'bfloat16', ...o });
+  const cases: [string, Record<string, unknown>, number][] = [
+    ['meta-llama/Llama-3.1-8B', base('LlamaForCausalLM', 'llama', { hidden_size: 4096, num_hidden_layers: 32, num_attention_heads: 32, num_key_value_heads: 8, intermediate_size: 14336, vocab_size: 128256, max_position_embeddings: 131072, tie_word_embeddings: false }), 8_030_261_248],
+    ['meta-llama/Llama-3.2-1B', base('LlamaForCausalLM', 'llama', { hidden_size: 2048, num_hidden_layers: 16, num_attention_heads: 32, num_key_value_heads: 8, head_dim: 64, intermediate_size: 8192, vocab_size: 128256, max_position_embeddings: 131072, tie_word_embeddings: true }), 1_235_814_400],
+    ['mistralai/Mixtral-8x7B-v0.1', base('MixtralForCausalLM', 'mixtral', { hidden_size: 4096, num_hidden_layers: 32, num_attention_heads: 32, num_key_value_heads: 8, intermediate_size: 14336, num_local_experts: 8, num_experts_per_tok: 2, vocab_size: 32000, max_position_embeddings: 32768, sliding_window: null }), 46_702_792_704],
+    ['Qwen/Qwen2.5-7B', base('Qwen2ForCausalLM', 'qwen2', { hidden_size: 3584, num_hidden_layers: 28, num_attention_heads: 28, num_key_value_heads: 4, intermediate_size: 18944, vocab_size: 152064, max_position_embeddings: 131072, tie_word_embeddings: false, use_sliding_window: false, sliding_window: 131072 }), 7_615_616_512],
+    ['google/gemma-2-9b', base('Gemma2ForCausalLM', 'gemma2', { hidden_size: 3584, num_hidden_layers: 42, num_attention_heads: 16, num_key_value_heads: 8, head_dim: 256, intermediate_size: 14336, vocab_size: 256000, max_position_embeddings: 8192, sliding_window: 4096 }), 9_241_705_984],
+    ['microsoft/Phi-3-mini-4k-instruct', base('Phi3ForCausalLM', 'phi3', { hidden_size: 3072, num_hidden_layers: 32, num_attention_heads: 32, num_key_value_heads: 32, intermediate_size: 8192, vocab_size: 32064, max_position_embeddings: 4096, sliding_window: 2047, tie_word_embeddings: false }), 3_821_079_552],
+  ];
+  it.each(cases)('%s', (id, config, total) => {
+    const m = modelFromConfig(id, config);
+    expect(m.totalParams).toBe(total);
+  });
+
+  it('Gemma 2 slides on every other layer, Phi-3 on all (sliding_window 2047 < 4096 positions)', () => {
+    expect(modelFromConfig('g', cases[4][1])).toMatchObject({ slidingWindow: 4096, slidingWindowLayers: 21 });
+    expect(modelFromConfig('p', cases[5][1])).toMatchObject({ slidingWindow: 2047, slidingWindowLayers: 32 });
+    expect(modelFromConfig('q', cases[3][1]).slidingWindow).toBeUndefined(); // use_sliding_window false
   });
 });

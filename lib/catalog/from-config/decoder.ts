@@ -197,6 +197,7 @@ export const DECODER_FAMILIES: Readonly<Record<string, Family>> = {
       return { attentionChunkSize: chunk, chunkedAttentionLayers: noRope ? noRope.filter((v) => Number(v) !== 0).length : layers - Math.floor(layers / 4) };
     },
   },
+  deepseek_v2: DEEPSEEK,
   deepseek_v3: DEEPSEEK,
   kimi_k2: DEEPSEEK,
   // transformers models/glm4_moe/modeling_glm4_moe.py: qkv bias (`attention_bias`), optional q/k norm.

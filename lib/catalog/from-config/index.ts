@@ -28,7 +28,7 @@ export const SUPPORTED_ARCHITECTURES: readonly string[] = [
   'Qwen2MoeForCausalLM', 'Qwen3MoeForCausalLM', 'Qwen3Model', 'Phi3ForCausalLM', 'GraniteForCausalLM',
   'Gemma2ForCausalLM', 'Gemma3ForCausalLM', 'Gemma3ForConditionalGeneration', 'GptOssForCausalLM',
   'Llama4ForCausalLM', 'Llama4ForConditionalGeneration', 'Mistral3ForConditionalGeneration',
-  'DeepseekV3ForCausalLM', 'Glm4MoeForCausalLM', 'MiniMaxM2ForCausalLM', ...ENCODER_ARCHITECTURES,
+  'DeepseekV2ForCausalLM', 'DeepseekV3ForCausalLM', 'Glm4MoeForCausalLM', 'MiniMaxM2ForCausalLM', ...ENCODER_ARCHITECTURES,
 ];
 
 /** Multimodal wrappers: the text model sits in `text_config`. */
@@ -58,7 +58,12 @@ function architectureOf(id: string, root: ConfigSection): string {
   return name;
 }
 
-function dtypeOf(id: string, sections: readonly ConfigSection[], options: ModelFromConfigOptions): ModelArchitecture['dtype'] {
+/**
+ * The checkpoint dtype: options.dtype, else config.json's `torch_dtype` (or `dtype`, transformers >= 4.56).
+ * When neither is set: encoders were saved in float32 (transformers' default), quantized checkpoints
+ * keep their other tensors in bfloat16 (gpt-oss); any other config is an error asking for options.dtype.
+ */
+function dtypeOf(id: string, sections: readonly ConfigSection[], options: ModelFromConfigOptions, fallback?: ModelArchitecture['dtype']): ModelArchitecture['dtype'] {
   if (options.dtype !== undefined) return options.dtype;
   for (const section of sections) {
     const value = section.str('torch_dtype') ?? section.str('dtype');
@@ -67,6 +72,7 @@ function dtypeOf(id: string, sections: readonly ConfigSection[], options: ModelF
     if (!dtype) section.fail(section.has('torch_dtype') ? 'torch_dtype' : 'dtype', `one of ${Object.keys(DTYPES).join(', ')}, or pass options.dtype`);
     return dtype;
   }
+  if (fallback !== undefined) return fallback;
   return fail(id, 'torch_dtype', 'field torch_dtype is missing (and so is dtype)', ["options: { dtype: 'bfloat16' } (the checkpoint's weight dtype)"]);
 }
 
@@ -114,7 +120,7 @@ export function modelFromConfig(id: string, config: unknown, options: ModelFromC
     return finish({
       ...base, totalParams: totalParams ?? e.params, layers: e.layers, hiddenSize: e.hidden, intermediateSize: e.intermediate,
       attentionHeads: e.heads, kvHeads: e.heads, headDim: e.hidden / e.heads, vocabSize: e.vocab, maxContextLength: e.maxContext,
-      dtype: dtypeOf(id, [root], options), tiedEmbeddings: true, embedding: true,
+      dtype: dtypeOf(id, [root], options, 'float32'), tiedEmbeddings: true, embedding: true,
     });
   }
 
@@ -145,7 +151,7 @@ export function modelFromConfig(id: string, config: unknown, options: ModelFromC
     ...(d.moe ? { activeParams: Math.min(total, d.activeParams) } : {}), // a text token does not run the vision tower
     layers: d.layers, hiddenSize: d.hidden, ...(d.intermediate ? { intermediateSize: d.intermediate } : {}),
     attentionHeads: d.heads, kvHeads: d.kvHeads, headDim: d.headDim, vocabSize: d.vocab, maxContextLength: d.maxContext,
-    dtype: dtypeOf(id, [root, section], options),
+    dtype: dtypeOf(id, [root, section], options, quantization ? 'bfloat16' : undefined),
     tiedEmbeddings: d.tied || embedding,
     ...(d.moe ? { moe: d.moe } : {}), ...(d.mla ? { mla: d.mla } : {}),
     ...(d.slidingWindow !== undefined ? { slidingWindow: d.slidingWindow, slidingWindowLayers: d.slidingWindowLayers } : {}),
