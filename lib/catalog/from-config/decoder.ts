@@ -29,6 +29,8 @@ export interface DecoderLayout {
   readonly params: number;
   readonly activeParams: number;
   readonly mtpParams: number;
+  /** Weights of the routed experts' projections (what MXFP4 checkpoints quantize). */
+  readonly expertWeights: number;
 }
 
 interface Family {
@@ -253,12 +255,14 @@ export function readDecoder(c: ConfigSection, family: Family, options: { lmHead:
   let params = 0;
   let active = 0;
   let moeLayer = 0;
+  let expertWeights = 0;
   for (let i = 0; i < layers; i++) {
     const layer = attention + norms;
     if (moeBlock && moe!.isMoe(i, layers)) {
       params += layer + moeBlock.total;
       active += layer + moeBlock.active;
       moeLayer = layer + moeBlock.total;
+      expertWeights += moe!.shape.experts * 3 * hidden * moe!.shape.expertIntermediate;
     } else {
       const mlp = dense();
       params += layer + mlp;
@@ -284,5 +288,6 @@ export function readDecoder(c: ConfigSection, family: Family, options: { lmHead:
     params: params + mtpParams,
     activeParams: active,
     mtpParams,
+    expertWeights,
   };
 }

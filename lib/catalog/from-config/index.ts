@@ -137,13 +137,16 @@ export function modelFromConfig(id: string, config: unknown, options: ModelFromC
 
   const vision = WRAPPERS.has(architecture) ? root.section('vision_config') : undefined;
   const vision_ = vision ? countVision(() => visionParams(root, vision, d.hidden), totalParams !== undefined) : undefined;
-  const computed = d.params + (vision_ ?? 0);
-  const total = totalParams ?? computed;
   const quantization = nativeQuantization(root) ?? nativeQuantization(section);
+  // MXFP4 (gpt-oss) stores one U8 scale per 32 expert weights; the Hub's safetensors total counts them.
+  const mxfp4Scales = quantization === 'mxfp4' ? d.expertWeights / 32 : 0;
+  const computed = d.params + (vision_ ?? 0) + mxfp4Scales;
+  const total = totalParams ?? computed;
   const caveats: string[] = [];
   if (d.mtpParams > 0) caveats.push(`The checkpoint holds ${(d.mtpParams / 1e9).toFixed(2)}B parameters of multi-token-prediction layers (num_nextn_predict_layers), which engines load only for speculative decoding.`);
   if (vision) caveats.push('Multimodal: the vision encoder is part of totalParams; image tokens add to the KV cache of each request with images.');
   if (quantization) caveats.push(`The checkpoint stores its weights as ${quantization} (config quantization_config).`);
+  if (mxfp4Scales > 0) caveats.push(`totalParams counts the ${mxfp4Scales.toLocaleString('en')} MXFP4 block scales (one U8 per 32 expert weights) as the Hub's safetensors total does; the model has ${(d.params + (vision_ ?? 0)).toLocaleString('en')} parameters.`);
 
   return finish({
     ...base,

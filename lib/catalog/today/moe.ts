@@ -144,9 +144,9 @@ export const MOE: readonly TodayEntry[] = [
   },
   {
     id: "openai/gpt-oss-20b",
-    published: 20914757184,
-    publishedSource: "OpenAI gpt-oss model card, arXiv 2508.10925 table 1: 20.91B (the Hub total adds the MXFP4 scales)",
-    totalBasis: "computed",
+    published: 21511953984,
+    publishedSource: "https://huggingface.co/api/models/openai/gpt-oss-20b?expand[]=safetensors (= OpenAI's 20.91B parameters, arXiv 2508.10925 table 1, + 597,196,800 MXFP4 scales)",
+    totalBasis: "published",
     dtype: "bfloat16",
     config: {
       "architectures": ["GptOssForCausalLM"],
@@ -171,9 +171,9 @@ export const MOE: readonly TodayEntry[] = [
   },
   {
     id: "openai/gpt-oss-120b",
-    published: 116829156672,
-    publishedSource: "OpenAI gpt-oss model card, arXiv 2508.10925 table 1: 116.83B (the Hub total adds the MXFP4 scales)",
-    totalBasis: "computed",
+    published: 120412337472,
+    publishedSource: "https://huggingface.co/api/models/openai/gpt-oss-120b?expand[]=safetensors (= OpenAI's 116.83B parameters, arXiv 2508.10925 table 1, + 3,583,180,800 MXFP4 scales)",
+    totalBasis: "published",
     dtype: "bfloat16",
     config: {
       "architectures": ["GptOssForCausalLM"],
