@@ -86,6 +86,13 @@ describe('modelFromConfig layouts', () => {
     expect(m.totalParams).toBe(595_776_512);
   });
 
+  it('an id naming an embedding model marks it so without options (Qwen3-Embedding: a Qwen3ForCausalLM config)', () => {
+    const f = FIXTURES.find((x) => x.id === 'Qwen/Qwen3-Embedding-0.6B')!;
+    expect(modelFromConfig(f.id, f.config).embedding).toBe(true);
+    expect(modelFromConfig(f.id, f.config, { embedding: false }).embedding).toBeUndefined();
+    expect(modelFromConfig('Qwen/Qwen3-8B', FIXTURES.find((x) => x.id === 'Qwen/Qwen3-8B')!.config).embedding).toBeUndefined();
+  });
+
   it('an explicit totalParams wins over the computed count', () => {
     const f = FIXTURES.find((x) => x.id === 'Qwen/Qwen3-8B')!;
     expect(modelFromConfig(f.id, f.config, { totalParams: 8_190_735_361 }).totalParams).toBe(8_190_735_361);

@@ -29,10 +29,12 @@ function dtypeOf(model: HubModel): ModelArchitecture['dtype'] | undefined {
 }
 
 export function buildModelRecord(model: HubModel, fetchedAt: Date): ModelRecord {
-  const embedding = model.pipelineTag !== undefined && EMBEDDING_TAGS.includes(model.pipelineTag);
+  const tagged = model.pipelineTag !== undefined && EMBEDDING_TAGS.includes(model.pipelineTag);
   const dtype = dtypeOf(model);
   // Counted from the config (no safetensors, or a packed 4-bit checkpoint whose U8/I32 elements hold 2-8 weights each).
-  const computed = modelFromConfig(model.id, model.config, { embedding, dtype }).totalParams;
+  const arch = modelFromConfig(model.id, model.config, { ...(tagged ? { embedding: true } : {}), dtype });
+  const embedding = arch.embedding === true;
+  const computed = arch.totalParams;
   const hubTotal = model.safetensors?.total;
   const packed = hubTotal !== undefined && model.config.quantization_config !== undefined && hubTotal < computed * 0.9;
   const [totalParams, totalParamsBasis] =
@@ -52,12 +54,11 @@ export function buildModelRecord(model: HubModel, fetchedAt: Date): ModelRecord 
     ...(model.safetensors ? { safetensors: model.safetensors } : {}),
     totalParams,
     totalParamsBasis,
-    dtype: dtype ?? 'bfloat16',
+    dtype: dtype ?? arch.dtype,
     embedding,
     ...(model.pipelineTag ? { pipelineTag: model.pipelineTag } : {}),
     config: model.config,
   };
-  if (dtype === undefined) modelFromConfig(model.id, model.config, { embedding }); // throws: names torch_dtype
   modelFromRecord(record); // throws a SizingError naming the field when the architecture cannot be read
   return record;
 }

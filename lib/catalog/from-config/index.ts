@@ -16,7 +16,10 @@ export interface ModelFromConfigOptions {
   readonly totalParams?: number;
   /** Checkpoint dtype when config.json sets no `torch_dtype` / `dtype`. */
   readonly dtype?: ModelArchitecture['dtype'];
-  /** Served as an embedding model (TEI): no KV cache, no lm_head. Encoder-only architectures always are. */
+  /**
+   * Served as an embedding model (TEI): no KV cache, no lm_head. Encoder-only architectures always are.
+   * @default true for Qwen3Model and ids naming an embedding model (`Qwen/Qwen3-Embedding-8B`)
+   */
   readonly embedding?: boolean;
   /** Where the config came from (URL at a revision), kept in `sources`. */
   readonly sources?: readonly string[];
@@ -132,7 +135,8 @@ export function modelFromConfig(id: string, config: unknown, options: ModelFromC
     return text.fail('model_type', `a model type modelFromConfig reads (${Object.keys(DECODER_FAMILIES).join(', ')}), or pass a ModelArchitecture object`);
   }
   const section = new ConfigSection(id, text.data, text.path, family.defaults);
-  const embedding = options.embedding === true || architecture === 'Qwen3Model';
+  // Embedding checkpoints of causal-LM architectures (Qwen3-Embedding) say so only in their name.
+  const embedding = options.embedding ?? (architecture === 'Qwen3Model' || /(^|[/_-])embedding([_-]|$)/i.test(id));
   const d: DecoderLayout = readDecoder(section, family, { lmHead: !embedding });
 
   const vision = WRAPPERS.has(architecture) ? root.section('vision_config') : undefined;
