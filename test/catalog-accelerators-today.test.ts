@@ -8,7 +8,7 @@ import { lookupInstanceType } from '../lib/catalog/instance-types';
 import { SOURCES } from '../lib/catalog/sources';
 import type { Accelerator } from '../lib/catalog/types';
 import { GB, GiB } from '../lib/catalog/units';
-import { GpuNodePool } from '../lib/constructs';
+import { GpuNodePool, LlmWorker } from '../lib/constructs';
 import { SizingError, ValidationError } from '../lib/errors';
 import { planModel } from '../lib/sizing/planner';
 
@@ -68,6 +68,15 @@ describe('an Accelerator object', () => {
     const chart = new Chart(Testing.app(), 'c');
     const pool = new GpuNodePool(chart, 'ws', { accelerator: MY_GPU, onPrem: { nodes: 1, acceleratorsPerNode: 2 } });
     expect(pool.accelerators[0].id).toBe('RTX-5000-Ada');
+  });
+
+  it('an LlmWorker on a pool of that accelerator is planned on it and placed by its GFD label', () => {
+    const chart = new Chart(Testing.app(), 'c', { namespace: 'llm' });
+    const gpu = { ...MY_GPU, id: 'RTX-5000-Ada-32GB', gfdProduct: 'NVIDIA-RTX-5000-Ada-Generation' } as Accelerator;
+    const pool = new GpuNodePool(chart, 'ws', { accelerator: gpu, onPrem: { nodes: 1, acceleratorsPerNode: 2 } });
+    const worker = new LlmWorker(chart, 'qwen', { model: 'Qwen/Qwen3-8B', nodePool: pool });
+    expect(worker.plan.accelerator.id).toBe('RTX-5000-Ada-32GB');
+    expect(JSON.stringify(Testing.synth(chart))).toContain('NVIDIA-RTX-5000-Ada-Generation');
   });
 
   it.each([
