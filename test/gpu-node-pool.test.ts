@@ -108,6 +108,8 @@ function loadFacts(): Map<string, FactRow> {
 }
 
 const FACTS = loadFacts();
+// trn2.48xlarge is not in table B: its row is AWS's (https://aws.amazon.com/ec2/instance-types/trn2/, source AWS-TRN2).
+if (!FACTS.has('trn2.48xlarge')) FACTS.set('trn2.48xlarge', { name: 'trn2.48xlarge', vcpu: 192, memoryGiB: 2048, karpenterName: 'trainium2', count: 16, nvmeGiB: 7600 });
 
 function fact(name: string): FactRow {
   const row = FACTS.get(name);
