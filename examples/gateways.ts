@@ -14,7 +14,7 @@ const FASTCHAT_IMAGE = 'registry.example.com/ml/fastchat-vllm:0.2.36-vllm0.6.2';
 export function fastChatOnPremExample(app: App): Chart {
   const chart = new Chart(app, 'fastchat-onprem', { namespace: 'llm' });
   const pool = new GpuNodePool(chart, 'a100', {
-    accelerator: 'A100-80GB',
+    accelerator: 'A100-SXM4-80GB', // on-prem pools name the form factor (A100-80GB could be PCIe)
     onPrem: { nodes: 2, acceleratorsPerNode: 8, nodeSelector: { 'llm.example.com/rack': 'a' } },
   });
   const common = { engine: 'fastchat-vllm' as const, image: FASTCHAT_IMAGE, imagePullSecrets: ['regcred'], nodePool: pool, hfTokenSecret: hfToken };

@@ -548,7 +548,7 @@ const cliCases: CliCase[] = [
   { label: '--model unknown', args: ['plan', '--model', 'acme/nope-7b'], code: 1, flag: '--model', value: 'acme/nope-7b' },
   { label: 'no --model', args: ['plan', '--gpu', 'A10G'], code: 1, flag: '--model', value: 'undefined' },
   { label: '--accelerators-per-node -1', args: ['plan', ...M, '--gpu', 'MI300X', '--accelerators-per-node', '-1'], code: 1, flag: '--accelerators-per-node', value: '-1' },
-  { label: 'an unknown flag', args: ['plan', ...M, '--gpus', 'A10G'], code: 2, flag: '--gpus' },
+  { label: 'an unknown flag', args: ['plan', ...M, '--gpu-type', 'A10G'], code: 2, flag: '--gpu-type' }, // --gpus is a flag now (issue 15)
   { label: '--concurrency without a value', args: ['plan', ...M, '--concurrency'], code: 2, flag: '--concurrency' },
   { label: 'a stray positional argument', args: ['plan', ...M, 'A10G'], code: 2, flag: 'A10G' },
   { label: 'an unknown command', args: ['plna', ...M], code: 2, flag: 'plna' },

@@ -18,6 +18,8 @@ if (facts === undefined) {
   console.warn(`catalog-instance-types.test: ${FACTS_PATH} not found; skipping the checks against the facts tables.`);
 }
 const describeFacts = facts === undefined ? describe.skip : describe;
+/** The instance types of table B (trn2.48xlarge comes from AWS-TRN2, not from the facts). */
+const TABLE_B_TYPES = INSTANCE_TYPES.filter((it) => it.family !== 'trn2');
 
 /** Table rows (cells, trimmed) of a markdown section, header and separator rows excluded. */
 function tableRows(text: string, from: string, to: string): string[][] {
@@ -79,9 +81,9 @@ describe('instance-type catalog: internal consistency', () => {
     }
   });
 
-  test('price per accelerator is positive; only p5e.48xlarge is unpriced', () => {
+  test('price per accelerator is positive; only p5e.48xlarge and trn2.48xlarge are unpriced (not in KP-PRICE)', () => {
     for (const it of INSTANCE_TYPES) {
-      if (it.name === 'p5e.48xlarge') {
+      if (it.name === 'p5e.48xlarge' || it.name === 'trn2.48xlarge') {
         expect(it.onDemandUsdPerHour).toBeUndefined();
         continue;
       }
@@ -221,7 +223,7 @@ describeFacts('instance-type catalog against catalog-facts.md', () => {
   };
 
   test('one catalog entry per table B row, in table order', () => {
-    expect(INSTANCE_TYPES.map((it) => it.name)).toEqual(rowsB().map((cells) => cells[0]));
+    expect(TABLE_B_TYPES.map((it) => it.name)).toEqual(rowsB().map((cells) => cells[0]));
   });
 
   test('every figure of table B matches', () => {
@@ -279,7 +281,7 @@ describeFacts('instance-type catalog against catalog-facts.md', () => {
 
   test('family, category and generation match B2', () => {
     const families = [...b2Cell('family').matchAll(/`([a-z0-9-]+)`/g)].map((m) => m[1]);
-    expect([...new Set(INSTANCE_TYPES.map((it) => it.family))]).toEqual(families);
+    expect([...new Set(TABLE_B_TYPES.map((it) => it.family))]).toEqual(families);
 
     const category = new Map<string, string>();
     for (const m of b2Cell('category').matchAll(/`([a-z]+)` \(([^)]+)\)/g)) {
@@ -289,7 +291,7 @@ describeFacts('instance-type catalog against catalog-facts.md', () => {
     for (const m of b2Cell('generation').matchAll(/([a-z0-9/-]+)=(\d+)/g)) {
       for (const f of m[1].split('/')) generation.set(f, Number(m[2]));
     }
-    for (const it of INSTANCE_TYPES) {
+    for (const it of TABLE_B_TYPES) {
       // "p (p3…p6-b200)" names a range, so p-family membership is checked by prefix.
       const expectedCategory = category.get(it.family) ?? (it.family.startsWith('p') ? category.get('p3…p6-b200') : undefined);
       expect({ name: it.name, category: it.category }).toEqual({ name: it.name, category: expectedCategory });
@@ -309,7 +311,7 @@ describeFacts('instance-type catalog against catalog-facts.md', () => {
       const [families, vendor] = part.split('=').map((s) => s.trim());
       for (const pattern of families.split(',')) manufacturer.set(pattern.trim(), vendor);
     }
-    for (const it of INSTANCE_TYPES) {
+    for (const it of TABLE_B_TYPES) {
       const patterns = [...manufacturer.keys()].filter((p) => familyMatches(p, it.family));
       if (patterns.length === 0) {
         expect(it.family).toBe('trn1n');

@@ -209,7 +209,8 @@ describe('lookupModel', () => {
     expect([sizing.code, sizing.field]).toEqual(['unknown-model', 'model']);
     expect(sizing.message).toContain('meta-llama/Llama-3.1-7B');
     expect(sizing.message).toContain('ModelArchitecture');
-    expect(sizing.suggestions).toHaveLength(3);
+    expect(sizing.suggestions).toHaveLength(4); // 3 nearest ids + the model add command
+    expect(sizing.suggestions).toContain('llm-constructs model add meta-llama/Llama-3.1-7B');
     // 8B and 70B are both one edit away from "7B".
     expect(sizing.suggestions).toContain('meta-llama/Llama-3.1-8B');
   });

@@ -60,9 +60,11 @@ describe('llm-constructs plan', () => {
   test('bad flags name the flag', () => {
     expect(run('plan', '--model', 'gpt2', '--concurrency', 'many').stderr).toContain('(--concurrency)');
     expect(run('plan', '--model', 'gpt2', '--context', '4096').stderr).toMatch(/--context.*1024/s);
-    const unknown = run('plan', '--model', 'gpt2', '--gpus', 'A10G');
+    const unknown = run('plan', '--model', 'gpt2', '--concurency', '4');
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain("'--gpus'");
+    expect(unknown.stderr).toContain('unknown flag --concurency: did you mean --concurrency?');
+    expect(run('plan', '--model', 'gpt2', '--quant', 'awq').stderr).toContain('did you mean --quantization?');
+    expect(run('catalog', 'models', '--jsn').stderr).toContain('unknown flag --jsn: did you mean --json?');
   });
 
   test('--help lists every flag', () => {
@@ -98,5 +100,41 @@ describe('the package', () => {
       cwd: root,
     });
     expect(result.stdout.trim()).toBe('function function');
+  });
+});
+
+describe('llm-constructs plan: models outside the catalog, --gpus', () => {
+  const tmp = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'plan-config-'));
+  const fixture = (name: string) => JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'hf-configs', `${name}.json`), 'utf8')).config;
+
+  test('--model path/to/config.json plans that model (id from its directory)', () => {
+    const dir = path.join(tmp, 'Qwen3-30B-A3B');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(fixture('Qwen--Qwen3-30B-A3B')));
+    const { code, stdout, stderr } = run('plan', '--model', path.join(dir, 'config.json'), '--gpu', 'L40S', '--tp', '2', '--json');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const plan = JSON.parse(stdout);
+    expect(plan.model).toMatchObject({ id: 'Qwen3-30B-A3B', layers: 48, kvHeads: 4, moe: { experts: 128, expertsPerToken: 8 } });
+    expect(plan.memory.kvCacheBytesPerToken).toBe((2 * 48 * 4 * 128 * 2) / 2); // 4 KV heads over TP 2
+  });
+
+  test('a config.json it cannot read: exit 1 naming the field', () => {
+    const file = path.join(tmp, 'falcon.json');
+    fs.writeFileSync(file, JSON.stringify({ architectures: ['FalconForCausalLM'], torch_dtype: 'bfloat16' }));
+    const { code, stderr } = run('plan', '--model', file, '--gpu', 'L4');
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/architecture FalconForCausalLM is not one modelFromConfig reads/);
+  });
+
+  test('--gpus N: yes on one server of N (no pipeline stages), no when it needs more', () => {
+    const yes = run('plan', '--model', 'Qwen/Qwen3-32B', '--gpu', 'L40S', '--gpus', '2');
+    expect(yes.code).toBe(0);
+    expect(yes.stdout).toMatch(/^Yes: Qwen\/Qwen3-32B runs on 2 x L40S \(uses 2 of them: tensor parallel 2, pipeline 1\)/);
+    // 235B in bf16 (~438 GiB) cannot fit 2 x 44.5 GiB: the planner must not add pipeline stages to make it fit.
+    const no = run('plan', '--model', 'Qwen/Qwen3-235B-A22B', '--gpu', 'L40S', '--gpus', '2');
+    expect(no.code).toBe(1);
+    expect(no.stderr).toMatch(/No: it does not run on 2 x L40S without pipeline stages/);
+    expect(run('plan', '--model', 'Qwen/Qwen3-8B', '--gpus', '2').stderr).toMatch(/--gpus N needs --gpu/);
   });
 });

@@ -108,6 +108,8 @@ function loadFacts(): Map<string, FactRow> {
 }
 
 const FACTS = loadFacts();
+// trn2.48xlarge is not in table B: its row is AWS's (https://aws.amazon.com/ec2/instance-types/trn2/, source AWS-TRN2).
+if (!FACTS.has('trn2.48xlarge')) FACTS.set('trn2.48xlarge', { name: 'trn2.48xlarge', vcpu: 192, memoryGiB: 2048, karpenterName: 'trainium2', count: 16, nvmeGiB: 7600 });
 
 function fact(name: string): FactRow {
   const row = FACTS.get(name);
@@ -816,7 +818,7 @@ describe('on-prem pool: 4 x 8 A100-40GB with a rack selector, a taint, plumbing 
 
 it('on-prem pool without a taint: workers tolerate nothing', () => {
   const { objects, chart } = build((chart) => {
-    const dc = new GpuNodePool(chart, 'dc', { accelerator: 'H100', onPrem: { nodes: 2, acceleratorsPerNode: 8 } });
+    const dc = new GpuNodePool(chart, 'dc', { accelerator: 'H100-SXM5-80GB', onPrem: { nodes: 2, acceleratorsPerNode: 8 } });
     new LlmWorker(chart, 'mistral', { model: MISTRAL, nodePool: dc });
   });
   for (const spec of podSpecsOf(objects, workersOf(chart)[0])) expect(spec.tolerations ?? []).toEqual([]);
@@ -1128,12 +1130,12 @@ describe('checks the CRDs would only make at apply time, made at synth', () => {
     const app = Testing.app();
     const chart = new Chart(app, 'c');
     new GpuNodePool(chart, 'a', { accelerator: 'A100-40GB', onPrem: { nodes: 2, acceleratorsPerNode: 8, installDevicePlugin: true } });
-    new GpuNodePool(chart, 'b', { accelerator: 'H100', onPrem: { nodes: 2, acceleratorsPerNode: 8, installDevicePlugin: true } });
+    new GpuNodePool(chart, 'b', { accelerator: 'H100-SXM5-80GB', onPrem: { nodes: 2, acceleratorsPerNode: 8, installDevicePlugin: true } });
     expect(() => app.synth()).toThrow(/nodeSelector/);
     const ok = Testing.app();
     const separate = new Chart(ok, 'c');
     new GpuNodePool(separate, 'a', { accelerator: 'A100-40GB', onPrem: { nodes: 2, acceleratorsPerNode: 8, installDevicePlugin: true, nodeSelector: { rack: 'a' } } });
-    new GpuNodePool(separate, 'b', { accelerator: 'H100', onPrem: { nodes: 2, acceleratorsPerNode: 8, installDevicePlugin: true, nodeSelector: { rack: 'b' } } });
+    new GpuNodePool(separate, 'b', { accelerator: 'H100-SXM5-80GB', onPrem: { nodes: 2, acceleratorsPerNode: 8, installDevicePlugin: true, nodeSelector: { rack: 'b' } } });
     expect(() => ok.synth()).not.toThrow();
   });
 });

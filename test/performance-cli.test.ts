@@ -4,7 +4,7 @@ import { main } from '../lib/cli/main';
 function run(args: string[]): { code: number; out: string; err: string } {
   let out = '';
   let err = '';
-  const code = main(args, (t) => (out += `${t}\n`), (t) => (err += `${t}\n`));
+  const code = main(args, (t) => (out += `${t}\n`), (t) => (err += `${t}\n`)) as number; // plan is synchronous (only `model add` returns a Promise)
   return { code, out, err };
 }
 

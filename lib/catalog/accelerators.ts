@@ -5,7 +5,9 @@
  */
 import { SizingError } from '../errors';
 import { nearestNames, normalizeName } from './nearest';
+import { ACCELERATORS_TODAY, FORM_FACTOR_VARIANTS } from './accelerators-today';
 import type { Accelerator, MigProfile } from './types';
+import { validateAccelerator } from './validate-accelerator';
 import { GB, GiB, MiB } from './units';
 
 /** A software-visible total given in GiB (table D7), in bytes. */
@@ -404,6 +406,7 @@ export const ACCELERATORS: readonly Accelerator[] = frozen(
       neuronCoresPerDevice: 2,
       sources: ['NEURON', 'KP-IT'],
     },
+    ...ACCELERATORS_TODAY,
   ],
 );
 
@@ -480,7 +483,42 @@ const CANONICAL_IDS = ACCELERATORS.map((accelerator) => accelerator.id);
 /** The accelerator `name` denotes, or undefined when it is unknown, ambiguous or not a string. */
 export function findAccelerator(name: string): Accelerator | undefined {
   if (typeof name !== 'string') return undefined;
-  return INDEX.byKey.get(lookupKey(name));
+  return INDEX.byKey.get(lookupKey(name)) ?? CUSTOM.get(lookupKey(name));
+}
+
+/** Accelerator objects passed by users, known by their id once validated (so pools and workers can name them). */
+const CUSTOM = new Map<string, Accelerator>();
+
+function registerCustom(value: object): Accelerator {
+  const accelerator = validateAccelerator(value);
+  const key = lookupKey(accelerator.id);
+  const catalog = INDEX.byKey.get(key) ?? (INDEX.ambiguous.has(key) ? ({ id: accelerator.id } as Accelerator) : undefined);
+  if (catalog !== undefined && JSON.stringify(catalog) !== JSON.stringify(accelerator)) {
+    throw new SizingError('invalid-accelerator', `accelerator.id '${accelerator.id}' is a catalog name with other figures`, {
+      field: 'accelerator.id',
+      suggestions: [`accelerator: '${accelerator.id}' (the catalog entry)`, 'another id for your accelerator object'],
+    });
+  }
+  const known = CUSTOM.get(key);
+  if (known !== undefined && JSON.stringify(known) !== JSON.stringify(accelerator)) {
+    throw new SizingError('invalid-accelerator', `accelerator.id '${accelerator.id}' names two different accelerator objects`, {
+      field: 'accelerator.id',
+      suggestions: ['one object per id: define it once and reuse it'],
+    });
+  }
+  CUSTOM.set(key, known ?? accelerator);
+  return known ?? accelerator;
+}
+
+/**
+ * The form factors a name covers (`A100-80GB` -> A100-SXM4-80GB, A100-PCIE-80GB), or undefined when the
+ * name denotes one part. EC2 shapes resolve such names to the part EC2 sells; on-prem pools must choose.
+ */
+export function formFactorVariants(name: unknown): readonly string[] | undefined {
+  if (typeof name !== 'string') return undefined;
+  const key = lookupKey(name);
+  const entry = Object.entries(FORM_FACTOR_VARIANTS).find(([alias]) => lookupKey(alias) === key);
+  return entry?.[1];
 }
 
 /**
@@ -495,7 +533,8 @@ export function findAccelerator(name: string): Accelerator | undefined {
  * @throws SizingError `invalid-accelerator` (not a non-empty string), `ambiguous-accelerator`,
  *   `unknown-accelerator` (suggestions: the nearest catalog ids).
  */
-export function lookupAccelerator(name: string): Accelerator {
+export function lookupAccelerator(name: string | Accelerator): Accelerator {
+  if (typeof name === 'object' && name !== null && !Array.isArray(name)) return registerCustom(name);
   if (typeof name !== 'string' || normalizeName(name) === '') {
     throw new SizingError('invalid-accelerator', `accelerator must be a non-empty name, got ${describe(name)}`, {
       field: 'accelerator',
@@ -503,7 +542,7 @@ export function lookupAccelerator(name: string): Accelerator {
     });
   }
   const key = lookupKey(name);
-  const found = INDEX.byKey.get(key);
+  const found = INDEX.byKey.get(key) ?? CUSTOM.get(key);
   if (found !== undefined) return found;
   const choices = INDEX.ambiguous.get(key);
   if (choices !== undefined) {

@@ -42,6 +42,8 @@ const FAMILIES: Readonly<Record<string, FamilyFacts>> = {
   trn1: { category: 'trn', generation: 1, cpuManufacturer: 'intel', acceleratorId: 'trainium', acceleratorMemoryMiB: 32768 },
   // B2 lists the CPU manufacturer of `trn1` only; trn1n is the network-enhanced trn1 (same Intel host).
   trn1n: { category: 'trn', generation: 1, cpuManufacturer: 'intel', acceleratorId: 'trainium', acceleratorMemoryMiB: 32768 },
+  // Not in table B: AWS-TRN2 (96 GiB HBM per Trainium2 chip; Intel Sapphire Rapids host).
+  trn2: { category: 'trn', generation: 2, cpuManufacturer: 'intel', acceleratorId: 'trainium2', acceleratorMemoryMiB: 98304 },
 };
 
 const KP = ['KP-IT', 'KP-PRICE'] as const;
@@ -136,6 +138,8 @@ export const INSTANCE_TYPES: readonly InstanceType[] = [
   row('trn1.2xlarge', 8, 32, 1, 474, 3125, 0, 1.3438),
   row('trn1.32xlarge', 128, 512, 16, 7600, 800000, 8, 21.5),
   row('trn1n.32xlarge', 128, 512, 16, 7600, 1600000, 16, 24.78),
+  // AWS-TRN2: 16 Trainium2, 192 vCPU, 2 TiB, 4 x 1.9 TB NVMe, 3.2 Tbps EFAv3 (16 interfaces); no on-demand price in KP-PRICE.
+  row('trn2.48xlarge', 192, 2048, 16, 7600, 3200000, 16, undefined, ['AWS-TRN2', 'KP-IT']),
 ];
 
 /** Karpenter's lowercase name per accelerator id (B2 `instance-gpu-name` / `instance-accelerator-name`). */
@@ -153,6 +157,7 @@ const KARPENTER_ACCELERATOR_NAMES: Readonly<Record<string, { readonly name: stri
   B200: { name: 'b200', kind: 'gpu' },
   inferentia2: { name: 'inferentia2', kind: 'neuron' },
   trainium: { name: 'trainium', kind: 'neuron' },
+  trainium2: { name: 'trainium2', kind: 'neuron' },
 };
 
 const BY_NAME: ReadonlyMap<string, InstanceType> = new Map(INSTANCE_TYPES.map((it) => [it.name.toLowerCase(), it]));

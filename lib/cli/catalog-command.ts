@@ -1,6 +1,6 @@
 import { ACCELERATORS } from '../catalog/accelerators';
 import { INSTANCE_TYPES, PRICE_DATE, PRICE_REGION } from '../catalog/instance-types';
-import { MODEL_VARIANTS, MODELS } from '../catalog/models';
+import { ALL_MODELS, MODEL_VARIANTS } from '../catalog/models';
 import { formatGiB, GB } from '../catalog/units';
 import { formatTable } from '../text/table';
 
@@ -12,7 +12,7 @@ function billions(params: number): string {
 }
 
 function models(): string {
-  const rows = MODELS.map((m) => [
+  const rows = ALL_MODELS.map((m) => [
     m.id,
     billions(m.totalParams),
     m.activeParams && m.activeParams !== m.totalParams ? billions(m.activeParams) : '',
@@ -57,7 +57,7 @@ function instances(): string {
 /** `llm-constructs catalog <name>`: the catalog as a table, or JSON. */
 export function runCatalog(name: CatalogName, json: boolean): string {
   if (json) {
-    const data = { models: [...MODELS, ...MODEL_VARIANTS], accelerators: ACCELERATORS, instances: INSTANCE_TYPES }[name];
+    const data = { models: [...ALL_MODELS, ...MODEL_VARIANTS], accelerators: ACCELERATORS, instances: INSTANCE_TYPES }[name];
     return JSON.stringify(data, null, 2);
   }
   return { models, accelerators, instances }[name]();

@@ -1,29 +1,35 @@
 #!/usr/bin/env node
 import { LlmConstructsError } from '../errors';
 import { CATALOGS, runCatalog, type CatalogName } from './catalog-command';
-import { flagFor, parsePlanArgs, PLAN_USAGE, runPlan } from './plan-command';
+import { unknownFlag, unknownFlagMessage } from './flags';
+import { MODEL_USAGE, runModelCommand } from './model-command';
+import { flagFor, parsePlanArgs, PLAN_FLAG_NAMES, PLAN_USAGE, runPlan } from './plan-command';
 
 const USAGE = `Usage: llm-constructs <command> [options]
 
 Commands:
   plan       size a model for hardware (llm-constructs plan --help)
   catalog    list a catalog: models | accelerators | instances [--json]
+  model      add a Hugging Face model by its id (llm-constructs model add --help)
 
 Example:
   llm-constructs plan --model meta-llama/Llama-3.1-70B-Instruct --gpu A100-80GB --context 8192 --concurrency 32`;
 
 /** Exit codes: 0 success, 1 the request cannot be served (or is invalid), 2 wrong usage. */
-export function main(argv: string[], out: (text: string) => void = console.log, err: (text: string) => void = console.error): number {
+export function main(argv: string[], out: (text: string) => void = console.log, err: (text: string) => void = console.error): number | Promise<number> {
   const [command, ...args] = argv;
   const json = args.includes('--json');
   try {
     if (command === 'plan') {
       const parsed = parsePlanArgs(args);
       if (parsed.help) return print(out, PLAN_USAGE, 0);
-      out(runPlan(parsed.request, parsed.json, parsed.report));
+      out(runPlan(parsed.request, parsed.json, { report: parsed.report, gpus: parsed.gpus }));
       return 0;
     }
+    if (command === 'model') return runModelCommand(args, out, err).catch((error: unknown) => handle(error, json, err, MODEL_USAGE));
     if (command === 'catalog') {
+      const flag = args.find((a) => a.startsWith('-') && a !== '--json');
+      if (flag) return print(err, `${unknownFlagMessage(flag, ['json'])}\n\n${USAGE}`, 2);
       const name = args.find((a) => !a.startsWith('-'));
       if (!CATALOGS.includes(name as CatalogName)) return print(err, `catalog: choose one of ${CATALOGS.join(', ')}\n\n${USAGE}`, 2);
       out(runCatalog(name as CatalogName, json));
@@ -32,10 +38,14 @@ export function main(argv: string[], out: (text: string) => void = console.log, 
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') return print(out, USAGE, command ? 0 : 2);
     return print(err, `unknown command '${command}'\n\n${USAGE}`, 2);
   } catch (error) {
-    if (error instanceof LlmConstructsError) return reportError(error, json, err);
-    if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) return print(err, `${(error as Error).message}\n\n${PLAN_USAGE}`, 2);
-    throw error;
+    return handle(error, json, err, PLAN_USAGE);
   }
+}
+
+function handle(error: unknown, json: boolean, err: (text: string) => void, usage: string): number {
+  if (error instanceof LlmConstructsError) return reportError(error, json, err);
+  if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) return print(err, `${unknownFlag(error, PLAN_FLAG_NAMES) ?? (error as Error).message}\n\n${usage}`, 2);
+  throw error;
 }
 
 function print(stream: (text: string) => void, text: string, code: number): number {
@@ -57,5 +67,7 @@ function reportError(error: LlmConstructsError, json: boolean, err: (text: strin
 }
 
 if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2));
+  void Promise.resolve(main(process.argv.slice(2))).then((code) => {
+    process.exitCode = code;
+  });
 }

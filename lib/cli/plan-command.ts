@@ -2,7 +2,10 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { PRICE_DATE, PRICE_REGION } from '../catalog/instance-types';
 import { formatGiB, KiB } from '../catalog/units';
+import { SizingError } from '../errors';
 import { planModel } from '../performance/plan';
+import { resolveModelFlag } from './model-source';
+import { gpusVerdict, withGpus } from './plan-gpus';
 import type { ModelPlan, PlanRequest } from '../sizing/types';
 import { formatPairs } from '../text/table';
 import { formatPerformance, parseWorkloadFlags, WORKLOAD_OPTIONS, WORKLOAD_USAGE, workloadFlagFor } from './performance-output';
@@ -12,7 +15,7 @@ import { ValidationError } from '../errors';
 
 /** CLI flags and the PlanRequest field each one sets (errors name the flag the user typed). */
 export const PLAN_FLAGS = {
-  model: { field: 'model', help: 'hub id, e.g. meta-llama/Llama-3.1-8B-Instruct (required)' },
+  model: { field: 'model', help: 'hub id (catalog, then llm-models/ records) or path/to/config.json (required)' },
   engine: { field: 'engine', help: 'vllm | tgi | tgi-neuron | fastchat-vllm | llama-cpp | ollama | tei | triton-trtllm (default vllm)' },
   gpu: { field: 'accelerator', help: 'accelerator, e.g. A10G, A100-80GB, H100, inferentia2' },
   'instance-type': { field: 'instanceType', help: 'EC2 instance type, e.g. g5.12xlarge' },
@@ -25,11 +28,15 @@ export const PLAN_FLAGS = {
   'gpu-memory-utilization': { field: 'gpuMemoryUtilization', help: 'fraction of accelerator memory the engine may use (vLLM default 0.92)' },
   'kv-cache-dtype': { field: 'kvCacheDtype', help: 'auto | fp8' },
   'accelerators-per-node': { field: 'acceleratorsPerNode', help: 'on-prem node size when no instance type applies (default 8)' },
+  gpus: { field: 'gpus', help: 'can it run on N of --gpu? one server of N, no pipeline stages added' },
 } as const;
+
+/** Every flag `plan` accepts, for "did you mean". */
+export const PLAN_FLAG_NAMES: readonly string[] = [...Object.keys(PLAN_FLAGS), 'json', 'help'];
 
 const NUMERIC = new Set(['context', 'concurrency', 'tp', 'pp', 'gpu-memory-utilization', 'accelerators-per-node']);
 
-export const PLAN_USAGE = `Usage: llm-constructs plan --model <hub id> [options]
+export const PLAN_USAGE = `Usage: llm-constructs plan --model <hub id | path/to/config.json> [options]
 
 Plans how to serve a model: accelerator, instance type, tensor/pipeline parallel sizes, memory per
 accelerator, maximum concurrent sequences and $/hour per replica. Exit code 1 when nothing fits.
@@ -48,7 +55,7 @@ export function flagFor(field: string | undefined): string | undefined {
 }
 
 /** Parses `plan` flags into a PlanRequest. Numbers stay strings when they do not parse, so that the planner names them. */
-export function parsePlanArgs(args: string[]): { request: PlanRequest; json: boolean; help: boolean; report?: string } {
+export function parsePlanArgs(args: string[]): { request: PlanRequest; json: boolean; help: boolean; gpus?: number; report?: string } {
   const options = Object.fromEntries(Object.keys(PLAN_FLAGS).map((flag) => [flag, { type: 'string' as const }]));
   const { values } = parseArgs({
     args: joinNegativeNumbers(args),
@@ -65,7 +72,10 @@ export function parsePlanArgs(args: string[]): { request: PlanRequest; json: boo
     else request[spec.field] = raw;
   }
   request.workload = parseWorkloadFlags(values);
-  return { request: request as unknown as PlanRequest, json: values.json === true, help: values.help === true, report: values.report };
+  if (values.help === true) return { request: request as unknown as PlanRequest, json: values.json === true, help: true };
+  const { gpus: rawGpus, ...rest } = request;
+  const model = { ...rest, ...(rest.model !== undefined ? { model: resolveModelFlag(rest.model) } : {}) } as unknown as PlanRequest;
+  return { ...withGpus(model, rawGpus as string | undefined), json: values.json === true, help: false, report: values.report };
 }
 
 /**
@@ -89,10 +99,26 @@ function joinNegativeNumbers(args: readonly string[]): string[] {
 }
 
 /** Runs `plan`: the plan as text or JSON. Throws SizingError when nothing fits. */
-export function runPlan(request: PlanRequest, json: boolean, report?: string): string {
-  const plan = planModel(request);
+export function runPlan(request: PlanRequest, json: boolean, options: { report?: string; gpus?: number } = {}): string {
+  const { report, gpus } = options;
+  const plan = gpus === undefined ? planModel(request) : planOnGpus(request, gpus);
   if (report !== undefined) writeReport(report, renderPlanReport(plan, { estimate: estimatePerformance, slo: request.workload?.slo }));
-  return json ? JSON.stringify(plan, null, 2) : formatPlan(plan);
+  const text = json ? JSON.stringify(plan, null, 2) : formatPlan(plan);
+  return gpus === undefined || json ? text : `${gpusVerdict(plan, gpus)}\n${text}`;
+}
+
+/** `--gpus N`: a plan on one server of N, or "No" with the planner's reason. */
+function planOnGpus(request: PlanRequest, gpus: number): ModelPlan {
+  try {
+    return planModel(request);
+  } catch (error) {
+    if (!(error instanceof SizingError)) throw error;
+    const [reason] = error.message.split('\n');
+    throw new SizingError(error.code, `No: it does not run on ${gpus} x ${String(request.accelerator)} without pipeline stages: ${reason}`, {
+      field: error.field,
+      suggestions: [...error.suggestions, `--gpus ${gpus * 2} (more of them)`, `--pp 2 --accelerators-per-node ${gpus} (pipeline stages over several servers)`],
+    });
+  }
 }
 
 function writeReport(file: string, html: string): void {

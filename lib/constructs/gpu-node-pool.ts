@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import type { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { lookupAccelerator } from '../catalog/accelerators';
+import { formFactorVariants, lookupAccelerator } from '../catalog/accelerators';
 import { INSTANCE_TYPES, instanceTypesInFamilies, lookupInstanceType } from '../catalog/instance-types';
 import type { Accelerator, InstanceType } from '../catalog/types';
 import { LlmConstructsError, ValidationError } from '../errors';
@@ -50,8 +50,11 @@ export interface OnPremOptions extends PlumbingOptions {
 }
 
 export interface GpuNodePoolProps {
-  /** e.g. `A10G`, `A100-40GB`, `inferentia2`. Required on-prem; on EKS an alternative to instance types. */
-  readonly accelerator?: string;
+  /**
+   * e.g. `A10G`, `A100-SXM4-80GB`, `inferentia2`, or an `Accelerator` object. Required on-prem (naming
+   * the form factor: `A100-PCIE-80GB`, not `A100-80GB`); on EKS an alternative to instance types.
+   */
+  readonly accelerator?: string | Accelerator;
   /** EC2 instance types the pool may launch. @default every catalog type with the accelerator */
   readonly instanceTypes?: readonly string[];
   /** EC2 instance families, e.g. `['g5', 'g6']`. */
@@ -155,6 +158,8 @@ export class GpuNodePool extends Construct {
         const onPrem = props.onPrem!;
         this.interconnect = checkOnPremInterconnect(onPrem.interconnect, fail);
         if (!props.accelerator) throw fail('accelerator', `an on-prem pool needs its accelerator, got ${describe(props.accelerator)}`, ["accelerator: 'A100-40GB'"]);
+        const variants = formFactorVariants(props.accelerator);
+        if (variants) throw fail('accelerator', `an on-prem pool must name the form factor of its GPUs: '${props.accelerator}' may be any of ${variants.join(', ')}`, variants.map((v) => `accelerator: '${v}'`));
         this.instanceTypes = [];
         this.accelerators = [lookupAccelerator(props.accelerator)];
         this.acceleratorsPerNode = positive(onPrem.acceleratorsPerNode, 'onPrem.acceleratorsPerNode', id, 'onPrem.acceleratorsPerNode: 8');

@@ -24,7 +24,7 @@ export interface PlanRequest {
   /** @default 'vllm' */
   readonly engine?: Engine;
   /** e.g. `A10G`, `A100-40GB`, `H200`, `inferentia2`. @default any accelerator of the candidates */
-  readonly accelerator?: string;
+  readonly accelerator?: string | Accelerator; // or an Accelerator object (validated field by field)
   /** e.g. `g5.12xlarge`: implies the accelerator and the accelerators per node. */
   readonly instanceType?: string;
   /** Candidate instance types (a node pool's choice). @default the whole catalog */
