@@ -1,5 +1,3 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import {
   INSTANCE_TYPES,
   PRICE_DATE,
@@ -10,14 +8,11 @@ import {
 } from '../lib/catalog/instance-types';
 import { SOURCES } from '../lib/catalog/sources';
 import { SizingError } from '../lib/errors';
+import { catalogFacts } from './support/fixtures';
 
 const KP = 'karpenter.k8s.aws';
-const FACTS_PATH = path.join(__dirname, '../../shared/catalog-facts.md');
-const facts = fs.existsSync(FACTS_PATH) ? fs.readFileSync(FACTS_PATH, 'utf8') : undefined;
-if (facts === undefined) {
-  console.warn(`catalog-instance-types.test: ${FACTS_PATH} not found; skipping the checks against the facts tables.`);
-}
-const describeFacts = facts === undefined ? describe.skip : describe;
+/** The vendored fact sheet (test/fixtures/catalog-facts): always present, never skipped. */
+const facts = catalogFacts();
 
 /** Table rows (cells, trimmed) of a markdown section, header and separator rows excluded. */
 function tableRows(text: string, from: string, to: string): string[][] {
@@ -210,8 +205,8 @@ describe('karpenterLabels', () => {
   });
 });
 
-describeFacts('instance-type catalog against catalog-facts.md', () => {
-  const text = facts ?? '';
+describe('instance-type catalog against catalog-facts.md', () => {
+  const text = facts;
   const rowsB = () => tableRows(text, '## B. AWS EC2', '### B2.');
   const rowsB2 = () => tableRows(text, '### B2.', '\n## C.');
   const b2Cell = (label: string): string => {

@@ -7,7 +7,7 @@ import { GB } from '../lib/catalog/units';
 import { LlmWorker } from '../lib';
 import { allExamples } from '../examples';
 import { PRIVILEGES_ANNOTATION } from '../lib/constructs/privileges';
-import { crdSchemasAvailable, validateObject, validateWithEsmModels, validatorFor, type K8sObject } from './support/schemas';
+import { validateObject, validateWithEsmModels, validatorFor, type K8sObject } from './support/schemas';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = K8sObject & { spec?: any };
@@ -95,18 +95,11 @@ describe.each(cases)('example %s', (_id, chart) => {
   });
 
   it('every object validates against its upstream schema', () => {
-    for (const o of objects) {
-      if (o.kind === 'LeaderWorkerSet' && !crdSchemasAvailable()) {
-        console.warn(`${chart.node.id}: ../shared is absent, LeaderWorkerSet ${o.metadata?.name} is not schema-checked`);
-        continue;
-      }
-      expect(() => validateObject(o)).not.toThrow();
-    }
+    for (const o of objects) expect(() => validateObject(o)).not.toThrow();
   });
 
   it('no (apiVersion, kind) is emitted without a validator', () => {
     const unchecked = objects
-      .filter((o) => !(o.kind === 'LeaderWorkerSet' && !crdSchemasAvailable()))
       .filter((o) => validatorFor(o.apiVersion, o.kind) === undefined)
       .map((o) => `${o.apiVersion} ${o.kind}`);
     expect(unchecked).toEqual([]);

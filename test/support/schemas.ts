@@ -3,7 +3,7 @@
  * - core Kubernetes kinds: `kubernetes-models` (v4: CommonJS, generated from the Kubernetes OpenAPI);
  * - monitoring.coreos.com: `@kubernetes-models/prometheus-operator` (v4, CommonJS);
  * - CRDs without an npm model we can require (LeaderWorkerSet, ...): the CRD's own `openAPIV3Schema`
- *   from ../shared/crds, compiled with ajv.
+ *   vendored under schemas/crds (provenance in schemas/crds/SOURCES.md), compiled with ajv.
  * An object whose (apiVersion, kind) has no validator fails: nothing is emitted unchecked.
  */
 import Ajv from 'ajv';
@@ -21,7 +21,8 @@ export interface K8sObject {
 
 type Validator = (object: K8sObject) => void;
 
-export const SHARED_CRDS = path.join(__dirname, '..', '..', '..', 'shared', 'crds');
+/** The CRD manifests vendored in this repository (never a path outside it). */
+export const CRDS_DIR = path.join(__dirname, '..', '..', 'schemas', 'crds');
 
 /** kubernetes-models module path for a core apiVersion: `apps/v1` -> `apps/v1`, `v1` -> `v1`. */
 function kubernetesModel(apiVersion: string, kind: string): Validator | undefined {
@@ -63,11 +64,11 @@ const ajv = new Ajv({ strict: false, allErrors: true, code: { regExp: goRegExp }
 const crdSchemas = new Map<string, object>();
 const crdValidators = new Map<string, Validator>();
 
-/** Schemas from every CRD manifest under ../shared/crds, keyed `group/version/Kind`. */
+/** Schemas from every CRD manifest under schemas/crds, keyed `group/version/Kind`. */
 function loadCrdSchemas(): void {
-  if (crdSchemas.size > 0 || !fs.existsSync(SHARED_CRDS)) return;
-  for (const group of fs.readdirSync(SHARED_CRDS)) {
-    const dir = path.join(SHARED_CRDS, group);
+  if (crdSchemas.size > 0) return;
+  for (const group of fs.readdirSync(CRDS_DIR)) {
+    const dir = path.join(CRDS_DIR, group);
     if (!fs.statSync(dir).isDirectory()) continue;
     for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
       for (const doc of parseAllDocuments(fs.readFileSync(path.join(dir, file), 'utf8'))) {
@@ -80,11 +81,6 @@ function loadCrdSchemas(): void {
       }
     }
   }
-}
-
-/** True when ../shared/crds is present (CI has it; a bare clone may not). */
-export function crdSchemasAvailable(): boolean {
-  return fs.existsSync(SHARED_CRDS);
 }
 
 function crdValidator(key: string): Validator | undefined {
