@@ -18,6 +18,9 @@ import { describe } from '../sizing/validate';
 import { checkAutoscaling, metricAutoscaler, type AutoscalingProps } from './autoscaling';
 import { checkDnsLabel, toDnsLabel } from './names';
 import { planPlacement } from './placement';
+import { pickProps, rejectUnknownProps } from '../unknown-props';
+import { LLM_WORKER_SPEC } from './props-specs';
+import { PLAN_REQUEST_SPEC } from '../sizing/request-spec';
 import { podTemplate } from './pod-template';
 
 /**
@@ -130,6 +133,7 @@ export class LlmWorker extends Construct {
     if (typeof props !== 'object' || props === null) {
       throw new ValidationError('invalid-props', `LlmWorker ${id}: props must be an object with at least 'model', got ${describe(props)}`, { field: 'props', suggestions: ["{ model: 'mistralai/Mistral-7B-Instruct-v0.3' }"] });
     }
+    rejectUnknownProps(`LlmWorker ${id}`, props, LLM_WORKER_SPEC);
     const chart = Chart.of(this);
     const name = checkDnsLabel(props.name ?? `${chart.node.id}-${id}`, props.name ? 'name' : 'id');
     if (props.autoscaling && props.replicas !== undefined) {
@@ -386,7 +390,7 @@ function checkWorkerProps(id: string, props: LlmWorkerProps): void {
 
 /** The worker's PlanRequest: its own sizing props, within its pool's hardware when it has one. */
 function planRequest(props: LlmWorkerProps): PlanRequest {
-  const { nodePool, ...request } = props;
+  const { nodePool } = props, request = pickProps<PlanRequest>(props, PLAN_REQUEST_SPEC);
   if (!nodePool) return request;
   const onPool = nodePool.planRequest();
   if (props.instanceType !== undefined && !nodePool.instanceTypes.some((it) => it.name === props.instanceType)) {

@@ -5,6 +5,8 @@ import { resolveRequest, type ResolvedRequest } from './request';
 import { compareLayouts, describeHardware, searchOption, type Layout, type OptionResult } from './search';
 import { suggestAlternatives } from './suggestions';
 import type { ModelPlan, PlanRequest } from './types';
+import { rejectUnknownProps } from '../unknown-props';
+import { PLAN_REQUEST_SPEC } from './request-spec';
 
 /**
  * Plans how to serve a model: which accelerator and instance type, how to split it (tensor and
@@ -17,6 +19,7 @@ import type { ModelPlan, PlanRequest } from './types';
  * @throws SizingError when the request is invalid or nothing fits; `suggestions` says what would.
  */
 export function planModel(request: PlanRequest): ModelPlan {
+  rejectUnknownProps('planModel', request, PLAN_REQUEST_SPEC, SizingError);
   const resolved = resolveRequest(request);
   const best = findBestLayout(resolved);
   if (!best.fit) throw doesNotFit(resolved, best.results);

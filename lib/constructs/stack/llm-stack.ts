@@ -10,6 +10,8 @@ import { checkDnsLabel } from '../names';
 import { describe } from '../../sizing/validate';
 import { namespaceSecurityLevel, podTemplatesOf } from './pod-security';
 import { formatSummary, summarize, type StackSummary } from './summary';
+import { rejectUnknownProps } from '../../unknown-props';
+import { LLM_STACK_SPEC } from '../props-specs';
 
 export interface LlmStackProps {
   /** The namespace the stack creates and deploys into. */
@@ -50,6 +52,7 @@ export class LlmStack extends Chart {
     if (typeof props !== 'object' || props === null || Array.isArray(props)) {
       throw new ValidationError('invalid-stack', `LlmStack ${id}: props must be an object with the stack's namespace, got ${describe(props)}`, { field: 'props', suggestions: ["{ namespace: 'llm' }"] });
     }
+    rejectUnknownProps(`LlmStack ${id}`, props, LLM_STACK_SPEC);
     if (typeof props.namespace !== 'string') {
       throw new ValidationError('invalid-stack', `LlmStack ${id}: namespace must name the stack's namespace, got ${describe(props.namespace)}`, { field: 'namespace', suggestions: ["{ namespace: 'llm' }"] });
     }
