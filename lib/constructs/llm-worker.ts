@@ -20,6 +20,7 @@ import { checkDnsLabel, toDnsLabel } from './names';
 import { planPlacement } from './placement';
 import { pickProps, rejectUnknownProps } from '../unknown-props';
 import { LLM_WORKER_SPEC } from './props-specs';
+import { checkNamesAppWide } from './unique-names';
 import { PLAN_REQUEST_SPEC } from '../sizing/request-spec';
 import { podTemplate } from './pod-template';
 
@@ -134,6 +135,7 @@ export class LlmWorker extends Construct {
       throw new ValidationError('invalid-props', `LlmWorker ${id}: props must be an object with at least 'model', got ${describe(props)}`, { field: 'props', suggestions: ["{ model: 'mistralai/Mistral-7B-Instruct-v0.3' }"] });
     }
     rejectUnknownProps(`LlmWorker ${id}`, props, LLM_WORKER_SPEC);
+    checkNamesAppWide(this);
     const chart = Chart.of(this);
     const name = checkDnsLabel(props.name ?? `${chart.node.id}-${id}`, props.name ? 'name' : 'id');
     if (props.autoscaling && props.replicas !== undefined) {

@@ -16,6 +16,7 @@ import { liteLlm } from './litellm';
 import { allowIngress, DEFAULT_MONITORING, denyAllIngress, type Peer } from './network-policies';
 import { rejectUnknownProps } from '../../unknown-props';
 import { INFERENCE_GATEWAY_SPEC } from '../props-specs';
+import { checkNamesAppWide } from '../unique-names';
 
 export interface InferenceGatewayProps {
   /** @default 'litellm' */
@@ -65,6 +66,7 @@ export class InferenceGateway extends Construct {
     const fail = (field: string, message: string, suggestions: string[]) => new ValidationError('invalid-gateway', `InferenceGateway ${id}: ${message}`, { field, suggestions });
     if (typeof props !== 'object' || props === null) throw fail('props', `props must be an object, got ${describe(props)}`, ['{ workers: [worker], apiKeySecret: { name, key } }']);
     rejectUnknownProps(`InferenceGateway ${id}`, props, INFERENCE_GATEWAY_SPEC);
+    checkNamesAppWide(this);
     if (!Array.isArray(props.workers) || props.workers.length === 0 || !props.workers.every((w) => w instanceof LlmWorker)) {
       throw fail('workers', `workers must be a non-empty list of LlmWorker, got ${describeWorkers(props.workers)}`, ['workers: [mistral, llama]']);
     }

@@ -12,6 +12,7 @@ import { namespaceSecurityLevel, podTemplatesOf } from './pod-security';
 import { formatSummary, summarize, type StackSummary } from './summary';
 import { rejectUnknownProps } from '../../unknown-props';
 import { LLM_STACK_SPEC } from '../props-specs';
+import { checkNamesAppWide } from '../unique-names';
 
 export interface LlmStackProps {
   /** The namespace the stack creates and deploys into. */
@@ -68,6 +69,7 @@ export class LlmStack extends Chart {
     // Nothing reaches a pod of the stack unless a policy allows it: gateways and internal workers open paths.
     denyAllIngress(this, 'default-deny', 'default-deny-ingress', {}, {});
     this.node.addValidation({ validate: () => this.treeErrors() });
+    checkNamesAppWide(this);
   }
 
   /** Every LlmWorker of the stack. */
