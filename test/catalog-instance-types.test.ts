@@ -143,7 +143,7 @@ describe('lookupInstanceType', () => {
   test.each([undefined, null, 42, '', '   ', {}, Object.create(null), Symbol('x')])(
     'invalid input %p: SizingError, not TypeError',
     (value) => {
-      const error = thrown(() => lookupInstanceType(value as any));
+      const error = thrown(() => lookupInstanceType(value as never));
       expect(error).toBeInstanceOf(SizingError);
       expect((error as SizingError).code).toBe('invalid-instance-type');
     },
@@ -170,8 +170,8 @@ describe('instanceTypesInFamilies', () => {
   });
 
   test('non-list or non-string input: SizingError', () => {
-    expect(thrown(() => instanceTypesInFamilies('g5' as any))).toBeInstanceOf(SizingError);
-    expect(thrown(() => instanceTypesInFamilies([5] as any))).toBeInstanceOf(SizingError);
+    expect(thrown(() => instanceTypesInFamilies('g5' as never))).toBeInstanceOf(SizingError);
+    expect(thrown(() => instanceTypesInFamilies([5] as never))).toBeInstanceOf(SizingError);
   });
 });
 

@@ -79,7 +79,7 @@ it('the examples cover every chart they return, each with at least one LlmWorker
   }
 });
 
-it('the Karpenter objects of every example (NodePool, EC2NodeClass) validate with @kubernetes-models/karpenter', () => {
+it('the Karpenter objects of every example (NodePool, EC2NodeClass) validate against the Karpenter v1.14.1 CRD schemas', () => {
   const objects = charts.flatMap((chart) => Testing.synth(chart) as Obj[]);
   expect(objects.filter((o) => o.kind === 'NodePool').length).toBeGreaterThan(0);
   expect(objects.filter((o) => o.kind === 'EC2NodeClass').length).toBeGreaterThan(0);

@@ -186,10 +186,7 @@ function workerObjects(objects: Obj[], worker: LlmWorker): { service: Obj; deplo
 // Schemas
 // ---------------------------------------------------------------------------------------------------
 
-/**
- * Every object against its upstream schema (validateObject), and HTTPRoute also against
- * @kubernetes-models/gateway-api (CRD schemas vendored in schemas/crds).
- */
+/** Every object against its upstream schema (validateObject; CRD schemas vendored in schemas/crds). */
 function expectAllValid(objects: Obj[]): void {
   for (const o of objects) expect(() => validateObject(o)).not.toThrow();
   expect(validateWithEsmModels(objects)).toEqual([]);

@@ -93,6 +93,7 @@ export class LlmStack extends Chart {
   }
 
   /** Adds the stack's labels to every pod template, and the Pod Security labels its pods pass to the Namespace. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the signature of cdk8s Chart.toJson()
   public override toJson(): any[] {
     const objects = super.toJson();
     const templates = objects.flatMap(podTemplatesOf);
