@@ -2,12 +2,14 @@
 import { LlmConstructsError } from '../errors';
 import { CATALOGS, runCatalog, type CatalogName } from './catalog-command';
 import { flagFor, parsePlanArgs, PLAN_USAGE, runPlan } from './plan-command';
+import { runInit } from './init-command';
 
 const USAGE = `Usage: llm-constructs <command> [options]
 
 Commands:
   plan       size a model for hardware (llm-constructs plan --help)
   catalog    list a catalog: models | accelerators | instances [--json]
+  init       scaffold a cdk8s app: init [dir] [--pulumi]
 
 Example:
   llm-constructs plan --model meta-llama/Llama-3.1-70B-Instruct --gpu A100-80GB --context 8192 --concurrency 32`;
@@ -23,6 +25,7 @@ export function main(argv: string[], out: (text: string) => void = console.log, 
       out(runPlan(parsed.request, parsed.json));
       return 0;
     }
+    if (command === 'init') return runInit(args, out, err);
     if (command === 'catalog') {
       const name = args.find((a) => !a.startsWith('-'));
       if (!CATALOGS.includes(name as CatalogName)) return print(err, `catalog: choose one of ${CATALOGS.join(', ')}\n\n${USAGE}`, 2);

@@ -13,4 +13,5 @@ export { type AutoscalingProps, adapterRule } from './autoscaling';
 export { AutoscaledTriton, type AutoscaledTritonProps } from './autoscaled-triton';
 export { LlmStack, type LlmStackProps } from './stack/llm-stack';
 export { type StackSummary, type ModelSummary } from './stack/summary';
+export { reportSummaries } from './stack/report';
 export { podSecurityLevel, namespaceSecurityLevel, type PodSecurityLevel } from './stack/pod-security';
