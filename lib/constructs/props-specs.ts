@@ -11,6 +11,7 @@ import type { AutoscalingProps } from './autoscaling';
 import type { ParentRef } from './gateway/exposure';
 import type { InferenceGatewayProps } from './gateway/inference-gateway';
 import type { GpuNodePoolProps, KarpenterPoolOptions, OnPremOptions } from './gpu-node-pool';
+import type { LeaderWorkerSetProps } from './leader-worker-set';
 import type { LlmWorkerProps } from './llm-worker';
 import type { ModelCache } from './model-cache';
 import type { LlmStackProps } from './stack/llm-stack';
@@ -127,3 +128,5 @@ export const AUTOSCALED_TRITON_SPEC = propSpec<AutoscaledTritonProps>()({
 });
 
 export const LLM_STACK_SPEC = propSpec<LlmStackProps>()({ namespace: true, team: true, costCenter: true, labels: true });
+
+export const LEADER_WORKER_SET_SPEC = propSpec<LeaderWorkerSetProps>()({ metadata: { name: true, labels: true }, replicas: true, size: true, leaderTemplate: true, workerTemplate: true });
