@@ -3,7 +3,7 @@
  * and instance types, each planned on a fixed instance type so that planning stays cheap), and the
  * raw-cdk8s baseline that emits the very same JSON objects as plain `ApiObject`s.
  */
-import { ApiObject, App, Chart } from 'cdk8s';
+import { ApiObject, App, Chart, type ApiObjectProps } from 'cdk8s';
 import { InferenceGateway, LlmStack, LlmWorker, type LlmWorkerProps } from '../lib';
 
 /** How the workers are reached (the stack's checks require one or the other). */
@@ -45,7 +45,7 @@ export function buildStack(workers: number, scenario: Scenario): { app: App; sta
 }
 
 /** The same objects through plain cdk8s: one `ApiObject` per JSON object in a fresh App and Chart. */
-export function buildRaw(objects: readonly any[]): { app: App; chart: Chart } {
+export function buildRaw(objects: readonly ApiObjectProps[]): { app: App; chart: Chart } {
   const app = new App();
   const chart = new Chart(app, 'raw');
   for (let i = 0; i < objects.length; i++) new ApiObject(chart, `o${i}`, objects[i]);

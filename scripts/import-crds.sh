@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Regenerates imports/ from the upstream CRD manifests in ../shared/crds with `cdk8s import`.
+# Regenerates imports/ from the upstream CRD manifests vendored in schemas/crds (provenance:
+# schemas/crds/SOURCES.md) with `cdk8s import`.
 # All CRDs of one API group go in one call (cdk8s writes one file per group and would overwrite it).
-# The generated files are committed; the manifests are not.
+# The generated files and the manifests are both committed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CDK8S_CHECK_UPGRADE=false
-crds=../shared/crds
+crds=schemas/crds
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 import_group() { # group file...

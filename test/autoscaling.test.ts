@@ -11,9 +11,9 @@ import { BGE_BASE_EN_V15 } from '../examples/workers';
 import { kedaExample } from '../examples/autoscaling';
 import { GpuNodePool, LlmWorker, type LlmWorkerProps } from '../lib/constructs';
 import { ValidationError } from '../lib/errors';
-import { crdSchemasAvailable, validateObject, validateWithEsmModels, type K8sObject } from './support/schemas';
+import { validateObject, validateWithEsmModels, type K8sObject } from './support/schemas';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 type Obj = K8sObject & { spec?: any; data?: Record<string, string> };
 type AutoscalingProps = NonNullable<LlmWorkerProps['autoscaling']>;
 
@@ -444,10 +444,7 @@ describe('scale-down stabilization is capped at the API maximum when the startup
   it('Llama-3.1-405B over two nodes (LeaderWorkerSet): the HPA drives the LWS, no replicas on it, 3600 s', () => {
     const { worker, objects } = build({ model: 'meta-llama/Llama-3.1-405B-Instruct', instanceType: 'p4de.24xlarge', hfTokenSecret: hfToken, autoscaling: { minReplicas: 1, maxReplicas: 2 } });
     expect(worker.plan.nodesPerReplica).toBeGreaterThan(1);
-    for (const o of objects) {
-      if (o.kind === 'LeaderWorkerSet' && !crdSchemasAvailable()) continue;
-      validateObject(o);
-    }
+    for (const o of objects) validateObject(o);
     const a = autoscalingOf(objects);
     expect(a.workload.kind).toBe('LeaderWorkerSet');
     expect('replicas' in a.workload.spec).toBe(false);

@@ -22,6 +22,7 @@ import {
   AutoscaledTriton,
   GpuNodePool,
   InferenceGateway,
+  LeaderWorkerSet,
   LlmStack,
   LlmWorker,
   type AutoscaledTritonProps,
@@ -32,6 +33,7 @@ import {
 } from '../lib/constructs';
 import { LlmConstructsError } from '../lib/errors';
 import { planModel } from '../lib/sizing/planner';
+import { LlmStackComponent, type LlmStackComponentArgs } from '../lib/pulumi';
 import type { PlanRequest } from '../lib/sizing/types';
 
 // ---------------------------------------------------------------------------------------------------
@@ -437,6 +439,59 @@ const stackCases: Case[] = [
 
 describe('LlmStack rejects bad props before anything is synthesized', () => {
   test.each(stackCases)('$label', (c) => runConstructCase(c));
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Unknown props (typos a type-check-free runner lets through): an error naming the prop, with the
+// closest known key as "did you mean" and as the suggestion. Nested option objects too.
+// ---------------------------------------------------------------------------------------------------
+
+interface UnknownPropCase {
+  readonly label: string;
+  /** The misspelt key, as a path (`modelCache.storageClass`). */
+  readonly field: string;
+  /** The key the user meant. */
+  readonly meant: string;
+  readonly build: (chart: Chart) => unknown;
+}
+
+const unknownPropCases: UnknownPropCase[] = [
+  { label: 'planModel acelerator', field: 'acelerator', meant: 'accelerator', build: () => plan({ model: MISTRAL, acelerator: 'H100' }) },
+  { label: 'planModel maxContextLenght', field: 'maxContextLenght', meant: 'maxContextLength', build: () => plan({ model: MISTRAL, maxContextLenght: 32768 }) },
+  { label: 'planModel tensorParallelSize', field: 'tensorParallelSize', meant: 'tensorParallel', build: () => plan({ model: MISTRAL, tensorParallelSize: 2 }) },
+  { label: 'LlmWorker acelerator (issue 11)', field: 'acelerator', meant: 'accelerator', build: (chart) => worker(chart, { model: MISTRAL, acelerator: 'H100' }) },
+  { label: 'LlmWorker maxContextLenght (issue 11)', field: 'maxContextLenght', meant: 'maxContextLength', build: (chart) => mistral(chart, { maxContextLenght: 32768 }) },
+  { label: 'LlmWorker instanceTypes (a pool prop)', field: 'instanceTypes', meant: 'instanceType', build: (chart) => mistral(chart, { instanceTypes: ['g5.xlarge'] }) },
+  { label: 'LlmWorker servedName', field: 'servedName', meant: 'servedModelName', build: (chart) => mistral(chart, { servedName: 'chat' }) },
+  { label: 'LlmWorker modelCache.storageClass', field: 'modelCache.storageClass', meant: 'modelCache.storageClassName', build: (chart) => mistral(chart, { modelCache: { type: 'pvc', storageClass: 'gp3' } }) },
+  { label: 'LlmWorker autoscaling.maxReplica', field: 'autoscaling.maxReplica', meant: 'autoscaling.maxReplicas', build: (chart) => mistral(chart, { autoscaling: { minReplicas: 1, maxReplica: 4 } }) },
+  { label: 'LlmWorker hfTokenSecret.secretName', field: 'hfTokenSecret.secretName', meant: 'hfTokenSecret.name', build: (chart) => mistral(chart, { hfTokenSecret: { secretName: 'hf', key: 'token' } }) },
+  { label: 'LlmWorker prefetch.timeout', field: 'prefetch.timeout', meant: 'prefetch.timeoutSeconds', build: (chart) => mistral(chart, { prefetch: { timeout: 600, retries: 3 } }) },
+  { label: 'GpuNodePool maxAccelerator', field: 'maxAccelerator', meant: 'maxAccelerators', build: (chart) => pool(chart, { accelerator: 'A10G', karpenter: KARPENTER, maxAccelerator: 8 }) },
+  { label: 'GpuNodePool karpenter.clustername', field: 'karpenter.clustername', meant: 'karpenter.clusterName', build: (chart) => pool(chart, { accelerator: 'A10G', karpenter: { clustername: 'prod', nodeRole: 'r' }, maxAccelerators: 8 }) },
+  { label: 'GpuNodePool karpenter.disruption.consolidation', field: 'karpenter.disruption.consolidation', meant: 'karpenter.disruption.consolidationPolicy', build: (chart) => a10gPool(chart, { karpenter: { ...KARPENTER, disruption: { consolidation: 'WhenEmpty' } } }) },
+  { label: 'GpuNodePool onPrem.node', field: 'onPrem.node', meant: 'onPrem.nodes', build: (chart) => pool(chart, { accelerator: 'A100-40GB', onPrem: { node: 2, acceleratorsPerNode: 8 } }) },
+  { label: 'GpuNodePool onPrem.gpuSharing.timeslicing', field: 'onPrem.gpuSharing.timeslicing', meant: 'onPrem.gpuSharing.timeSlicing', build: (chart) => onPremPool(chart, { gpuSharing: { timeslicing: { replicas: 2 } } }) },
+  { label: 'InferenceGateway apiKey', field: 'apiKey', meant: 'apiKeySecret', build: (chart) => gateway(chart, { workers: [mistral(chart)], apiKey: API_KEY }) },
+  { label: 'InferenceGateway expose.tlsSecretName', field: 'expose.tlsSecretName', meant: 'expose.tlsSecret', build: (chart) => gateway(chart, { workers: [mistral(chart)], apiKeySecret: API_KEY, expose: { type: 'ingress', host: 'llm.example.com', tlsSecretName: 'tls' } }) },
+  { label: 'InferenceGateway gatewayApi.parentRef.namespac', field: 'gatewayApi.parentRef.namespac', meant: 'gatewayApi.parentRef.namespace', build: (chart) => gateway(chart, { implementation: 'gateway-api', workers: [mistral(chart)], gatewayApi: { parentRef: { name: 'gw', namespac: 'infra' } } }) },
+  { label: 'AutoscaledTriton maxReplica', field: 'maxReplica', meant: 'maxReplicas', build: (chart) => triton(chart, { ...GPT2, maxReplica: 4 }) },
+  { label: 'AutoscaledTriton prebuiltEngines.claim', field: 'prebuiltEngines.claim', meant: 'prebuiltEngines.claimName', build: (chart) => triton(chart, { ...GPT2, prebuiltEngines: { claim: 'engines', path: 'gpt2/tp1-pp1' } }) },
+  { label: 'LeaderWorkerSet replica', field: 'replica', meant: 'replicas', build: (chart) => new LeaderWorkerSet(chart, 'lws', { metadata: { name: 'lws' }, size: 2, leaderTemplate: {}, workerTemplate: {}, replica: 1 } as never) },
+  { label: 'LeaderWorkerSet metadata.label', field: 'metadata.label', meant: 'metadata.labels', build: (chart) => new LeaderWorkerSet(chart, 'lws', { metadata: { name: 'lws', label: {} }, size: 2, leaderTemplate: {}, workerTemplate: {} } as never) },
+  { label: 'LlmStack costCentre', field: 'costCentre', meant: 'costCenter', build: () => stack({ namespace: 'llm', costCentre: 'cc-42' }) },
+  { label: 'LlmStack namespaces', field: 'namespaces', meant: 'namespace', build: () => stack({ namespaces: 'llm' }) },
+  { label: 'LlmStackComponent nameSpace', field: 'nameSpace', meant: 'namespace', build: () => new LlmStackComponent('bad', { nameSpace: 'llm', build: () => undefined } as unknown as LlmStackComponentArgs) },
+];
+
+describe('unknown props are errors with "did you mean"', () => {
+  test.each(unknownPropCases)('$label', (c) => {
+    const [key] = c.field.split('.').slice(-1);
+    const [meant] = c.meant.split('.').slice(-1);
+    runConstructCase({ label: c.label, field: c.field, shows: [`unknown prop '${c.field}'`, `did you mean '${meant}'`, key], build: c.build });
+    const error = thrownBy(() => c.build(new Chart(Testing.app(), 'test', { namespace: 'llm' }))) as LlmConstructsError;
+    expect({ code: error.code, suggestions: error.suggestions }).toEqual({ code: 'unknown-prop', suggestions: [c.meant] });
+  });
 });
 
 // ---------------------------------------------------------------------------------------------------

@@ -1,5 +1,3 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import {
   INSTANCE_TYPES,
   PRICE_DATE,
@@ -10,14 +8,11 @@ import {
 } from '../lib/catalog/instance-types';
 import { SOURCES } from '../lib/catalog/sources';
 import { SizingError } from '../lib/errors';
+import { catalogFacts } from './support/fixtures';
 
 const KP = 'karpenter.k8s.aws';
-const FACTS_PATH = path.join(__dirname, '../../shared/catalog-facts.md');
-const facts = fs.existsSync(FACTS_PATH) ? fs.readFileSync(FACTS_PATH, 'utf8') : undefined;
-if (facts === undefined) {
-  console.warn(`catalog-instance-types.test: ${FACTS_PATH} not found; skipping the checks against the facts tables.`);
-}
-const describeFacts = facts === undefined ? describe.skip : describe;
+/** The vendored fact sheet (test/fixtures/catalog-facts): always present, never skipped. */
+const facts = catalogFacts();
 /** The instance types of table B (trn2.48xlarge comes from AWS-TRN2, not from the facts). */
 const TABLE_B_TYPES = INSTANCE_TYPES.filter((it) => it.family !== 'trn2');
 
@@ -150,7 +145,7 @@ describe('lookupInstanceType', () => {
   test.each([undefined, null, 42, '', '   ', {}, Object.create(null), Symbol('x')])(
     'invalid input %p: SizingError, not TypeError',
     (value) => {
-      const error = thrown(() => lookupInstanceType(value as any));
+      const error = thrown(() => lookupInstanceType(value as never));
       expect(error).toBeInstanceOf(SizingError);
       expect((error as SizingError).code).toBe('invalid-instance-type');
     },
@@ -177,8 +172,8 @@ describe('instanceTypesInFamilies', () => {
   });
 
   test('non-list or non-string input: SizingError', () => {
-    expect(thrown(() => instanceTypesInFamilies('g5' as any))).toBeInstanceOf(SizingError);
-    expect(thrown(() => instanceTypesInFamilies([5] as any))).toBeInstanceOf(SizingError);
+    expect(thrown(() => instanceTypesInFamilies('g5' as never))).toBeInstanceOf(SizingError);
+    expect(thrown(() => instanceTypesInFamilies([5] as never))).toBeInstanceOf(SizingError);
   });
 });
 
@@ -212,8 +207,8 @@ describe('karpenterLabels', () => {
   });
 });
 
-describeFacts('instance-type catalog against catalog-facts.md', () => {
-  const text = facts ?? '';
+describe('instance-type catalog against catalog-facts.md', () => {
+  const text = facts;
   const rowsB = () => tableRows(text, '## B. AWS EC2', '### B2.');
   const rowsB2 = () => tableRows(text, '### B2.', '\n## C.');
   const b2Cell = (label: string): string => {

@@ -216,8 +216,8 @@ describe('lookupModel', () => {
   });
 
   it.each([7, null, undefined, '', '   ', {}])('rejects %p with SizingError invalid-model, never a TypeError', (bad) => {
-    expect(() => lookupModel(bad as any)).toThrow(SizingError);
-    expect(() => lookupModel(bad as any)).toThrow(expect.objectContaining({ code: 'invalid-model', field: 'model' }));
+    expect(() => lookupModel(bad as never)).toThrow(SizingError);
+    expect(() => lookupModel(bad as never)).toThrow(expect.objectContaining({ code: 'invalid-model', field: 'model' }));
   });
 });
 

@@ -1,3 +1,4 @@
+import * as os from 'node:os';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -104,7 +105,7 @@ describe('the package', () => {
 });
 
 describe('llm-constructs plan: models outside the catalog, --gpus', () => {
-  const tmp = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'plan-config-'));
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-config-'));
   const fixture = (name: string) => JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'hf-configs', `${name}.json`), 'utf8')).config;
 
   test('--model path/to/config.json plans that model (id from its directory)', () => {

@@ -73,7 +73,7 @@ interface EngineContainer {
 // What is emitted: the synthesized examples and recipes over many plans
 // ---------------------------------------------------------------------------------------------------
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 function exampleContainers(): EngineContainer[] {
   const out: EngineContainer[] = [];
   const app = Testing.app();

@@ -14,7 +14,7 @@ import { liteLlm, liteLlmConfig } from '../lib/constructs/gateway/litellm';
 import { ValidationError } from '../lib/errors';
 import { validateObject, type K8sObject } from './support/schemas';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 type Obj = K8sObject & { spec?: any; data?: Record<string, string>; [key: string]: any };
 
 const NS = 'llm';

@@ -1,22 +1,21 @@
 /**
  * GpuNodePool (issue 4): Karpenter NodePool + EC2NodeClass or an on-prem inventory, its GPU plumbing,
- * and the workers placed on it. Every expectation is derived from facts (../shared/catalog-facts.md,
+ * and the workers placed on it. Every expectation is derived from facts (catalog-facts.md in test/fixtures/catalog-facts,
  * the catalog's Karpenter labels) and from Kubernetes/Karpenter semantics, evaluated here: node
  * affinity and NodePool requirements are matched against the labels a node of each instance type
  * carries, tolerations against taints, quantities are parsed. Nothing echoes a constant of the code.
  */
 import { ApiObject, Chart, Testing } from 'cdk8s';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { GpuNodePool, LlmWorker, type GpuNodePoolProps, type LlmWorkerProps } from '../lib';
 import { ACCELERATORS, lookupAccelerator } from '../lib/catalog/accelerators';
 import { INSTANCE_TYPES, karpenterLabels, lookupInstanceType } from '../lib/catalog/instance-types';
 import type { InstanceType } from '../lib/catalog/types';
 import { LlmConstructsError, ValidationError } from '../lib/errors';
 import { planModel } from '../lib/sizing/planner';
-import { crdSchemasAvailable, validateObject, validateWithEsmModels, validatorFor, type K8sObject } from './support/schemas';
+import { validateObject, validateWithEsmModels, type K8sObject } from './support/schemas';
+import { catalogFacts } from './support/fixtures';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 type Obj = K8sObject & { spec?: any; [key: string]: any };
 
 interface Requirement {
@@ -54,7 +53,7 @@ const IMAGE_ROOM_GIB = 100;
 const GiB = 2 ** 30;
 
 // ---------------------------------------------------------------------------------------------
-// Facts: table B of ../shared/catalog-facts.md (falls back to the catalog when the file is absent)
+// Facts: table B of catalog-facts.md (vendored: test/fixtures/catalog-facts)
 // ---------------------------------------------------------------------------------------------
 
 interface FactRow {
@@ -68,28 +67,10 @@ interface FactRow {
   readonly priceUsd?: number;
 }
 
-const FACTS_FILE = path.join(__dirname, '..', '..', 'shared', 'catalog-facts.md');
-
 function loadFacts(): Map<string, FactRow> {
   const rows = new Map<string, FactRow>();
-  if (!fs.existsSync(FACTS_FILE)) {
-    console.warn(`${FACTS_FILE} is absent: instance facts come from INSTANCE_TYPES (the code's own catalog)`);
-    for (const it of INSTANCE_TYPES) {
-      const labels = karpenterLabels(it);
-      rows.set(it.name, {
-        name: it.name,
-        vcpu: it.vcpu,
-        memoryGiB: it.memoryMiB / 1024,
-        karpenterName: labels['karpenter.k8s.aws/instance-gpu-name'] ?? labels['karpenter.k8s.aws/instance-accelerator-name'],
-        count: it.acceleratorCount,
-        nvmeGiB: it.localNvmeGiB,
-        priceUsd: it.onDemandUsdPerHour,
-      });
-    }
-    return rows;
-  }
   let inTableB = false;
-  for (const line of fs.readFileSync(FACTS_FILE, 'utf8').split('\n')) {
+  for (const line of catalogFacts().split('\n')) {
     if (line.startsWith('#')) inTableB = line.startsWith('## B.');
     if (!inTableB || !line.startsWith('|')) continue;
     const cells = line.split('|').slice(1, -1).map((c) => c.trim());
@@ -295,10 +276,6 @@ function poolNodes(objects: readonly Obj[], pool: GpuNodePool): Node[] {
 
 function validateAll(objects: readonly Obj[]): void {
   for (const o of objects) {
-    if (validatorFor(o.apiVersion, o.kind) === undefined && !crdSchemasAvailable()) {
-      console.warn(`../shared/crds is absent: ${o.kind} ${o.metadata?.name} is not schema-checked`);
-      continue;
-    }
     expect({ object: `${o.kind}/${o.metadata?.name}`, error: errorOf(() => validateObject(o))?.message }).toEqual({ object: `${o.kind}/${o.metadata?.name}`, error: undefined });
   }
 }
@@ -627,7 +604,7 @@ describe.each(BUILT_CASES.map((c) => [c.title, c] as const))('Karpenter pool: %s
   });
 });
 
-it('NodePool and EC2NodeClass of every pool case validate with @kubernetes-models/karpenter', () => {
+it('NodePool and EC2NodeClass of every pool case validate against the Karpenter v1.14.1 CRD schemas', () => {
   const objects = BUILT_CASES.flatMap((c) => c.objects).filter((o) => o.kind === 'NodePool' || o.kind === 'EC2NodeClass');
   expect(objects).toHaveLength(2 * BUILT_CASES.length);
   expect(validateWithEsmModels(objects)).toEqual([]);
@@ -775,7 +752,7 @@ describe('on-prem pool: 4 x 8 A100-40GB with a rack selector, a taint, plumbing 
   });
 
   it("the GFD product label is the facts' value", () => {
-    if (fs.existsSync(FACTS_FILE)) expect(fs.readFileSync(FACTS_FILE, 'utf8')).toContain(`\`${gfd}\``);
+    expect(catalogFacts()).toContain(`\`${gfd}\``);
   });
 
   it('workers: required affinity on the GFD product AND the selector labels in one term; tolerate the taint; nvidia runtime', () => {

@@ -18,7 +18,7 @@ import {
 } from '../lib/constructs/plumbing';
 import { validateObject, type K8sObject } from './support/schemas';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 type Obj = K8sObject & { spec?: any; data?: Record<string, string>; [key: string]: any };
 
 const TARGET: PlumbingTarget = {

@@ -11,9 +11,9 @@ import { ValidationError } from '../lib/errors';
 import { fastChatOnPremExample, liteLlmExample } from '../examples/gateways';
 import { BGE_BASE_EN_V15 } from '../examples/workers';
 import { allowedSources, withNamespace, type Endpoint, type PodEndpoint } from './support/network-policy';
-import { crdSchemasAvailable, validateObject, validateWithEsmModels, type K8sObject } from './support/schemas';
+import { validateObject, validateWithEsmModels, type K8sObject } from './support/schemas';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 type Obj = K8sObject & { spec?: any; data?: Record<string, string>; [key: string]: any };
 
 const NS = 'llm';
@@ -186,22 +186,9 @@ function workerObjects(objects: Obj[], worker: LlmWorker): { service: Obj; deplo
 // Schemas
 // ---------------------------------------------------------------------------------------------------
 
-/** Kinds only a CRD schema from ../shared/crds covers (HTTPRoute also has an ESM model, checked regardless). */
-const CRD_ONLY = new Set(['LeaderWorkerSet', 'InferencePool', 'HTTPRoute']);
-
-/**
- * Every object against its upstream schema (validateObject), and HTTPRoute also against
- * @kubernetes-models/gateway-api. As in examples.test.ts, a bare clone without ../shared skips (loudly)
- * the CRD schemas only; CI has them.
- */
+/** Every object against its upstream schema (validateObject; CRD schemas vendored in schemas/crds). */
 function expectAllValid(objects: Obj[]): void {
-  for (const o of objects) {
-    if (CRD_ONLY.has(o.kind) && !crdSchemasAvailable()) {
-      console.warn(`../shared is absent: ${o.kind} ${o.metadata?.name} is not checked against its CRD schema`);
-      continue;
-    }
-    expect(() => validateObject(o)).not.toThrow();
-  }
+  for (const o of objects) expect(() => validateObject(o)).not.toThrow();
   expect(validateWithEsmModels(objects)).toEqual([]);
 }
 

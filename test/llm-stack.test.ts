@@ -3,7 +3,7 @@
  * cdk8s and every check reads the synthesized objects:
  * - the Namespace's Pod Security level is recomputed from the namespace's own pods with the evaluator;
  * - who may reach whom is COMPUTED from the NetworkPolicies with ./support/network-policy.ts;
- * - costs are recomputed from the on-demand prices of /work/shared/catalog-facts.md (table B);
+ * - costs are recomputed from the on-demand prices of catalog-facts.md table B (test/fixtures/catalog-facts);
  * - whole-tree errors must name the constructs involved by their construct PATH.
  */
 import { App, Testing } from 'cdk8s';
@@ -14,15 +14,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { GpuNodePool, InferenceGateway, LlmStack, LlmWorker, type LlmWorkerProps } from '../lib';
-import { INSTANCE_TYPES } from '../lib/catalog/instance-types';
 import { ValidationError } from '../lib/errors';
 import { namespaceSecurityLevel, podSecurityLevel, podTemplatesOf } from '../lib/constructs/stack/pod-security';
 import { eksStackExample } from '../examples/stack';
 import { BGE_BASE_EN_V15 } from '../examples/workers';
 import { allowedSources, withNamespace, type Endpoint, type PodEndpoint } from './support/network-policy';
-import { crdSchemasAvailable, validateObject, validateWithEsmModels, type K8sObject } from './support/schemas';
+import { catalogFacts } from './support/fixtures';
+import { validateObject, validateWithEsmModels, type K8sObject } from './support/schemas';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 type Obj = K8sObject & { spec?: any; [key: string]: any };
 
 const NS = 'llm';
@@ -41,10 +41,8 @@ const QWEN_7B: LlmWorkerProps = { model: 'Qwen/Qwen2.5-7B-Instruct', maxContextL
 const MISTRAL_TGI: LlmWorkerProps = { model: 'mistralai/Mistral-7B-Instruct-v0.3', engine: 'tgi', accelerator: 'A10G', maxContextLength: 8192, concurrency: 4, hfTokenSecret: HF_TOKEN };
 
 // ---------------------------------------------------------------------------------------------------
-// Prices from the facts (table B), the catalog only as a fallback
+// Prices from the facts (table B of the vendored catalog-facts.md)
 // ---------------------------------------------------------------------------------------------------
-
-const FACTS_PATH = path.join(ROOT, '..', 'shared', 'catalog-facts.md');
 
 /** On-demand USD/hour by instance type, from the rows of catalog-facts table B ("n/a" rows left out). */
 function factsPrices(text: string): Map<string, number> {
@@ -66,12 +64,7 @@ function factsPrices(text: string): Map<string, number> {
   return prices;
 }
 
-const PRICES: Map<string, number> = fs.existsSync(FACTS_PATH)
-  ? factsPrices(fs.readFileSync(FACTS_PATH, 'utf8'))
-  : (() => {
-      console.warn(`llm-stack.test: ${FACTS_PATH} not found; costs are checked against the catalog's INSTANCE_TYPES prices instead of the facts.`);
-      return new Map(INSTANCE_TYPES.filter((it) => it.onDemandUsdPerHour !== undefined).map((it) => [it.name, it.onDemandUsdPerHour!]));
-    })();
+const PRICES: Map<string, number> = factsPrices(catalogFacts());
 
 function priceOf(instanceType: string): number {
   const price = PRICES.get(instanceType);
@@ -87,18 +80,9 @@ function synth(stack: LlmStack): Obj[] {
   return Testing.synth(stack) as Obj[];
 }
 
-/** Kinds only a CRD schema from ../shared/crds covers. */
-const CRD_ONLY = new Set(['LeaderWorkerSet', 'NodePool', 'EC2NodeClass', 'NodeClaim']);
-
 function expectAllValid(objects: Obj[]): void {
   expect(objects.length).toBeGreaterThan(0);
-  for (const o of objects) {
-    if (CRD_ONLY.has(o.kind) && !crdSchemasAvailable()) {
-      console.warn(`../shared is absent: ${o.kind} ${o.metadata?.name} is not checked against its CRD schema`);
-      continue;
-    }
-    expect(() => validateObject(o)).not.toThrow();
-  }
+  for (const o of objects) expect(() => validateObject(o)).not.toThrow();
   expect(validateWithEsmModels(objects)).toEqual([]);
 }
 
@@ -423,7 +407,7 @@ describe('stack A: vLLM + LiteLLM + internal TEI on Karpenter pools', () => {
     it('the autoscaled vLLM worker: 1 x L4, 1..4 replicas on g6.xlarge, $/h = facts price x replicas', () => {
       const line = model(A.workers.llama);
       const price = priceOf('g6.xlarge');
-      if (fs.existsSync(FACTS_PATH)) expect(price).toBe(0.8048);
+      expect(price).toBe(0.8048);
       expect(line).toEqual({
         worker: 'llm/llama-8b',
         model: 'meta-llama/Llama-3.1-8B-Instruct',

@@ -1,6 +1,6 @@
 /**
  * planModel(): the issue's example, the cheapest choice against an independent exhaustive search,
- * determinism, hardware limits and bad input. Facts: /work/shared/catalog-facts.md (A1 compute
+ * determinism, hardware limits and bad input. Facts: test/fixtures/catalog-facts/catalog-facts.md (A1 compute
  * capabilities, A3 NeuronCores, B prices, C architectures, D2 engine budgets, D5 TP rules, D6 formats,
  * D7 usable memory).
  */

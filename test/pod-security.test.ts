@@ -11,7 +11,7 @@ import { Chart, Testing } from 'cdk8s';
 import { GpuNodePool, LlmWorker } from '../lib';
 import { namespaceSecurityLevel, podSecurityLevel, podTemplatesOf, type PodSecurityLevel } from '../lib/constructs/stack/pod-security';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 
 /** A pod spec that passes every Restricted control: the base every case changes one field of. */
 function restrictedSpec(): any {

@@ -15,7 +15,7 @@ import { GpuNodePool, LlmStack, LlmWorker, type LlmStackProps } from '../lib';
 import { LLM_STACK_TYPE, LlmStackComponent, isCustomResource, planRegistrations, podSpecReferences, resourceName, type KubeObject } from '../lib/pulumi';
 import { buildEksStack } from '../examples/stack';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 
 interface Registered {
   readonly type: string;

@@ -1,10 +1,10 @@
 import { Testing } from 'cdk8s';
 import { allExamples } from '../examples';
-import { crdSchemasAvailable, hasEsmModel, validatorFor, type K8sObject } from './support/schemas';
+import { validatorFor, type K8sObject } from './support/schemas';
 
 /**
  * Schema coverage: every (apiVersion, kind) that any example emits has an upstream validator
- * (kubernetes-models, @kubernetes-models/*, or the CRD's openAPIV3Schema from ../shared/crds).
+ * (kubernetes-models, @kubernetes-models/*, or the CRD's openAPIV3Schema vendored in schemas/crds).
  * A new kind without one fails here before it can reach a cluster unchecked.
  */
 const objects = allExamples(Testing.app()).flatMap((chart) => Testing.synth(chart) as K8sObject[]);
@@ -18,11 +18,5 @@ test('the examples emit the kinds of every construct', () => {
 
 test.each(kinds)('%s has an upstream validator', (key) => {
   const [apiVersion, kind] = key.split(' ');
-  const crdOnly = validatorFor(apiVersion, kind) === undefined && !crdSchemasAvailable();
-  if (crdOnly) {
-    console.warn(`../shared/crds is absent: ${key} is checked only where an npm model covers it`);
-    expect(hasEsmModel({ apiVersion, kind } as K8sObject) || ['LeaderWorkerSet', 'InferencePool'].includes(kind)).toBe(true);
-    return;
-  }
   expect(validatorFor(apiVersion, kind)).toBeDefined();
 });

@@ -9,7 +9,7 @@ import type { K8sObject } from './support/schemas';
  * reference and documented privileges live in examples.test.ts): network isolation, API keys at the
  * gateway, Pod Security labels that the namespace's pods pass.
  */
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 const charts = allExamples(Testing.app());
 const synthOf = new Map<Chart, any[]>(charts.map((c) => [c, Testing.synth(c) as any[]]));
 

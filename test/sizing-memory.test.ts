@@ -1,5 +1,5 @@
 /**
- * The memory model of the sizing core, checked against /work/shared/catalog-facts.md (sections C, D1,
+ * The memory model of the sizing core, checked against test/fixtures/catalog-facts/catalog-facts.md (sections C, D1,
  * D2, D4, D6, D7) and against what must hold whatever the constants are (monotonicity, linearity,
  * quantization never growing weights). Figures below are copied from the facts, not from the code.
  */

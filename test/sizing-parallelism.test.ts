@@ -13,7 +13,7 @@ import type { Engine, PlanRequest } from '../lib/sizing/types';
 /**
  * Facts D5 "Consequences (heads/KV)", copied verbatim: the valid TP sizes up to the number of KV heads
  * (no replication), plus the sizes above it that the facts name as valid with replication.
- * Source: /work/shared/catalog-facts.md D5 (derived from table C + vllm/config/model.py and
+ * Source: test/fixtures/catalog-facts/catalog-facts.md D5 (derived from table C + vllm/config/model.py and
  * vllm/model_executor/layers/linear.py QKVParallelLinear).
  */
 const D5_VALID_TP: ReadonlyArray<{ ids: readonly string[]; heads: number; kvHeads: number; upToKv: readonly number[]; alsoValid?: readonly number[]; invalid?: readonly number[] }> = [

@@ -22,7 +22,7 @@ import { ValidationError } from '../lib/errors';
 import { planModel, startupBudgetSeconds, type ModelPlan } from '../lib/sizing';
 import { validateObject, type K8sObject } from './support/schemas';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 type Obj = K8sObject & { spec?: any };
 
 const secret = { name: 'hf-model-pull', key: 'password' };

@@ -1,6 +1,6 @@
 /**
  * Accelerator catalog: the GPUs and Neuron devices llm-constructs can size for, and a forgiving
- * lookup by name. Every figure comes from ../shared/catalog-facts.md (tables A1, A2, A3, B2 and D7);
+ * lookup by name. Every figure comes from test/fixtures/catalog-facts/catalog-facts.md (tables A1, A2, A3, B2 and D7);
  * `sources` names the rows, and a comment marks each value where the facts left a choice.
  */
 import { SizingError } from '../errors';

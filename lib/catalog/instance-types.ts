@@ -1,5 +1,5 @@
 /**
- * EC2 accelerator instance types (us-east-1), from ../shared/catalog-facts.md section B (figures per
+ * EC2 accelerator instance types (us-east-1), from test/fixtures/catalog-facts/catalog-facts.md section B (figures per
  * instance) and B2 (Karpenter well-known labels per family). Source keys: see ./sources.ts.
  */
 import { SizingError } from '../errors';

@@ -1,7 +1,7 @@
 /**
  * Model-architecture catalog: the open-weight models llm-constructs knows by hub id.
  *
- * Every figure comes from table C of ../shared/catalog-facts.md (the models' Hugging Face
+ * Every figure comes from table C of test/fixtures/catalog-facts/catalog-facts.md (the models' Hugging Face
  * `config.json`, cross-checked against the Hub's safetensors parameter counts); each entry cites its
  * config.json in `sources`. Any other Hugging Face model can be passed as a `ModelArchitecture`
  * object; `validateModelArchitecture()` checks such objects.

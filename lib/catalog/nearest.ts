@@ -6,7 +6,7 @@ export function normalizeName(name: string): string {
 }
 
 /** Levenshtein distance, on normalized names. */
-function distance(a: string, b: string): number {
+export function distance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     let diagonal = row[0];

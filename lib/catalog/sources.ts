@@ -1,5 +1,5 @@
 /**
- * Source keys cited by catalog entries (`sources: [...]`), as listed in ../shared/catalog-facts.md.
+ * Source keys cited by catalog entries (`sources: [...]`), as listed in test/fixtures/catalog-facts/catalog-facts.md.
  * Kept as data so that `llm-constructs catalog` and the docs can print where a figure comes from.
  */
 export const SOURCES: Readonly<Record<string, string>> = {

@@ -1,5 +1,5 @@
 /**
- * Shapes of the catalog facts. Every figure in a catalog entry comes from ../shared/catalog-facts.md
+ * Shapes of the catalog facts. Every figure in a catalog entry comes from test/fixtures/catalog-facts/catalog-facts.md
  * and carries its source key (see `SOURCES` in ./sources.ts).
  */
 

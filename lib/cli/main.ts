@@ -4,6 +4,7 @@ import { CATALOGS, runCatalog, type CatalogName } from './catalog-command';
 import { unknownFlag, unknownFlagMessage } from './flags';
 import { MODEL_USAGE, runModelCommand } from './model-command';
 import { flagFor, parsePlanArgs, PLAN_FLAG_NAMES, PLAN_USAGE, runPlan } from './plan-command';
+import { runInit } from './init-command';
 
 const USAGE = `Usage: llm-constructs <command> [options]
 
@@ -11,6 +12,7 @@ Commands:
   plan       size a model for hardware (llm-constructs plan --help)
   catalog    list a catalog: models | accelerators | instances [--json]
   model      add a Hugging Face model by its id (llm-constructs model add --help)
+  init       scaffold a cdk8s app: init [dir] [--pulumi]
 
 Example:
   llm-constructs plan --model meta-llama/Llama-3.1-70B-Instruct --gpu A100-80GB --context 8192 --concurrency 32`;
@@ -27,6 +29,7 @@ export function main(argv: string[], out: (text: string) => void = console.log, 
       return 0;
     }
     if (command === 'model') return runModelCommand(args, out, err).catch((error: unknown) => handle(error, json, err, MODEL_USAGE));
+    if (command === 'init') return runInit(args, out, err);
     if (command === 'catalog') {
       const flag = args.find((a) => a.startsWith('-') && a !== '--json');
       if (flag) return print(err, `${unknownFlagMessage(flag, ['json'])}\n\n${USAGE}`, 2);

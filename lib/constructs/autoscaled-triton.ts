@@ -12,6 +12,8 @@ import type { GpuNodePool } from './gpu-node-pool';
 import { LlmWorker } from './llm-worker';
 import type { ModelCache } from './model-cache';
 import type { Peer } from './gateway/network-policies';
+import { rejectUnknownProps } from '../unknown-props';
+import { AUTOSCALED_TRITON_SPEC } from './props-specs';
 
 /** Engines built ahead of time, on a PersistentVolumeClaim that becomes the worker's model cache. */
 export interface PrebuiltTritonEngines {
@@ -99,6 +101,7 @@ export class AutoscaledTriton extends Construct {
         suggestions: ["{ model: 'openai-community/gpt2', accelerator: 'A10G' }"],
       });
     }
+    rejectUnknownProps(`AutoscaledTriton ${id}`, props, AUTOSCALED_TRITON_SPEC);
     const prebuilt = props.prebuiltEngines;
     if (prebuilt && props.modelCache) {
       throw new ValidationError('engines-and-cache', `AutoscaledTriton ${id}: prebuiltEngines ${describe(prebuilt)} mounts its claim as the model cache, and modelCache ${describe(props.modelCache)} is set too: set one`, {

@@ -14,6 +14,9 @@ import { checkDnsLabel } from './names';
 import { acceleratorTerms, type Placement } from './placement';
 import { dcgmExporter, neuronDevicePlugin, nvidiaDevicePlugin, nvidiaRuntimeClass, type GpuSharing, type PlumbingTarget } from './plumbing';
 import { checkSharing } from './plumbing/nvidia-config';
+import { rejectUnknownProps } from '../unknown-props';
+import { GPU_NODE_POOL_SPEC } from './props-specs';
+import { checkNamesAppWide } from './unique-names';
 
 /** GPU plumbing a pool may install on its nodes. */
 export interface PlumbingOptions {
@@ -129,6 +132,8 @@ export class GpuNodePool extends Construct {
     super(scope, id);
     const fail = (field: string, message: string, suggestions: string[]) => new ValidationError('invalid-node-pool', `GpuNodePool ${id}: ${message}`, { field, suggestions });
     if (typeof props !== 'object' || props === null) throw fail('props', `props must be an object, got ${describe(props)}`, ["{ accelerator: 'A10G', karpenter: { ... }, maxAccelerators: 8 }"]);
+    rejectUnknownProps(`GpuNodePool ${id}`, props, GPU_NODE_POOL_SPEC);
+    checkNamesAppWide(this);
     if (!props.karpenter === !props.onPrem) {
       throw fail('karpenter', 'set exactly one of karpenter (EKS) or onPrem (existing servers)', [
         "karpenter: { clusterName: 'prod', nodeRole: 'KarpenterNodeRole-prod' }",

@@ -15,4 +15,5 @@ export { AutoscaledTriton, type AutoscaledTritonProps } from './autoscaled-trito
 export { LlmStack, type LlmStackProps } from './stack/llm-stack';
 export { type StackImages } from './stack/images';
 export { type StackSummary, type ModelSummary } from './stack/summary';
+export { reportSummaries } from './stack/report';
 export { podSecurityLevel, namespaceSecurityLevel, type PodSecurityLevel } from './stack/pod-security';

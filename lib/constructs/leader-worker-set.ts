@@ -1,6 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
+import { rejectUnknownProps } from '../unknown-props';
+import { LEADER_WORKER_SET_SPEC } from './props-specs';
 
 /**
  * A typed subset of LeaderWorkerSet (leaderworkerset.x-k8s.io/v1, v0.10.0): one leader pod and
@@ -22,6 +24,7 @@ export const LWS_WORKER_INDEX_LABEL = 'leaderworkerset.sigs.k8s.io/worker-index'
 
 export class LeaderWorkerSet extends ApiObject {
   constructor(scope: Construct, id: string, props: LeaderWorkerSetProps) {
+    rejectUnknownProps(`LeaderWorkerSet ${id}`, props, LEADER_WORKER_SET_SPEC);
     super(scope, id, {
       apiVersion: 'leaderworkerset.x-k8s.io/v1',
       kind: 'LeaderWorkerSet',

@@ -25,6 +25,10 @@ import { planPlacement } from './placement';
 import { interconnectFor } from './interconnect';
 import { warnAtSynth } from './warnings';
 import { rayLeaderScript, rayWorkerScript } from './ray-group';
+import { pickProps, rejectUnknownProps } from '../unknown-props';
+import { LLM_WORKER_SPEC } from './props-specs';
+import { checkNamesAppWide } from './unique-names';
+import { PLAN_REQUEST_SPEC } from '../sizing/request-spec';
 import { podTemplate } from './pod-template';
 
 /**
@@ -146,6 +150,8 @@ export class LlmWorker extends Construct {
     if (typeof props !== 'object' || props === null) {
       throw new ValidationError('invalid-props', `LlmWorker ${id}: props must be an object with at least 'model', got ${describe(props)}`, { field: 'props', suggestions: ["{ model: 'mistralai/Mistral-7B-Instruct-v0.3' }"] });
     }
+    rejectUnknownProps(`LlmWorker ${id}`, props, LLM_WORKER_SPEC);
+    checkNamesAppWide(this);
     const chart = Chart.of(this);
     const name = checkDnsLabel(props.name ?? `${chart.node.id}-${id}`, props.name ? 'name' : 'id');
     if (props.autoscaling && props.replicas !== undefined) {
@@ -419,7 +425,8 @@ function definedOnly<T extends object>(value: T): Partial<T> {
 }
 
 function planRequest(props: LlmWorkerProps): PlanRequest {
-  const { nodePool, ...own } = props;
+  const { nodePool } = props;
+  const own = pickProps<PlanRequest>(props, PLAN_REQUEST_SPEC);
   // Plan for the release the pod runs: an `image` tagged with a version sets engineVersion (issue 14).
   const imageVersion = typeof props.image === 'string' && props.engineVersion === undefined ? versionOfImage(props.image) : undefined;
   const request = imageVersion ? { ...own, engineVersion: imageVersion } : own;

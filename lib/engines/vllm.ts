@@ -53,18 +53,15 @@ export function vllmQuantization(plan: ModelPlan): string | undefined {
   const cc = plan.accelerator.computeCapability;
   const marlin = cc !== undefined && cc >= MARLIN_MIN_COMPUTE_CAPABILITY;
   switch (plan.quantization) {
+    // MXFP4 (gpt-oss), NVFP4 and W4A16 INT4 checkpoints name their method in config.json's
+    // quantization_config (mxfp4, modelopt_fp4, compressed-tensors): vLLM detects it, as for int8.
     case 'none':
     case 'int8':
-    // MXFP4 (gpt-oss), NVFP4 and W4A16 INT4 checkpoints name their method in config.json's
-    // quantization_config (mxfp4, modelopt_fp4, compressed-tensors): vLLM detects it.
     case 'mxfp4':
     case 'nvfp4':
     case 'int4':
     case 'gguf-q4_k_m':
     case 'gguf-q8_0':
-    case 'mxfp4': // checkpoint quantization_config (gpt-oss mxfp4, ModelOpt NVFP4, compressed-tensors int4)
-    case 'nvfp4':
-    case 'int4':
       return undefined;
     case 'fp8':
       return 'fp8';

@@ -3,6 +3,7 @@ import { App } from 'cdk8s';
 import { LlmStack } from '../constructs';
 import { factoryFor } from './kinds';
 import { planRegistrations, resourceName, type KubeObject } from './plan';
+import { propSpec, rejectUnknownProps } from '../unknown-props';
 
 export interface LlmStackComponentArgs {
   /** The namespace the stack creates and deploys into (LlmStack `namespace`). */
@@ -83,6 +84,7 @@ interface Synthesized {
 
 /** The construct tree in a private App: `toJson()` resolves and validates the whole app, and writes nothing. */
 function synthesize(name: string, args: LlmStackComponentArgs): Synthesized {
+  rejectUnknownProps(`LlmStackComponent ${name}`, args, propSpec<LlmStackComponentArgs>()({ namespace: true, team: true, costCenter: true, labels: true, build: true }));
   if (typeof args?.build !== 'function') {
     throw new Error(`LlmStackComponent ${name}: args.build must be a function that adds constructs to the stack, e.g. build: (stack) => buildEksStack(stack)`);
   }

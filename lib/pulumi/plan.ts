@@ -24,8 +24,7 @@ export interface Registration {
 }
 
 /** Kinds a workload's pod spec can reference by name, and must exist before its pods start. */
-const REFERENCED_KINDS = ['ConfigMap', 'Secret', 'PersistentVolumeClaim', 'ServiceAccount'] as const;
-type ReferencedKind = (typeof REFERENCED_KINDS)[number];
+type ReferencedKind = 'ConfigMap' | 'Secret' | 'PersistentVolumeClaim' | 'ServiceAccount';
 
 /** `<resource prefix>-<kind>-<namespace | cluster>-<name>`: stable across runs, unique per object. */
 export function resourceName(prefix: string, object: KubeObject): string {

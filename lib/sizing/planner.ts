@@ -5,6 +5,8 @@ import { resolveRequest, type ResolvedRequest } from './request';
 import { compareLayouts, describeHardware, searchOption, type Layout, type OptionResult } from './search';
 import { suggestAlternatives } from './suggestions';
 import type { ModelPlan, PlanRequest } from './types';
+import { rejectUnknownProps } from '../unknown-props';
+import { PLAN_REQUEST_SPEC } from './request-spec';
 
 /** CUDA context and allocator slack outside vLLM's budget (estimate). */
 const CUDA_CONTEXT_BYTES = 0.5 * GiB;
@@ -20,6 +22,7 @@ const CUDA_CONTEXT_BYTES = 0.5 * GiB;
  * @throws SizingError when the request is invalid or nothing fits; `suggestions` says what would.
  */
 export function planModel(request: PlanRequest): ModelPlan {
+  rejectUnknownProps('planModel', request, PLAN_REQUEST_SPEC, SizingError);
   const resolved = resolveRequest(request);
   const best = findBestLayout(resolved);
   if (!best.fit) throw doesNotFit(resolved, best.results);

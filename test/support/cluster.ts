@@ -6,7 +6,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { ingressAllowed, withNamespace, type Endpoint, type PodEndpoint } from './network-policy';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 export type Obj = { apiVersion: string; kind: string; metadata?: { name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: any; [key: string]: any };
 
 export function synth(chart: Chart): Obj[] {

@@ -1,5 +1,5 @@
 /**
- * Figures copied from ../shared/catalog-facts.md for the tests to check the code against (not derived
+ * Figures copied from test/fixtures/catalog-facts/catalog-facts.md for the tests to check the code against (not derived
  * from the code). One table per fact, shared by every test that needs it.
  */
 

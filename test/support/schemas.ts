@@ -2,12 +2,11 @@
  * The one place that validates synthesized objects against UPSTREAM schemas:
  * - core Kubernetes kinds: `kubernetes-models` (v4: CommonJS, generated from the Kubernetes OpenAPI);
  * - monitoring.coreos.com: `@kubernetes-models/prometheus-operator` (v4, CommonJS);
- * - CRDs without an npm model we can require (LeaderWorkerSet, ...): the CRD's own `openAPIV3Schema`
- *   from ../shared/crds, compiled with ajv.
+ * - every other CRD (Karpenter, Gateway API, KEDA, LeaderWorkerSet, InferencePool): the CRD's own
+ *   `openAPIV3Schema` vendored under schemas/crds (provenance in schemas/crds/SOURCES.md), compiled with ajv.
  * An object whose (apiVersion, kind) has no validator fails: nothing is emitted unchecked.
  */
 import Ajv from 'ajv';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -21,7 +20,8 @@ export interface K8sObject {
 
 type Validator = (object: K8sObject) => void;
 
-export const SHARED_CRDS = path.join(__dirname, '..', '..', '..', 'shared', 'crds');
+/** The CRD manifests vendored in this repository (never a path outside it). */
+export const CRDS_DIR = path.join(__dirname, '..', '..', 'schemas', 'crds');
 
 /** kubernetes-models module path for a core apiVersion: `apps/v1` -> `apps/v1`, `v1` -> `v1`. */
 function kubernetesModel(apiVersion: string, kind: string): Validator | undefined {
@@ -63,11 +63,11 @@ const ajv = new Ajv({ strict: false, allErrors: true, code: { regExp: goRegExp }
 const crdSchemas = new Map<string, object>();
 const crdValidators = new Map<string, Validator>();
 
-/** Schemas from every CRD manifest under ../shared/crds, keyed `group/version/Kind`. */
+/** Schemas from every CRD manifest under schemas/crds, keyed `group/version/Kind`. */
 function loadCrdSchemas(): void {
-  if (crdSchemas.size > 0 || !fs.existsSync(SHARED_CRDS)) return;
-  for (const group of fs.readdirSync(SHARED_CRDS)) {
-    const dir = path.join(SHARED_CRDS, group);
+  if (crdSchemas.size > 0) return;
+  for (const group of fs.readdirSync(CRDS_DIR)) {
+    const dir = path.join(CRDS_DIR, group);
     if (!fs.statSync(dir).isDirectory()) continue;
     for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
       for (const doc of parseAllDocuments(fs.readFileSync(path.join(dir, file), 'utf8'))) {
@@ -80,11 +80,6 @@ function loadCrdSchemas(): void {
       }
     }
   }
-}
-
-/** True when ../shared/crds is present (CI has it; a bare clone may not). */
-export function crdSchemasAvailable(): boolean {
-  return fs.existsSync(SHARED_CRDS);
 }
 
 function crdValidator(key: string): Validator | undefined {
@@ -117,27 +112,28 @@ export function validateObject(object: K8sObject): void {
   }
 }
 
-/** ESM-only model packages, by `apiVersion/kind`: validated in a plain Node child process. */
-const ESM_MODELS: Readonly<Record<string, string>> = {
-  'karpenter.sh/v1/NodePool': '@kubernetes-models/karpenter/karpenter.sh/v1/NodePool',
-  'karpenter.k8s.aws/v1/EC2NodeClass': '@kubernetes-models/karpenter/karpenter.k8s.aws/v1/EC2NodeClass',
-  'gateway.networking.k8s.io/v1/HTTPRoute': '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute',
-  'keda.sh/v1alpha1/ScaledObject': '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject',
-};
-
-/** True when an ESM-only model package covers this (apiVersion, kind). */
-export function hasEsmModel(object: K8sObject): boolean {
-  return `${object.apiVersion}/${object.kind}` in ESM_MODELS;
-}
+/**
+ * Kinds that ESM-only npm models (`@kubernetes-models/karpenter`, `/gateway-api`, `/keda`, v2) used to
+ * check a second time. Those packages need Node >= 22 (the project supports Node 20) and were dropped:
+ * these kinds are validated against their upstream CRD schemas, vendored in schemas/crds at the
+ * versions the library targets (Karpenter v1.14.1, Gateway API v1.6.1, KEDA v2.20.2).
+ */
+const FORMERLY_ESM_KINDS = new Set(['karpenter.sh/v1/NodePool', 'karpenter.k8s.aws/v1/EC2NodeClass', 'gateway.networking.k8s.io/v1/HTTPRoute', 'keda.sh/v1alpha1/ScaledObject']);
 
 /**
- * Validates the objects an ESM-only model package covers (one child process for the batch); returns
- * `Kind name: error` for each invalid one. Objects without such a package are skipped.
+ * @deprecated use validateObject on every object (it covers these kinds with their CRD schemas); kept
+ * so that tests written against the former ESM validator still compile. Returns `Kind name: error` for
+ * each invalid NodePool, EC2NodeClass, HTTPRoute or ScaledObject.
  */
 export function validateWithEsmModels(objects: readonly K8sObject[]): string[] {
-  const items = objects.filter(hasEsmModel).map((object) => ({ module: ESM_MODELS[`${object.apiVersion}/${object.kind}`], kind: object.kind, object }));
-  if (items.length === 0) return [];
-  const result = spawnSync(process.execPath, [path.join(__dirname, 'esm-models.mjs')], { input: JSON.stringify(items), encoding: 'utf8', cwd: path.join(__dirname, '..', '..') });
-  if (result.status !== 0) throw new Error(`ESM validator failed: ${result.stderr}`);
-  return (JSON.parse(result.stdout) as Array<{ kind: string; name: string; error: string }>).map((f) => `${f.kind} ${f.name}: ${f.error}`);
+  return objects
+    .filter((object) => FORMERLY_ESM_KINDS.has(`${object.apiVersion}/${object.kind}`))
+    .flatMap((object) => {
+      try {
+        validateObject(object);
+        return [];
+      } catch (error) {
+        return [(error as Error).message];
+      }
+    });
 }

@@ -16,6 +16,9 @@ import type { FrontDoorInput } from './front-door-input';
 import { gatewayApiRoutes, type GatewayApiOptions } from './gateway-api';
 import { liteLlm } from './litellm';
 import { allowIngress, DEFAULT_MONITORING, denyAllIngress, type Peer } from './network-policies';
+import { rejectUnknownProps } from '../../unknown-props';
+import { INFERENCE_GATEWAY_SPEC } from '../props-specs';
+import { checkNamesAppWide } from '../unique-names';
 
 export interface InferenceGatewayProps {
   /** @default 'litellm' */
@@ -64,6 +67,8 @@ export class InferenceGateway extends Construct {
     super(scope, id);
     const fail = (field: string, message: string, suggestions: string[]) => new ValidationError('invalid-gateway', `InferenceGateway ${id}: ${message}`, { field, suggestions });
     if (typeof props !== 'object' || props === null) throw fail('props', `props must be an object, got ${describe(props)}`, ['{ workers: [worker], apiKeySecret: { name, key } }']);
+    rejectUnknownProps(`InferenceGateway ${id}`, props, INFERENCE_GATEWAY_SPEC);
+    checkNamesAppWide(this);
     const triton = Array.isArray(props.workers) ? props.workers.find((w: unknown) => w instanceof AutoscaledTriton) : undefined;
     if (triton) {
       throw fail('workers', `AutoscaledTriton ${(triton as unknown as AutoscaledTriton).node.id} serves Triton's KServe v2 protocol (POST /v2/models/ensemble/generate), not the OpenAI API, and no front door here is known to translate for it: LiteLLM's triton/ provider (litellm/llms/triton/completion/transformation.py) sends max_tokens inside the generate request's "parameters", while the TensorRT-LLM ensemble (tensorrtllm_backend v0.17.0, all_models/inflight_batcher_llm/ensemble/config.pbtxt) declares max_tokens a required input`, [

@@ -50,6 +50,7 @@ export function mirrored(image: string, registry: string): string {
 }
 
 /** Rewrites every container and init container image of the objects' pods and adds the pull secrets. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- synthesized manifests of every kind (as podTemplatesOf)
 export function applyImages(objects: readonly any[], images: StackImages): void {
   for (const template of objects.flatMap(podTemplatesOf)) {
     const spec = template.spec;

@@ -12,6 +12,9 @@ import { describe } from '../../sizing/validate';
 import { namespaceSecurityLevel, podTemplatesOf } from './pod-security';
 import { formatSummary, summarize, type StackSummary } from './summary';
 import { applyImages, checkImages, type StackImages } from './images';
+import { rejectUnknownProps } from '../../unknown-props';
+import { LLM_STACK_SPEC } from '../props-specs';
+import { checkNamesAppWide } from '../unique-names';
 
 export interface LlmStackProps {
   /** The namespace the stack creates and deploys into. */
@@ -59,6 +62,7 @@ export class LlmStack extends Chart {
     if (typeof props !== 'object' || props === null || Array.isArray(props)) {
       throw new ValidationError('invalid-stack', `LlmStack ${id}: props must be an object with the stack's namespace, got ${describe(props)}`, { field: 'props', suggestions: ["{ namespace: 'llm' }"] });
     }
+    rejectUnknownProps(`LlmStack ${id}`, props, LLM_STACK_SPEC);
     if (typeof props.namespace !== 'string') {
       throw new ValidationError('invalid-stack', `LlmStack ${id}: namespace must name the stack's namespace, got ${describe(props.namespace)}`, { field: 'namespace', suggestions: ["{ namespace: 'llm' }"] });
     }
@@ -76,6 +80,7 @@ export class LlmStack extends Chart {
     // Nothing reaches a pod of the stack unless a policy allows it: gateways and internal workers open paths.
     denyAllIngress(this, 'default-deny', 'default-deny-ingress', {}, {});
     this.node.addValidation({ validate: () => this.treeErrors() });
+    checkNamesAppWide(this);
   }
 
   /** Every LlmWorker of the stack. */
@@ -99,6 +104,7 @@ export class LlmStack extends Chart {
   }
 
   /** Adds the stack's labels to every pod template, and the Pod Security labels its pods pass to the Namespace. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the signature of cdk8s Chart.toJson()
   public override toJson(): any[] {
     const objects = super.toJson();
     if (this.images) applyImages(objects, this.images);
