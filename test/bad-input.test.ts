@@ -646,3 +646,24 @@ test('the corpus holds at least 60 bad inputs', () => {
   const total = plannerCases.length + workerCases.length + poolCases.length + gatewayCases.length + tritonCases.length + stackCases.length + synthCases.length + cliCases.length;
   expect(total).toBeGreaterThanOrEqual(60);
 });
+
+// Mistyped flags on every command: exit 2, the flag named, and the flag that was meant (issues 11 and 15).
+const mistypedFlags = [
+  { args: ['plan', ...M, '--contex', '8192'], typed: '--contex', meant: '--context' },
+  { args: ['plan', ...M, '--concurency', '4'], typed: '--concurency', meant: '--concurrency' },
+  { args: ['plan', ...M, '--input-token', '2000'], typed: '--input-token', meant: '--input-tokens' },
+  { args: ['plan', ...M, '--reprot', 'plan.html'], typed: '--reprot', meant: '--report' },
+  { args: ['catalog', 'models', '--jsn'], typed: '--jsn', meant: '--json' },
+  { args: ['model', 'add', 'acme/x-7b', '--revison', 'main'], typed: '--revison', meant: '--revision' },
+  { args: ['init', 'app', '--pulumni'], typed: '--pulumni', meant: '--pulumi' },
+];
+
+describe('mistyped CLI flags get "did you mean"', () => {
+  test.each(mistypedFlags)('$typed', ({ args, typed, meant }) => {
+    const result = runCli(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`unknown flag ${typed}: did you mean ${meant}?`);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+  });
+});

@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { unknownFlag } from './flags';
 import { ValidationError } from '../errors';
 import { CDK8S_YAML, GITIGNORE, MAIN_TS, packageJson, PULUMI_TS, PULUMI_YAML, STACK_TS, TSCONFIG, type TemplateVersions } from './init-templates';
 
@@ -72,9 +73,18 @@ export function initApp(dir: string, pulumi: boolean): string[] {
   return Object.keys(files);
 }
 
+const INIT_OPTIONS = { pulumi: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
+
 /** The `init` command: exit 0 with the files listed, or 2 on wrong usage. */
 export function runInit(args: string[], out: (text: string) => void, err: (text: string) => void): number {
-  const { values, positionals } = parseArgs({ args, options: { pulumi: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true });
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: INIT_OPTIONS, allowPositionals: true });
+  } catch (error) {
+    err(`${unknownFlag(error, Object.keys(INIT_OPTIONS)) ?? (error as Error).message}\n\n${INIT_USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
   if (values.help) {
     out(INIT_USAGE);
     return 0;

@@ -32,7 +32,7 @@ export const PLAN_FLAGS = {
 } as const;
 
 /** Every flag `plan` accepts, for "did you mean". */
-export const PLAN_FLAG_NAMES: readonly string[] = [...Object.keys(PLAN_FLAGS), 'json', 'help'];
+export const PLAN_FLAG_NAMES: readonly string[] = [...Object.keys(PLAN_FLAGS), ...Object.keys(WORKLOAD_OPTIONS), 'report', 'json', 'help'];
 
 const NUMERIC = new Set(['context', 'concurrency', 'tp', 'pp', 'gpu-memory-utilization', 'accelerators-per-node']);
 
