@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm run test:package` (CI runs it after `npm test`): the package as a user gets it.
 #  1. `npm pack` (prepare builds build/), and the tarball holds the build, not the sources;
-#  2. `llm-constructs init app --pulumi`, run from the tarball's own CLI;
+#  2. `llm-constructs init app --pulumi`, run from the tarball installed with its dependencies, as npx does;
 #  3. the app installs the tarball and its peers from the npm registry (--prefer-offline: the npm cache);
 #  4. a program using every public construct type-checks against the installed package;
 #  5. `cdk8s synth` of the generated app, unchanged, writes the manifests; the summary reaches stderr;
@@ -21,12 +21,13 @@ listing=$(tar tzf "$tarball")
 for f in package/package.json package/README.md package/build/lib/index.js package/build/lib/index.d.ts package/build/lib/cli/main.js package/build/lib/pulumi/index.js package/build/imports/monitoring.coreos.com.js; do
   grep -qx "$f" <<<"$listing" || fail "$f is missing from the tarball"
 done
-if grep -E '^package/(test|lib|examples|schemas)/|\.tsbuildinfo$' <<<"$listing"; then fail 'the tarball holds sources or tests'; fi
+if grep -E '^package/(test|lib|examples|schemas)/|^package/build/(test|examples|bench|scripts|report-screenshots)/|\.tsbuildinfo$' <<<"$listing"; then fail 'the tarball holds sources or tests'; fi
 echo "tarball: $(basename "$tarball"), $(wc -l <<<"$listing") files, $(du -k "$tarball" | cut -f1) KiB" >&2
 
 step "llm-constructs init app --pulumi (the packed CLI)"
-mkdir "$tmp/unpacked" && tar xzf "$tarball" -C "$tmp/unpacked"
-node "$tmp/unpacked/package/build/lib/cli/main.js" init "$tmp/app" --pulumi >&2
+# Installed with its own dependencies (d3-scale draws the report's axes) but not the peers: the CLI needs none.
+mkdir "$tmp/cli" && (cd "$tmp/cli" && npm init -y >/dev/null && npm install --prefer-offline --legacy-peer-deps --no-audit --no-fund --loglevel=error "$tarball" >&2)
+"$tmp/cli/node_modules/.bin/llm-constructs" init "$tmp/app" --pulumi >&2
 app="$tmp/app"
 (cd "$app" && sha256sum main.ts stack.ts pulumi.ts tsconfig.json cdk8s.yaml Pulumi.yaml >"$tmp/generated.sha256")
 

@@ -3,7 +3,7 @@
  * The sizing report in a real browser: headless Chromium from Debian's packages (.ci/run installs it),
  * driven by playwright-core. Pages of the examples (`npm run synth`'s stack page, a plan page per example
  * worker) and a 100-model stack: no console errors, no network request, every chart plots the plan's
- * figures (read back from the DOM and its geometry), screenshots in build/report-screenshots/.
+ * figures (read back from the DOM and its geometry), screenshots in test-output/report-screenshots/.
  * Predictions come from TEST DOUBLES (test/support/report-fixtures.ts): this tests binding, not physics.
  */
 import { App } from 'cdk8s';
@@ -27,7 +27,7 @@ import { pixelOf, readContrast, readCostRows, readSections, tableVisibility, typ
 
 const ROOT = path.join(__dirname, '..');
 const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = path.join(ROOT, 'build', 'report-screenshots');
+const SHOTS = path.join(ROOT, 'test-output', 'report-screenshots'); // not build/: npm pack ships build/
 const SLO: Slo = { ttftMs: 3000, tpotMs: 80 };
 /** Pixel tolerance: coordinates are written to 0.1 px. */
 const PX = 0.25;
