@@ -12,7 +12,7 @@ import { SizingError } from '../lib/errors';
 import { ENGINE_PROFILES } from '../lib/sizing/engine-profiles';
 import { estimateMemory } from '../lib/sizing/memory';
 import { PINNED_VLLM_VERSION, parseVersion } from '../lib/sizing/engine-version';
-import { vllmBatchDefaults } from '../lib/sizing/vllm-accounting';
+import { vllmBatchDefaults, vllmGraphCaptureCeiling } from '../lib/sizing/vllm-accounting';
 import { planModel } from '../lib/sizing/planner';
 import type { Engine, KvCacheDtype, ModelPlan, PlanRequest, Quantization } from '../lib/sizing/types';
 
@@ -196,7 +196,12 @@ function bruteForce(request: SearchRequest, exhaustive = false): Candidate[] {
         // vLLM plans with the pinned release and vLLM's own batch defaults for the GPU (arg_utils.py).
         vllm:
           profile.accounting === 'vllm'
-            ? { version: parseVersion(PINNED_VLLM_VERSION)!, ...vllmBatchDefaults(accelerator.usableMemoryBytes, accelerator.id), enforceEager: false }
+            ? {
+                version: parseVersion(PINNED_VLLM_VERSION)!,
+                ...vllmBatchDefaults(accelerator.usableMemoryBytes, accelerator.id),
+                enforceEager: false,
+                maxCaptureSize: vllmGraphCaptureCeiling(accelerator.computeCapability),
+              }
             : undefined,
       });
       if (!memory.fits) continue;

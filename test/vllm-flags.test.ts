@@ -9,6 +9,7 @@ import { LlmWorker } from '../lib/constructs';
 import { vllmRecipe } from '../lib/engines/vllm';
 import { planModel } from '../lib/sizing/planner';
 import { PINNED_VLLM_VERSION, versionOfImage } from '../lib/sizing/engine-version';
+import { vllmGraphCaptureCeiling } from '../lib/sizing/vllm-accounting';
 import { VLLM_IMAGE } from '../lib/engines/common';
 
 const options = { servedModelName: 'chat', cachePath: '/models', hfTokenSecret: { name: 'hf', key: 'token' } };
@@ -88,5 +89,20 @@ describe('CUDA graphs inside the budget (vLLM >= 0.21)', () => {
     const eager = planModel({ ...request, enforceEager: true });
     expect(eager.memory.overhead?.cudaGraphBytes).toBe(0);
     expect(eager.memory.kvCacheCapacityBytes).toBeGreaterThan(plan.memory.kvCacheCapacityBytes);
+  });
+});
+
+describe('CUDA-graph capture ceiling', () => {
+  // vllm/config/vllm.py `_set_cudagraph_sizes`: default_max_graph_size = 1024 if
+  // is_device_capability_family(100) else 512; the sizes are capped at min(2 x max_num_seqs, that).
+  test('data-center Blackwell (CC 10.x) captures up to 1024, other GPUs up to 512', () => {
+    expect(vllmGraphCaptureCeiling(10.0)).toBe(1024);
+    expect(vllmGraphCaptureCeiling(9.0)).toBe(512);
+    expect(vllmGraphCaptureCeiling(12.0)).toBe(512); // RTX 50xx: sm_120, not family 100
+    const on = (accelerator: string) => planModel({ model: 'meta-llama/Llama-3.1-8B-Instruct', accelerator, acceleratorsPerNode: 8, tensorParallel: 1 });
+    const b200 = on('B200');
+    const h200 = on('H200-SXM-141GB');
+    expect([b200.maxNumSeqs, h200.maxNumSeqs]).toEqual([1024, 1024]);
+    expect(b200.memory.overhead?.cudaGraphBytes).toBeGreaterThan(h200.memory.overhead!.cudaGraphBytes);
   });
 });

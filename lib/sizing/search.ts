@@ -1,7 +1,7 @@
 import { estimateMemory, type MemoryEstimate } from './memory';
 import { validTensorParallelSizes } from './parallelism';
 import { singleGpuGguf, type HardwareOption, type ResolvedRequest } from './request';
-import { vllmBatchDefaults, type VllmSettings } from './vllm-accounting';
+import { vllmBatchDefaults, vllmGraphCaptureCeiling, type VllmSettings } from './vllm-accounting';
 
 /** Most nodes one replica may span (pipeline stages across nodes). */
 export const MAX_NODES_PER_REPLICA = 16;
@@ -29,7 +29,10 @@ export function vllmSettingsFor(request: ResolvedRequest, option: HardwareOption
   const defaults = vllmBatchDefaults(option.accelerator.usableMemoryBytes, option.accelerator.id);
   const maxNumBatchedTokens = asked.maxNumBatchedTokens ?? Math.max(defaults.maxNumBatchedTokens, asked.maxNumSeqs ?? 0);
   const maxNumSeqs = asked.maxNumSeqs ?? Math.max(Math.min(defaults.maxNumSeqs, maxNumBatchedTokens), request.concurrency);
-  return { version: asked.version, maxNumSeqs, maxNumBatchedTokens: Math.max(maxNumBatchedTokens, maxNumSeqs), enforceEager: asked.enforceEager };
+  return {
+    version: asked.version, maxNumSeqs, maxNumBatchedTokens: Math.max(maxNumBatchedTokens, maxNumSeqs), enforceEager: asked.enforceEager,
+    maxCaptureSize: vllmGraphCaptureCeiling(option.accelerator.computeCapability),
+  };
 }
 
 /** The outcome of searching one hardware option: the smallest layout that fits, or the closest miss. */

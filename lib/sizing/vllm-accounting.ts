@@ -41,6 +41,8 @@ export interface VllmSettings {
   readonly maxNumSeqs: number;
   readonly maxNumBatchedTokens: number;
   readonly enforceEager: boolean;
+  /** Largest CUDA-graph capture size before max_num_seqs caps it (`vllmGraphCaptureCeiling`); 512 when absent. */
+  readonly maxCaptureSize?: number;
 }
 
 /**
@@ -97,9 +99,20 @@ export const GRAPHS_PROFILED_FROM: Version = [0, 21, 0];
  * captures sharing one memory pool. The 67-size count is kept because the per-size constant is
  * calibrated with it, and checked against the 0.24.0 log (test/fixtures/vllm-logs.json, -0.5 % KV).
  */
-export function cudaGraphCaptureSizes(maxNumSeqs: number): number {
-  const largest = Math.min(2 * maxNumSeqs, 512);
+export function cudaGraphCaptureSizes(maxNumSeqs: number, ceiling = 512): number {
+  const largest = Math.min(2 * maxNumSeqs, ceiling);
   return [1, 2, 4].filter((s) => s <= largest).length + Math.floor(largest / 8);
+}
+
+/**
+ * The default ceiling of the capture sizes: 1024 on data-center Blackwell (compute capability 10.x),
+ * 512 elsewhere (vllm/config/vllm.py `_set_cudagraph_sizes`: `default_max_graph_size = 1024 if
+ * current_platform.is_device_capability_family(100) else 512`; docs.vllm.ai CompilationConfig
+ * `max_cudagraph_capture_size`). The release that raised it is not pinned down: every release is
+ * planned with it, which can only over-count graphs on older ones.
+ */
+export function vllmGraphCaptureCeiling(computeCapability: number | undefined): number {
+  return computeCapability !== undefined && Math.floor(computeCapability) === 10 ? 1024 : 512;
 }
 
 /** Bytes per token of the profiling forward pass on one rank, in 16 bits. */
@@ -134,7 +147,7 @@ export function vllmActivationBytes(model: ModelArchitecture, settings: VllmSett
 export function vllmCudaGraphBytes(model: ModelArchitecture, settings: VllmSettings, pipelineParallel: number): number {
   if (settings.enforceEager) return 0;
   const layers = Math.ceil(model.layers / pipelineParallel);
-  return Math.round(cudaGraphCaptureSizes(settings.maxNumSeqs) * layers * CUDA_GRAPH_BYTES_PER_LAYER_AND_SIZE);
+  return Math.round(cudaGraphCaptureSizes(settings.maxNumSeqs, settings.maxCaptureSize) * layers * CUDA_GRAPH_BYTES_PER_LAYER_AND_SIZE);
 }
 
 /**
