@@ -65,7 +65,9 @@ export function expertParams(model: ModelArchitecture): number {
  * Bytes of the weights the engine loads for `model` in `quantization` (MoE: all experts are resident).
  * Multi-token-prediction layers (`mtpParams`) are in the checkpoint but not loaded unless speculative
  * decoding asks for them: vLLM's DeepSeek-V2/V3 `load_weights` skips them ("skip spec decode layers for
- * main model", vllm-project/vllm vllm/model_executor/models/deepseek_v2.py @ b863fe5bf4e19680572603b4e166faefc5725551).
+ * main model", vllm-project/vllm vllm/model_executor/models/deepseek_v2.py @ b863fe5bf4e19680572603b4e166faefc5725551),
+ * and GLM-4.5's builds num_hidden_layers layers only, the MTP layer being `get_spec_layer_idx_from_weight_name`'s
+ * (glm4_moe.py @ a4cd9d0d28bdb41db8dfe0acdafac2bf2f608630).
  */
 export function weightBytes(model: ModelArchitecture, quantization: Quantization): number {
   return formatBytes(model, quantization, weightParamSplit(model).linearParams - (model.mtpParams ?? 0));
