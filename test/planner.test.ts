@@ -12,7 +12,7 @@ import { SizingError } from '../lib/errors';
 import { ENGINE_PROFILES } from '../lib/sizing/engine-profiles';
 import { estimateMemory } from '../lib/sizing/memory';
 import { PINNED_VLLM_VERSION, parseVersion } from '../lib/sizing/engine-version';
-import { vllmBatchDefaults } from '../lib/sizing/vllm-accounting';
+import { vllmBatchDefaults, vllmGraphCaptureCeiling } from '../lib/sizing/vllm-accounting';
 import { planModel } from '../lib/sizing/planner';
 import type { Engine, KvCacheDtype, ModelPlan, PlanRequest, Quantization } from '../lib/sizing/types';
 
@@ -135,6 +135,8 @@ const MAX_NODES = 16;
  * - GPUs hold one rank each; Neuron devices two NeuronCores (facts A3), and TP uses whole devices;
  * - llama.cpp/Ollama split layers over the GPUs of one node (reported as PP), no TP;
  * - TP engines: any D5-valid TP up to the ranks of one node, PP 1;
+ * - vLLM only: pipeline stages inside one node, any D5 TP x PP >= 2 within the node's ranks (vLLM runs
+ *   PP on one node with its multiprocessing executor);
  * - vLLM only, and only over EFA (a replica spanning nodes needs a fast interconnect): pipeline stages
  *   of the largest valid TP of a node, PP >= 2, at most 16 nodes;
  * `exhaustive` lifts the last rule's "largest TP" restriction: every D5 TP that tiles a node x every PP.
@@ -152,10 +154,13 @@ function layouts(model: ModelArchitecture, engine: Engine, instance: InstanceTyp
   const tps: number[] = [];
   for (let tp = 1; tp <= ranksPerNode; tp++) if (d5Allows(model, tp) && tp % coresPerDevice === 0) tps.push(tp);
   for (const tp of tps) split.push([tp, 1]);
-  if (!profile.multiNode || instance.efa === 0) return split;
+  if (!profile.multiNode) return split;
+  for (const tp of tps) for (let pp = 2; tp * pp <= ranksPerNode && pp <= model.layers; pp++) split.push([tp, pp]);
+  if (instance.efa === 0) return split;
   const stageTps = exhaustive ? tps.filter((tp) => ranksPerNode % tp === 0) : [Math.max(...tps)].filter((tp) => ranksPerNode % tp === 0);
   for (const tp of stageTps) {
     for (let pp = 2; pp <= model.layers; pp++) {
+      if (tp * pp <= ranksPerNode) continue; // inside one node: listed above
       if (Math.ceil(Math.ceil((tp * pp) / coresPerDevice) / instance.acceleratorCount) > MAX_NODES) break;
       split.push([tp, pp]);
     }
@@ -163,7 +168,10 @@ function layouts(model: ModelArchitecture, engine: Engine, instance: InstanceTyp
   return split;
 }
 
-/** All fitting layouts over the candidates, best first: one node first, then cost, then fewer devices. */
+/**
+ * All fitting layouts over the candidates, best first: one node first, then cost, then TP alone before
+ * pipeline stages, then fewer devices, then the larger TP.
+ */
 function bruteForce(request: SearchRequest, exhaustive = false): Candidate[] {
   const model = lookupModel(request.model);
   const profile = ENGINE_PROFILES[request.engine];
@@ -188,7 +196,12 @@ function bruteForce(request: SearchRequest, exhaustive = false): Candidate[] {
         // vLLM plans with the pinned release and vLLM's own batch defaults for the GPU (arg_utils.py).
         vllm:
           profile.accounting === 'vllm'
-            ? { version: parseVersion(PINNED_VLLM_VERSION)!, ...vllmBatchDefaults(accelerator.usableMemoryBytes, accelerator.id), enforceEager: false }
+            ? {
+                version: parseVersion(PINNED_VLLM_VERSION)!,
+                ...vllmBatchDefaults(accelerator.usableMemoryBytes, accelerator.id),
+                enforceEager: false,
+                maxCaptureSize: vllmGraphCaptureCeiling(accelerator.computeCapability),
+              }
             : undefined,
       });
       if (!memory.fits) continue;
@@ -201,7 +214,9 @@ function bruteForce(request: SearchRequest, exhaustive = false): Candidate[] {
     (a, b) =>
       Number(a.nodes > 1) - Number(b.nodes > 1) ||
       a.cost - b.cost ||
+      Number(a.pp > 1) - Number(b.pp > 1) ||
       a.devices - b.devices ||
+      b.tp - a.tp ||
       a.instance.name.localeCompare(b.instance.name),
   );
 }

@@ -56,8 +56,8 @@ describe('the cost/latency frontier', () => {
 
 describe('latency curves', () => {
   it('cover concurrency 1, 2, 4 ... up to the sequences the KV cache holds', () => {
-    // 61 full-length sequences fit (README's worked example): up to 64.
-    expect(plan70b.maxConcurrentSequences).toBe(61);
+    // 56 full-length sequences fit (README's worked example, vLLM 0.31.0: CUDA graphs in the budget): up to 64.
+    expect(plan70b.maxConcurrentSequences).toBe(56);
     expect(concurrencySteps(plan70b)).toEqual([1, 2, 4, 8, 16, 32, 64]);
   });
 });

@@ -9,6 +9,7 @@ import { LlmWorker } from '../lib/constructs';
 import { vllmRecipe } from '../lib/engines/vllm';
 import { planModel } from '../lib/sizing/planner';
 import { PINNED_VLLM_VERSION, versionOfImage } from '../lib/sizing/engine-version';
+import { vllmGraphCaptureCeiling } from '../lib/sizing/vllm-accounting';
 import { VLLM_IMAGE } from '../lib/engines/common';
 
 const options = { servedModelName: 'chat', cachePath: '/models', hfTokenSecret: { name: 'hf', key: 'token' } };
@@ -64,11 +65,44 @@ describe('vLLM flags are the plan', () => {
 });
 
 describe('CUDA graphs outside the budget (vLLM < 0.21)', () => {
+  // vLLM before 0.21 captures the graphs after sizing the KV cache, in the 1 - utilization headroom.
+  const engineVersion = '0.20.0';
   test('a utilization that leaves no headroom for the graphs is warned about; enforceEager silences it', () => {
-    const tight = planModel({ model: 'meta-llama/Llama-3.1-8B-Instruct', accelerator: 'H100', gpuMemoryUtilization: 0.99 });
+    const tight = planModel({ model: 'meta-llama/Llama-3.1-8B-Instruct', accelerator: 'H100', gpuMemoryUtilization: 0.99, engineVersion });
     expect(tight.warnings.join('\n')).toMatch(/CUDA graphs .* enforceEager/);
-    const eager = planModel({ model: 'meta-llama/Llama-3.1-8B-Instruct', accelerator: 'H100', gpuMemoryUtilization: 0.99, enforceEager: true });
+    expect(tight.memory.overhead?.cudaGraphBytes).toBe(0);
+    const eager = planModel({ model: 'meta-llama/Llama-3.1-8B-Instruct', accelerator: 'H100', gpuMemoryUtilization: 0.99, enforceEager: true, engineVersion });
     expect(eager.warnings.join('\n')).not.toMatch(/CUDA graphs/);
-    expect(planModel({ model: 'meta-llama/Llama-3.1-8B-Instruct', accelerator: 'H100' }).warnings.join('\n')).not.toMatch(/CUDA graphs/);
+    expect(planModel({ model: 'meta-llama/Llama-3.1-8B-Instruct', accelerator: 'H100', engineVersion }).warnings.join('\n')).not.toMatch(/CUDA graphs/);
+  });
+});
+
+describe('CUDA graphs inside the budget (vLLM >= 0.21)', () => {
+  // "CUDA graph memory profiling is enabled (default since v0.21.0)" (gpu_worker.py log line): the graphs
+  // are estimated while profiling and subtracted before the KV cache, so the headroom need not hold them.
+  test.each(['0.21.0', PINNED_VLLM_VERSION])('vLLM %s budgets the graphs and does not warn at a utilization of 0.99', (engineVersion) => {
+    const request = { model: 'meta-llama/Llama-3.1-8B-Instruct', accelerator: 'H100', gpuMemoryUtilization: 0.99, engineVersion } as const;
+    const plan = planModel(request);
+    expect(plan.warnings.join('\n')).not.toMatch(/CUDA graphs/);
+    expect(plan.memory.overhead?.cudaGraphBytes).toBeGreaterThan(0);
+    // The graphs come out of the KV cache: eager mode holds more.
+    const eager = planModel({ ...request, enforceEager: true });
+    expect(eager.memory.overhead?.cudaGraphBytes).toBe(0);
+    expect(eager.memory.kvCacheCapacityBytes).toBeGreaterThan(plan.memory.kvCacheCapacityBytes);
+  });
+});
+
+describe('CUDA-graph capture ceiling', () => {
+  // vllm/config/vllm.py `_set_cudagraph_sizes`: default_max_graph_size = 1024 if
+  // is_device_capability_family(100) else 512; the sizes are capped at min(2 x max_num_seqs, that).
+  test('data-center Blackwell (CC 10.x) captures up to 1024, other GPUs up to 512', () => {
+    expect(vllmGraphCaptureCeiling(10.0)).toBe(1024);
+    expect(vllmGraphCaptureCeiling(9.0)).toBe(512);
+    expect(vllmGraphCaptureCeiling(12.0)).toBe(512); // RTX 50xx: sm_120, not family 100
+    const on = (accelerator: string) => planModel({ model: 'meta-llama/Llama-3.1-8B-Instruct', accelerator, acceleratorsPerNode: 8, tensorParallel: 1 });
+    const b200 = on('B200');
+    const h200 = on('H200-SXM-141GB');
+    expect([b200.maxNumSeqs, h200.maxNumSeqs]).toEqual([1024, 1024]);
+    expect(b200.memory.overhead?.cudaGraphBytes).toBeGreaterThan(h200.memory.overhead!.cudaGraphBytes);
   });
 });

@@ -22,6 +22,13 @@ const GEMMA2_SLIDING_WINDOW_CAVEAT =
   'Sliding-window attention (window 4096) on every other layer: engines without a hybrid KV-cache ' +
   'allocator reserve full-length KV for all layers, so full-length KV is an upper bound; vLLM\'s ' +
   'hybrid KV-cache manager allocates the sliding-window layers up to the window only.';
+/*
+ * GEMMA2_LAYER_TYPES_SOURCE: which Gemma 2 layers slide. Gemma 2's config.json has no `layer_types`;
+ * vLLM reads `config.layer_types[layer_idx] == "sliding_attention"` (vllm-project/vllm
+ * vllm/model_executor/models/gemma2.py @ 02cda6e420ccbe364f285b71c512780e8589c649, Gemma2Attention),
+ * and transformers' Gemma2Config defaults it to sliding on every even layer index, as the original
+ * Gemma2DecoderLayer `is_sliding = not bool(layer_idx % 2)` did: ceil(layers / 2) sliding layers.
+ */
 const GEMMA2_FLOAT32_CAVEAT =
   'The base checkpoint is stored in float32 (config torch_dtype float32, 4 bytes per parameter as ' +
   'downloaded); the -it release is bfloat16.';
@@ -309,6 +316,7 @@ export const MODELS: readonly ModelArchitecture[] = [
     dtype: 'float32',
     tiedEmbeddings: true,
     slidingWindow: 4096,
+    slidingWindowLayers: 21, // even layers 0, 2, .. 40 of 42: GEMMA2_LAYER_TYPES_SOURCE
     caveats: [GEMMA2_SLIDING_WINDOW_CAVEAT, GEMMA2_FLOAT32_CAVEAT],
     sources: [config('google/gemma-2-9b')],
   },
@@ -327,6 +335,7 @@ export const MODELS: readonly ModelArchitecture[] = [
     dtype: 'float32',
     tiedEmbeddings: true,
     slidingWindow: 4096,
+    slidingWindowLayers: 23, // even layers 0, 2, .. 44 of 46: GEMMA2_LAYER_TYPES_SOURCE
     caveats: [GEMMA2_SLIDING_WINDOW_CAVEAT, GEMMA2_FLOAT32_CAVEAT],
     sources: [config('google/gemma-2-27b')],
   },

@@ -17,7 +17,7 @@ export interface KvLayers {
 /**
  * How the model's KV-holding layers split by attention kind (`kvCacheLayers` excludes cross-attention).
  * Window savings are budgeted only where `slidingWindowLayers` says which layers slide: a bare
- * `slidingWindow` (Gemma 2 interleaves it on half the layers; Phi-3 declares one vLLM may not honour) is
+ * `slidingWindow` (Phi-3 declares one vLLM may not honour) is
  * budgeted as full attention, which can under-promise but never over-promises.
  */
 export function kvLayers(model: ModelArchitecture): KvLayers {

@@ -61,10 +61,26 @@ export function expertParams(model: ModelArchitecture): number {
   return Math.min(linearParams, model.moe.experts * model.layers * 3 * model.hiddenSize * model.intermediateSize);
 }
 
-/** Bytes of all weights of `model` in `quantization` (MoE: all experts are resident). */
+/**
+ * Bytes of the weights the engine loads for `model` in `quantization` (MoE: all experts are resident).
+ * Multi-token-prediction layers (`mtpParams`) are in the checkpoint but not loaded unless speculative
+ * decoding asks for them: vLLM's DeepSeek-V2/V3 `load_weights` skips them ("skip spec decode layers for
+ * main model", vllm-project/vllm vllm/model_executor/models/deepseek_v2.py @ b863fe5bf4e19680572603b4e166faefc5725551),
+ * and GLM-4.5's builds num_hidden_layers layers only, the MTP layer being `get_spec_layer_idx_from_weight_name`'s
+ * (glm4_moe.py @ a4cd9d0d28bdb41db8dfe0acdafac2bf2f608630).
+ */
 export function weightBytes(model: ModelArchitecture, quantization: Quantization): number {
+  return formatBytes(model, quantization, weightParamSplit(model).linearParams - (model.mtpParams ?? 0));
+}
+
+/** Bytes of the multi-token-prediction layers in `quantization` (downloaded, not loaded). */
+function mtpBytes(model: ModelArchitecture, quantization: Quantization): number {
+  return Math.round(((model.mtpParams ?? 0) * WEIGHT_FORMATS[quantization].linearBits) / 8);
+}
+
+function formatBytes(model: ModelArchitecture, quantization: Quantization, linearParams: number): number {
   const format = WEIGHT_FORMATS[quantization];
-  const { embeddingParams, linearParams } = weightParamSplit(model);
+  const { embeddingParams } = weightParamSplit(model);
   if (format.expertsOnly) {
     const experts = expertParams(model);
     const intermediate = model.intermediateSize ?? 1;
@@ -77,16 +93,19 @@ export function weightBytes(model: ModelArchitecture, quantization: Quantization
 /**
  * Weights one rank of the worst pipeline stage holds: ceil(decoder weights / PP) plus one vocab x hidden
  * matrix (the first stage keeps the embedding, the last the lm_head; with tied embeddings both keep a
- * copy), split over TP. With PP 1, the whole model over TP.
+ * copy) plus the vision encoder (first stage), split over TP. With PP 1, the whole model over TP.
  */
 export function stageWeightBytes(model: ModelArchitecture, quantization: Quantization, tensorParallel: number, pipelineParallel: number): number {
   const total = weightBytes(model, quantization);
   if (pipelineParallel === 1) return Math.ceil(total / tensorParallel);
-  const bits = WEIGHT_FORMATS[quantization].embeddingBits;
+  const format = WEIGHT_FORMATS[quantization];
+  const bits = format.embeddingBits;
   const { embeddingParams } = weightParamSplit(model);
-  const decoder = total - (embeddingParams * bits) / 8;
+  // A vision encoder runs before the first decoder layer: the first stage holds all of it.
+  const encoder = ((model.visionParams ?? 0) * (format.expertsOnly ? 16 : format.linearBits)) / 8;
+  const decoder = total - (embeddingParams * bits) / 8 - encoder;
   const oneMatrix = (model.vocabSize * model.hiddenSize * bits) / 8;
-  return Math.ceil((decoder / pipelineParallel + oneMatrix) / tensorParallel);
+  return Math.ceil((decoder / pipelineParallel + oneMatrix + encoder) / tensorParallel);
 }
 
 /** Why `quantization` cannot apply to `model` at all, or undefined (MXFP4 in vLLM exists for MoE experts only). */
@@ -103,7 +122,7 @@ export function modelQuantizationIncompatibility(model: ModelArchitecture, quant
  * export, whose size is the served size.
  */
 export function checkpointBytes(model: ModelArchitecture, quantization: Quantization): number {
-  if (quantization !== 'none' || model.dtype !== 'float32') return weightBytes(model, quantization);
+  if (quantization !== 'none' || model.dtype !== 'float32') return weightBytes(model, quantization) + mtpBytes(model, quantization);
   return model.totalParams * 4;
 }
 

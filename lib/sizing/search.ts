@@ -1,7 +1,7 @@
 import { estimateMemory, type MemoryEstimate } from './memory';
 import { validTensorParallelSizes } from './parallelism';
 import { singleGpuGguf, type HardwareOption, type ResolvedRequest } from './request';
-import { vllmBatchDefaults, type VllmSettings } from './vllm-accounting';
+import { vllmBatchDefaults, vllmGraphCaptureCeiling, type VllmSettings } from './vllm-accounting';
 
 /** Most nodes one replica may span (pipeline stages across nodes). */
 export const MAX_NODES_PER_REPLICA = 16;
@@ -29,7 +29,10 @@ export function vllmSettingsFor(request: ResolvedRequest, option: HardwareOption
   const defaults = vllmBatchDefaults(option.accelerator.usableMemoryBytes, option.accelerator.id);
   const maxNumBatchedTokens = asked.maxNumBatchedTokens ?? Math.max(defaults.maxNumBatchedTokens, asked.maxNumSeqs ?? 0);
   const maxNumSeqs = asked.maxNumSeqs ?? Math.max(Math.min(defaults.maxNumSeqs, maxNumBatchedTokens), request.concurrency);
-  return { version: asked.version, maxNumSeqs, maxNumBatchedTokens: Math.max(maxNumBatchedTokens, maxNumSeqs), enforceEager: asked.enforceEager };
+  return {
+    version: asked.version, maxNumSeqs, maxNumBatchedTokens: Math.max(maxNumBatchedTokens, maxNumSeqs), enforceEager: asked.enforceEager,
+    maxCaptureSize: vllmGraphCaptureCeiling(option.accelerator.computeCapability),
+  };
 }
 
 /** The outcome of searching one hardware option: the smallest layout that fits, or the closest miss. */
@@ -93,6 +96,15 @@ function singleNodeSplits(request: ResolvedRequest, option: HardwareOption, rank
   return tps.map((tp) => [tp, pp] as [number, number]).sort((a, b) => a[0] * a[1] - b[0] * b[1]);
 }
 
+/** (TP, PP >= 2) pairs that stay inside one node, fewest accelerators first, then the largest TP. */
+function inNodePipelineSplits(request: ResolvedRequest, option: HardwareOption, ranksPerNode: number): Array<[number, number]> {
+  const splits: Array<[number, number]> = [];
+  for (const [tp] of singleNodeSplits(request, option, ranksPerNode)) {
+    for (let pp = 2; tp * pp <= ranksPerNode && pp <= request.model.layers; pp++) splits.push([tp, pp]);
+  }
+  return splits.sort((a, b) => a[0] * a[1] - b[0] * b[1] || b[0] - a[0]);
+}
+
 /** Smallest layout of `request` that fits on `option`. */
 export function searchOption(request: ResolvedRequest, option: HardwareOption): OptionResult {
   const ranksPerNode = option.devicesPerNode * ranksPerDevice(option);
@@ -109,9 +121,18 @@ export function searchOption(request: ResolvedRequest, option: HardwareOption): 
     if (candidate.memory.fits) return { fit: candidate };
     closest = candidate;
   }
-  if (request.pipelineParallel || !request.profile.multiNode || !hasFastInterconnect(option) || singleGpuGguf(request.profile, request.quantization)) {
+  if (request.pipelineParallel || !request.profile.multiNode || singleGpuGguf(request.profile, request.quantization)) {
     return { closest };
   }
+
+  // No tensor-parallel split fits: pipeline stages inside the node come before spanning nodes (each
+  // stage holds 1/PP of the layers, their KV cache and their CUDA graphs). Fewest accelerators first,
+  // then the largest TP (fewer pipeline bubbles).
+  for (const [tp, pp] of inNodePipelineSplits(request, option, ranksPerNode)) {
+    const candidate = layout(request, option, tp, pp);
+    if (candidate.memory.fits) return { fit: candidate };
+  }
+  if (!hasFastInterconnect(option)) return { closest };
 
   // One node is not enough: the largest valid TP inside each node, one pipeline stage per node.
   const tp = request.tensorParallel ?? Math.max(...singleNodeSplits(request, option, ranksPerNode).map(([t]) => t));
@@ -148,15 +169,17 @@ function range(from: number, to: number): number[] {
 /**
  * Orders fitting layouts: one node before several (pipeline stages across nodes only when no single
  * node holds the model: cheap small instances chained over a slow network are not a bargain), then
- * cheapest per replica (unpriced hardware last), then fewer devices, then by name so that the answer
- * is deterministic.
+ * cheapest per replica (unpriced hardware last), then tensor parallel alone before pipeline stages,
+ * then fewer devices, then the larger TP, then by name so that the answer is deterministic.
  */
 export function compareLayouts(a: Layout, b: Layout): number {
   const cost = (l: Layout) => l.hourlyCostUsd ?? Number.POSITIVE_INFINITY;
   return (
     Number(a.nodes > 1) - Number(b.nodes > 1) ||
     cost(a) - cost(b) ||
+    Number(a.pipelineParallel > 1) - Number(b.pipelineParallel > 1) ||
     a.devices - b.devices ||
+    b.tensorParallel - a.tensorParallel ||
     describeHardware(a.option).localeCompare(describeHardware(b.option))
   );
 }

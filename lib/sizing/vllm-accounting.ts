@@ -20,6 +20,19 @@ import type { OverheadBreakdown } from './types';
  *
  * The constants marked "calibrated" are fitted on the logs of test/fixtures/vllm-logs.json; the rest is
  * arithmetic on the model's config.
+ *
+ * Releases after 0.24 (the pinned image is 0.31.0; its source tag could not be read here, see
+ * test/fixtures/engine-contracts/vllm-0.31.0.json): the newest log in the fixture is 0.24.0, so 0.25 ..
+ * 0.31 are planned with the >= 0.21 rules, which later sources and logs keep:
+ * - batch defaults: unchanged in a later arg_utils.py than 99d7eb5 (the copy with `human_readable_int_or_auto`
+ *   and `_set_default_max_num_seqs_and_batched_tokens_args`; the code index gives no commit for it);
+ * - CUDA graphs inside the budget: v0.29.0 made Model Runner V2 the default and gave it the same CUDA-graph
+ *   memory profiling (release notes, vllm-project/vllm PR #53306); 2026 logs print "CUDA graph memory
+ *   profiling is enabled (default since v0.21.0)";
+ * - sampler: v0.29.0's "batch-sharded sampling" (PR #50465) is said to cut per-step logits memory by 1/TP;
+ *   not modelled (no log to calibrate on): at TP > 1 the sampler term may be up to TP x too large, which
+ *   under-promises, never over-promises;
+ * - non-torch memory: the V1 figures, not re-measured after 0.24.
  */
 
 /** vLLM's engine settings that move the memory plan. */
@@ -28,11 +41,14 @@ export interface VllmSettings {
   readonly maxNumSeqs: number;
   readonly maxNumBatchedTokens: number;
   readonly enforceEager: boolean;
+  /** Largest CUDA-graph capture size before max_num_seqs caps it (`vllmGraphCaptureCeiling`); 512 when absent. */
+  readonly maxCaptureSize?: number;
 }
 
 /**
  * Defaults of the OpenAI server (`vllm serve`), vllm/engine/arg_utils.py `get_batch_defaults` at
- * v0.10.0 .. v0.11.0: GPUs with >= 70 GiB that are not A100s get max_num_batched_tokens 8192 and
+ * v0.10.0 .. v0.11.0 (commit 99d7eb5d6a512cfcc5a2b104f24ebf2d6cda772b) and unchanged in a later copy of
+ * that file (see the header; V0 releases < 0.8 are planned with the same figures): GPUs with >= 70 GiB that are not A100s get max_num_batched_tokens 8192 and
  * max_num_seqs 1024; every other GPU 2048 and 256 ("Setting large max_num_batched_tokens for A100
  * reduces throughput, see PR #17885"). max_num_seqs is then capped at max_num_batched_tokens.
  */
@@ -76,11 +92,27 @@ export const GRAPHS_PROFILED_FROM: Version = [0, 21, 0];
 
 /**
  * Batch sizes vLLM captures CUDA graphs for: 1, 2, 4 and every multiple of 8 up to
- * min(2 x max_num_seqs, 512) (vllm/config/__init__.py `_set_cudagraph_sizes`, v0.11.0).
+ * min(2 x max_num_seqs, 512) (vllm/config/__init__.py `_set_cudagraph_sizes`, v0.10). Later releases
+ * capture [1, 2, 4] + range(8, 256, 8) + range(256, max + 1, 16) piecewise graphs (51 at 512) plus FULL
+ * decode graphs up to max_num_seqs (FULL_AND_PIECEWISE, the default mode; vLLM engine-args docs of
+ * `--max-cudagraph-capture-size`, and logs "Profiling CUDA graph memory: PIECEWISE=51, FULL=35"): 86
+ * captures sharing one memory pool. The 67-size count is kept because the per-size constant is
+ * calibrated with it, and checked against the 0.24.0 log (test/fixtures/vllm-logs.json, -0.5 % KV).
  */
-export function cudaGraphCaptureSizes(maxNumSeqs: number): number {
-  const largest = Math.min(2 * maxNumSeqs, 512);
+export function cudaGraphCaptureSizes(maxNumSeqs: number, ceiling = 512): number {
+  const largest = Math.min(2 * maxNumSeqs, ceiling);
   return [1, 2, 4].filter((s) => s <= largest).length + Math.floor(largest / 8);
+}
+
+/**
+ * The default ceiling of the capture sizes: 1024 on data-center Blackwell (compute capability 10.x),
+ * 512 elsewhere (vllm/config/vllm.py `_set_cudagraph_sizes`: `default_max_graph_size = 1024 if
+ * current_platform.is_device_capability_family(100) else 512`; docs.vllm.ai CompilationConfig
+ * `max_cudagraph_capture_size`). The release that raised it is not pinned down: every release is
+ * planned with it, which can only over-count graphs on older ones.
+ */
+export function vllmGraphCaptureCeiling(computeCapability: number | undefined): number {
+  return computeCapability !== undefined && Math.floor(computeCapability) === 10 ? 1024 : 512;
 }
 
 /** Bytes per token of the profiling forward pass on one rank, in 16 bits. */
@@ -115,7 +147,7 @@ export function vllmActivationBytes(model: ModelArchitecture, settings: VllmSett
 export function vllmCudaGraphBytes(model: ModelArchitecture, settings: VllmSettings, pipelineParallel: number): number {
   if (settings.enforceEager) return 0;
   const layers = Math.ceil(model.layers / pipelineParallel);
-  return Math.round(cudaGraphCaptureSizes(settings.maxNumSeqs) * layers * CUDA_GRAPH_BYTES_PER_LAYER_AND_SIZE);
+  return Math.round(cudaGraphCaptureSizes(settings.maxNumSeqs, settings.maxCaptureSize) * layers * CUDA_GRAPH_BYTES_PER_LAYER_AND_SIZE);
 }
 
 /**
