@@ -1,5 +1,5 @@
 /** "Did you mean" for mistyped command-line flags, shared by every command. */
-import { nearestNames } from '../catalog/nearest';
+import { distance, nearestNames, normalizeName } from '../catalog/nearest';
 
 /**
  * For a node:util parseArgs "unknown option" error: the message naming the flag and the closest known
@@ -20,21 +20,7 @@ export function unknownFlagMessage(flag: string, known: readonly string[]): stri
 
 /** A suggestion worth making: shares a prefix, contains the name, or is a few edits away. */
 function closeEnough(name: string, candidate: string): boolean {
-  const a = name.toLowerCase().replace(/[^a-z0-9]/g, '');
-  const b = candidate.toLowerCase().replace(/[^a-z0-9]/g, '');
-  return a.length > 0 && (b.includes(a) || a.includes(b) || a.slice(0, 3) === b.slice(0, 3) || levenshteinAtMost(a, b, 2));
-}
-
-function levenshteinAtMost(a: string, b: string, max: number): boolean {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length] <= max;
+  const a = normalizeName(name);
+  const b = normalizeName(candidate);
+  return a.length > 0 && (b.includes(a) || a.includes(b) || a.slice(0, 3) === b.slice(0, 3) || distance(a, b) <= 2);
 }
