@@ -6,7 +6,7 @@ import { ACCELERATORS } from '../lib/catalog/accelerators';
 import type { Accelerator } from '../lib/catalog/types';
 import { SizingError } from '../lib/errors';
 import { estimatePerformance } from '../lib/performance/estimate';
-import { interconnectOf, peakTflops } from '../lib/performance/hardware';
+import { INTERCONNECTS, interconnectOf, peakTflops } from '../lib/performance/hardware';
 import { expertsTouched } from '../lib/performance/physics';
 import { planModel } from '../lib/sizing/planner';
 import type { ModelPlan, PlanRequest, Quantization } from '../lib/sizing/types';
@@ -74,6 +74,10 @@ describe('hardware and formats', () => {
     peakTflops(b, 'fp8') >= peakTflops(a, 'fp8') &&
     interconnectOf(b).gbps >= interconnectOf(a).gbps;
 
+  it('every catalog GPU has its own interconnect facts (no silent PCIe 4.0 fallback)', () => {
+    expect(gpus.filter((g) => INTERCONNECTS[g.id] === undefined).map((g) => g.id)).toEqual([]);
+  });
+
   it('a faster GPU (bandwidth, TFLOPS and interconnect all >=) is never predicted slower on the same plan', () => {
     let pairs = 0;
     for (const a of gpus) {
@@ -96,12 +100,18 @@ describe('hardware and formats', () => {
     expect(pairs).toBeGreaterThan(20);
   });
 
-  it('FP8 is never slower than 16-bit where the GPU has FP8 tensor cores', () => {
+  it('FP8 is never slower than 16-bit where the GPU has FP8 tensor cores (same GPUs: same TP and PP)', () => {
     for (const a of gpus.filter((g) => g.supportsFp8)) {
-      const of = (quantization: Quantization) => planModel({ model: LLAMA_70B, accelerator: a.id, acceleratorsPerNode: 8, tensorParallel: 8, maxContextLength: 4096, quantization });
+      const of = (quantization: Quantization, pipelineParallel?: number) =>
+        planModel({ model: LLAMA_70B, accelerator: a.id, acceleratorsPerNode: 8, tensorParallel: 8, pipelineParallel, maxContextLength: 4096, quantization });
+      // Where 16-bit weights need a second pipeline stage (70B on 8 x L4), FP8 gets the same 16 GPUs:
+      // on half of them it would hold half the KV cache, and queue sooner, on half the hardware.
+      const bf16Plan = of('none');
+      const fp8Plan = of('fp8', bf16Plan.pipelineParallel);
+      expect(fp8Plan.acceleratorsPerReplica).toBe(bf16Plan.acceleratorsPerReplica);
       for (const c of [1, 4, 16, 64, 256]) {
-        const bf16 = estimatePerformance(of('none'), load(c, 2000, 200));
-        const fp8 = estimatePerformance(of('fp8'), load(c, 2000, 200));
+        const bf16 = estimatePerformance(bf16Plan, load(c, 2000, 200));
+        const fp8 = estimatePerformance(fp8Plan, load(c, 2000, 200));
         expect(fp8.ttftMs).toBeLessThanOrEqual(bf16.ttftMs);
         expect(fp8.outputTokensPerSecond).toBeGreaterThanOrEqual(bf16.outputTokensPerSecond);
         // Per token, at the same batch: FP8's larger KV room may run a bigger batch where 16-bit queues.
@@ -145,6 +155,16 @@ describe('bounds', () => {
     // The same plan with NVLink-class links (H100 SXM's 450 GB/s each way) is faster per token.
     const nvlink = { ...p, accelerator: { ...p.accelerator, id: 'H100-SXM5-80GB' } };
     expect(estimatePerformance(nvlink, load(64, 1000, 1000)).tpotMs).toBeLessThan(estimatePerformance(p, load(64, 1000, 1000)).tpotMs);
+  });
+
+  it("vLLM runs at most the plan's max_num_seqs at once: more clients queue for a slot, TPOT stops rising", () => {
+    const p = plan({ maxNumSeqs: 64, maxContextLength: 4096 });
+    expect(p.maxNumSeqs).toBe(64);
+    const full = estimatePerformance(p, load(64, 1000, 500));
+    const beyond = estimatePerformance(p, load(128, 1000, 500));
+    expect(beyond.bound).toBe('kv-capacity');
+    expect(beyond.tpotMs).toBeCloseTo(full.tpotMs, 1);
+    expect(beyond.ttftMs).toBeGreaterThan(full.ttftMs + 0.8 * 499 * full.tpotMs);
   });
 
   it('concurrency beyond the KV cache queues: kv-capacity bound, TTFT grows by whole requests, TPOT stops rising', () => {

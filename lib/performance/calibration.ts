@@ -7,52 +7,52 @@ import type { Calibration } from './model';
 
 export const CALIBRATION: Calibration = {
   tpot: {
-    weights: 1.1862,
-    weightsDequant: 2.0613,
-    kv: 1.3233,
+    weights: 1.1633,
+    weightsDequant: 1.903,
+    kv: 1.3547,
     compute: 1,
-    prefill16: 1.0044,
-    prefillFp8: 1.5811,
-    prefillFp4: 2.7566,
+    prefill16: 1.0125,
+    prefillFp8: 1.5935,
+    prefillFp4: 2.6783,
     fixedMs: 0,
-    perLayerMs: 3.4495,
-    perMoeLayerMs: 2.4702,
-    perAllReduceMs: 1.0849,
-    link: 2.7355
+    perLayerMs: 3.4168,
+    perMoeLayerMs: 2.4133,
+    perAllReduceMs: 1.1394,
+    link: 2.7133
   },
   ttft: {
-    prefill16: 2.1529,
+    prefill16: 2.1588,
     prefillFp8: 1,
-    prefillFp4: 1.367,
-    prefillMoe: 2.7315,
-    link: 2.9392,
+    prefillFp4: 1.4304,
+    prefillMoe: 2.7111,
+    link: 2.9926,
     weights: 1,
-    fixedMs: 12.457,
+    fixedMs: 12.142,
     perLayerMs: 0,
-    perMoeLayerMs: 11.815,
+    perMoeLayerMs: 11.666,
     queue: 0,
-    burst: 0.11179,
-    steps: 5.8843
+    burst: 0.11141,
+    steps: 5.8783
   },
   cells: {
     'blackwell/vllm': {
-      tpot: 1.2013,
-      ttft: 1.2108,
+      tpot: 1.2181,
+      ttft: 1.2091,
       runs: 305
     },
     'blackwell/trtllm': {
-      tpot: 0.96354,
-      ttft: 1.3016,
+      tpot: 0.96011,
+      ttft: 1.3049,
       runs: 357
     },
     'hopper/trtllm': {
-      tpot: 1.0252,
-      ttft: 1.4368,
+      tpot: 1.025,
+      ttft: 1.4382,
       runs: 508
     },
     'hopper/vllm': {
-      tpot: 1.0281,
-      ttft: 0.91621,
+      tpot: 1.0303,
+      ttft: 0.90981,
       runs: 228
     }
   }
@@ -61,14 +61,14 @@ export const CALIBRATION: Calibration = {
 /** Leave-one-group-out cross-validated absolute error, percent (group = model x GPU x engine). */
 export const CROSS_VALIDATED = {
   tpot: {
-    p50: 10.9,
-    p68: 17,
-    p90: 29.4
+    p50: 11.5,
+    p68: 17.2,
+    p90: 30.1
   },
   ttft: {
-    p50: 29.5,
-    p68: 42.6,
-    p90: 82.1
+    p50: 29.3,
+    p68: 43,
+    p90: 83
   },
   runs: 1398,
   groups: 15

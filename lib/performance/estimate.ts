@@ -58,6 +58,7 @@ export function estimatePerformance(plan: ModelPlan, load: Load): PerformanceEst
   const requestMs = p.ttftMs + Math.max(0, load.outputTokens - 1) * p.tpotMs;
   const requestsPerSecond = (load.concurrency / requestMs) * 1000;
   let bound: PerformanceBound;
+  // More clients than running slots (the KV cache's room, or vLLM's max_num_seqs): they queue.
   if (load.concurrency > terms.batch) bound = 'kv-capacity';
   else {
     const { memory, compute, interconnect } = p.parts;

@@ -38,6 +38,17 @@ export const INTERCONNECTS: Readonly<Record<string, InterconnectFacts>> = {
   B200: { kind: 'nvlink', gbps: 900, source: 'https://www.nvidia.com/en-us/data-center/hgx/ (HGX B200: NVLink 5, 1.8 TB/s per GPU)' },
   // 7 Infinity Fabric links of 128 GB/s (bidirectional) to the other 7 GPUs of the platform.
   MI300X: { kind: 'infinity-fabric', gbps: 448, source: 'https://www.amd.com/en/products/accelerators/instinct/mi300/mi300x.html (896 GB/s aggregate peer bandwidth)' },
+  // The MI325X platform is the MI300X's UBB board: the same 7 fully meshed links of 128 GB/s.
+  MI325X: { kind: 'infinity-fabric', gbps: 448, source: 'https://www.amd.com/en/products/accelerators/instinct/mi300/mi325x.html (7 Infinity Fabric links, 896 GB/s aggregate peer bandwidth, as MI300X)' },
+  // The Hopper GPU of the superchip keeps its 18 NVLink 4 links (GH200 NVL2 / NVL32 join them GPU to GPU).
+  'GH200-96GB': { kind: 'nvlink', gbps: 450, source: 'https://www.nvidia.com/en-us/data-center/grace-hopper-superchip/ (NVLink 4: 900 GB/s bidirectional per GPU)' },
+  H20: { kind: 'nvlink', gbps: 450, source: 'NVIDIA H20 product brief (NVLink 900 GB/s bidirectional, HGX 8-GPU)' },
+  A10: { kind: 'pcie', gbps: 32, source: `${PCIE4}; https://www.nvidia.com/en-us/data-center/products/a10-gpu/` },
+  L40: { kind: 'pcie', gbps: 32, source: `${PCIE4}; https://www.nvidia.com/en-us/data-center/l40/` },
+  'RTX-6000-Ada': { kind: 'pcie', gbps: 32, source: `${PCIE4}; https://www.nvidia.com/en-us/design-visualization/rtx-6000/` },
+  // A 2-way NVLink bridge (112.5 GB/s) joins pairs only; a wider TP group crosses PCIe 4.0.
+  'RTX-A6000': { kind: 'pcie', gbps: 32, source: `${PCIE4}; https://www.nvidia.com/en-us/design-visualization/rtx-a6000/ (NVLink bridge pairs only)` },
+  'RTX-4090': { kind: 'pcie', gbps: 32, source: `${PCIE4}; NVIDIA Ada GPU architecture whitepaper (GeForce RTX 4090: no NVLink)` },
   inferentia2: { kind: 'neuronlink', gbps: 96, source: 'https://awsdocs-neuron.readthedocs-hosted.com/ (Inferentia2 NeuronLink-v2, 192 GB/s per device; estimate per direction)' },
   trainium: { kind: 'neuronlink', gbps: 96, source: 'https://awsdocs-neuron.readthedocs-hosted.com/ (Trainium NeuronLink-v2, 192 GB/s per device; estimate per direction)' },
 };

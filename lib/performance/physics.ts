@@ -5,12 +5,13 @@
  */
 import type { ModelArchitecture } from '../catalog/types';
 import type { ModelPlan } from '../sizing/types';
+import { vllmBatchDefaults } from '../sizing/vllm-accounting';
 import { computeFormat, interconnectOf, isFourBit, peakTflops, type ComputeFormat } from './hardware';
 import type { Load } from './types';
 
 /** Raw terms, in milliseconds at 100 % efficiency unless said otherwise. */
 export interface PhysicsTerms {
-  /** Sequences decoded together (the load, capped by what the KV cache holds). */
+  /** Sequences decoded together (the load, capped by what the KV cache holds and by max_num_seqs). */
   readonly batch: number;
   /** Sequences the KV cache holds at this input + output length. */
   readonly kvCapacitySequences: number;
@@ -44,14 +45,23 @@ export interface PhysicsTerms {
   readonly prefillChunks: number;
 }
 
+/** TensorRT-LLM's max_num_tokens default (tokens one engine step takes in: the chunked-prefill budget). */
+const TRTLLM_MAX_NUM_TOKENS = 8192;
+
 /**
- * Tokens one engine step takes in (the chunked-prefill budget): TensorRT-LLM's max_num_tokens default
- * 8192; vLLM's max_num_batched_tokens default for the OpenAI server, 2048 under 70 GiB and 8192 above
- * (the figures of lib/sizing/engine-profiles.ts).
+ * Tokens one engine step takes in (the chunked-prefill budget): the plan's vLLM
+ * --max-num-batched-tokens (vLLM's default for the GPU, lib/sizing/vllm-accounting.ts
+ * `vllmBatchDefaults`, unless the request set it); TensorRT-LLM's max_num_tokens 8192; other engines
+ * vLLM's default rule for the GPU.
  */
 function chunkTokens(plan: ModelPlan): number {
-  if (plan.engine === 'triton-trtllm') return 8192;
-  return plan.accelerator.usableMemoryBytes < 70 * 2 ** 30 ? 2048 : 8192;
+  if (plan.engine === 'triton-trtllm') return TRTLLM_MAX_NUM_TOKENS;
+  return plan.maxNumBatchedTokens ?? vllmBatchDefaults(plan.accelerator.usableMemoryBytes, plan.accelerator.id).maxNumBatchedTokens;
+}
+
+/** Sequences the engine schedules per step: vLLM's --max-num-seqs of the plan; unbounded elsewhere. */
+function maxRunning(plan: ModelPlan): number {
+  return plan.maxNumSeqs ?? Number.POSITIVE_INFINITY;
 }
 
 /** Parameters of the routed experts (all of them) and the rest, from total and active counts. */
@@ -105,7 +115,9 @@ export function physicsTerms(plan: ModelPlan, load: Load): PhysicsTerms {
   const meanContext = load.inputTokens + load.outputTokens / 2;
   const kvPerToken = plan.memory.kvCacheBytesPerToken * pp; // one TP group holds every layer across its stages
   const kvCapacitySequences = Math.max(1, Math.floor((plan.memory.kvCacheCapacityBytes * pp) / (kvPerToken * meanContext)));
-  const batch = Math.max(1, Math.min(load.concurrency, kvCapacitySequences));
+  // Running sequences: the load, capped by the KV cache's room and by the scheduler's max_num_seqs;
+  // the rest wait (the closed-loop queue of ./model.ts `kvQueueMs`).
+  const batch = Math.max(1, Math.min(load.concurrency, kvCapacitySequences, maxRunning(plan)));
 
   // Weights: the input embedding is looked up, not read; MoE reads only the experts the batch routes to.
   const bytesPerParam = plan.memory.totalWeightsBytes / model.totalParams;

@@ -1,7 +1,12 @@
 /**
  * Architectures of the models in the calibration runs (test/fixtures/perf/calibration.csv) that the
- * catalog does not hold yet, from each model's config.json on the Hugging Face Hub (cited per entry).
- * Catalog models (Llama 3.1) are looked up in the catalog.
+ * catalog does not hold as benchmarked, from each model's config.json on the Hugging Face Hub (cited
+ * per entry). Catalog models (Llama 3.1, and Qwen3-8B/14B/32B/30B-A3B/235B-A22B of lib/catalog/today,
+ * whose exact config counts match the model cards' rounded figures) are looked up in the catalog: one
+ * source of truth. Kept here, and why: DeepSeek-R1 (the catalog counts the MTP layer's 13.5B, which
+ * serving without speculative decoding never reads), gpt-oss (the catalog counts the MXFP4 block scales
+ * and the embedding in the totals; the model cards' 116.8B/5.1B are what the weights move),
+ * MiniMax-M2.5, Kimi-K2.5 (INT4 release) and Qwen3-Coder-480B (not in the catalog).
  */
 import { lookupModel } from '../../lib/catalog/models';
 import type { ModelArchitecture } from '../../lib/catalog/types';
@@ -11,21 +16,6 @@ const config = (id: string) => `https://huggingface.co/${id}/blob/main/config.js
 const DEEPSEEK_V3_MLA = { kvLoraRank: 512, qkRopeHeadDim: 64, qkNopeHeadDim: 128, vHeadDim: 128, qLoraRank: 1536 } as const;
 
 export const CALIBRATION_MODELS: readonly ModelArchitecture[] = [
-  {
-    id: 'Qwen/Qwen3-32B',
-    totalParams: 32.8e9, // model card: 32.8B
-    layers: 64, hiddenSize: 5120, intermediateSize: 25600, attentionHeads: 64, kvHeads: 8, headDim: 128,
-    vocabSize: 151936, maxContextLength: 40960, dtype: 'bfloat16', tiedEmbeddings: false,
-    sources: [config('Qwen/Qwen3-32B')],
-  },
-  {
-    id: 'Qwen/Qwen3-235B-A22B',
-    totalParams: 235e9, activeParams: 22e9, // model card: 235B total, 22B activated
-    layers: 94, hiddenSize: 4096, intermediateSize: 1536, attentionHeads: 64, kvHeads: 4, headDim: 128,
-    vocabSize: 151936, maxContextLength: 40960, dtype: 'bfloat16', tiedEmbeddings: false,
-    moe: { experts: 128, expertsPerToken: 8 },
-    sources: [config('Qwen/Qwen3-235B-A22B')],
-  },
   {
     id: 'deepseek-ai/DeepSeek-R1',
     totalParams: 671e9, activeParams: 37e9, // DeepSeek-V3 architecture (MTP module excluded)
@@ -82,23 +72,6 @@ export const OTHER_MODELS: readonly ModelArchitecture[] = [
     nativeQuantization: 'mxfp4', sources: [config('openai/gpt-oss-20b')],
   },
   {
-    id: 'Qwen/Qwen3-30B-A3B',
-    totalParams: 30.5e9, activeParams: 3.3e9, // model card: 30.5B total, 3.3B activated
-    layers: 48, hiddenSize: 2048, intermediateSize: 768, attentionHeads: 32, kvHeads: 4, headDim: 128,
-    vocabSize: 151936, maxContextLength: 40960, dtype: 'bfloat16', tiedEmbeddings: false,
-    moe: { experts: 128, expertsPerToken: 8 }, sources: [config('Qwen/Qwen3-30B-A3B')],
-  },
-  {
-    id: 'Qwen/Qwen3-8B',
-    totalParams: 8.2e9, layers: 36, hiddenSize: 4096, intermediateSize: 12288, attentionHeads: 32, kvHeads: 8, headDim: 128,
-    vocabSize: 151936, maxContextLength: 40960, dtype: 'bfloat16', tiedEmbeddings: false, sources: [config('Qwen/Qwen3-8B')],
-  },
-  {
-    id: 'Qwen/Qwen3-14B',
-    totalParams: 14.8e9, layers: 40, hiddenSize: 5120, intermediateSize: 17408, attentionHeads: 40, kvHeads: 8, headDim: 128,
-    vocabSize: 151936, maxContextLength: 40960, dtype: 'bfloat16', tiedEmbeddings: false, sources: [config('Qwen/Qwen3-14B')],
-  },
-  {
     id: 'Qwen/Qwen3-Coder-480B-A35B-Instruct',
     totalParams: 480e9, activeParams: 35e9, // model card: 480B total, 35B activated
     layers: 62, hiddenSize: 6144, intermediateSize: 2560, attentionHeads: 96, kvHeads: 8, headDim: 128,
@@ -137,7 +110,9 @@ export function calibrationModel(modelPath: string): ModelArchitecture | undefin
   };
   const own = byId(ALIASES[modelPath] ?? modelPath) ?? byName(exportedName(modelPath));
   if (own) return own;
-  for (const id of [modelPath, exportedName(modelPath)]) {
+  const aliasOfName = Object.keys(ALIASES).find((k) => k.split('/')[1].toLowerCase() === exportedName(modelPath).toLowerCase());
+  for (const id of [ALIASES[modelPath], modelPath, aliasOfName && ALIASES[aliasOfName], exportedName(modelPath)]) {
+    if (id === undefined) continue;
     try {
       return lookupModel(id);
     } catch {

@@ -10,6 +10,7 @@ import type { Sample } from '../../lib/performance/fit';
 import { cellOf } from '../../lib/performance/estimate';
 import { physicsTerms } from '../../lib/performance/physics';
 import type { Load } from '../../lib/performance/types';
+import { parseVersion } from '../../lib/sizing/engine-version';
 import { planModel } from '../../lib/sizing/planner';
 import type { Engine, ModelPlan, Quantization } from '../../lib/sizing/types';
 import { calibrationModel } from './perf-models';
@@ -19,6 +20,8 @@ export const CALIBRATION_CSV = join(__dirname, '..', 'fixtures', 'perf', 'calibr
 export interface MeasuredRun {
   readonly id: string;
   readonly backend: string;
+  /** Engine release as benchmarked (`0.17.0`, `1.0.0rc3`, `nightly-...`, or empty). */
+  readonly backendVersion: string;
   readonly modelPath: string;
   readonly system: string;
   readonly precision: string;
@@ -45,6 +48,7 @@ export function readRuns(path = CALIBRATION_CSV): MeasuredRun[] {
     return {
       id: col(c, 'id'),
       backend: col(c, 'backend'),
+      backendVersion: col(c, 'backend_version'),
       modelPath: col(c, 'model_path'),
       system: col(c, 'system'),
       precision: col(c, 'precision'),
@@ -97,6 +101,14 @@ function kvCacheDtypeOf(run: MeasuredRun): 'auto' | 'fp8' {
   return run.precision !== '' ? 'fp8' : 'auto';
 }
 
+/**
+ * The vLLM release a run was measured on, when it is one (vLLM's memory accounting, hence the KV
+ * cache's room, moves across releases); nightly builds and unrecorded ones plan for the pinned image.
+ */
+function vllmVersionOf(run: MeasuredRun): string | undefined {
+  return run.backend === 'vllm' ? parseVersion(run.backendVersion)?.join('.') : undefined;
+}
+
 /** The plan of a run's replica (TP as measured; EP/attention-DP runs as TP of the same width), or why not. */
 export function planOfRun(run: MeasuredRun): { plan?: ModelPlan; reason?: string } {
   const model = calibrationModel(run.modelPath);
@@ -109,7 +121,7 @@ export function planOfRun(run: MeasuredRun): { plan?: ModelPlan; reason?: string
   try {
     const plan = planModel({
       model, engine, accelerator, quantization, tensorParallel: gpus, acceleratorsPerNode: 8, kvCacheDtype: kvCacheDtypeOf(run),
-      maxContextLength: Math.min(model.maxContextLength, run.isl + run.osl),
+      maxContextLength: Math.min(model.maxContextLength, run.isl + run.osl), engineVersion: vllmVersionOf(run),
     });
     return { plan };
   } catch (error) {
@@ -131,7 +143,7 @@ export function samplesOf(runs: readonly MeasuredRun[]): { samples: Sample[]; ru
   const kept: MeasuredRun[] = [];
   const unplanned: MeasuredRun[] = [];
   for (const run of runs) {
-    const key = [run.modelPath, run.system, run.backend, run.precision, run.tp, run.attentionDp, run.isl + run.osl].join('|');
+    const key = [run.modelPath, run.system, run.backend, run.backendVersion, run.precision, run.tp, run.attentionDp, run.isl + run.osl].join('|');
     if (!cache.has(key)) cache.set(key, planOfRun(run));
     const { plan } = cache.get(key)!;
     if (!plan || !(run.ttftMs > 0) || !(run.tpotMs > 0)) {
