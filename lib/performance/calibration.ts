@@ -9,35 +9,35 @@ export const CALIBRATION: Calibration = {
   tpot: {
     weights: 1.1633,
     weightsDequant: 1.903,
-    kv: 1.3547,
+    kv: 1.3548,
     compute: 1,
     prefill16: 1.0125,
     prefillFp8: 1.5935,
-    prefillFp4: 2.6783,
+    prefillFp4: 2.6786,
     fixedMs: 0,
-    perLayerMs: 3.4168,
-    perMoeLayerMs: 2.4133,
-    perAllReduceMs: 1.1394,
+    perLayerMs: 3.4165,
+    perMoeLayerMs: 2.4134,
+    perAllReduceMs: 1.1395,
     link: 2.7133
   },
   ttft: {
-    prefill16: 2.1588,
+    prefill16: 2.1589,
     prefillFp8: 1,
-    prefillFp4: 1.4304,
+    prefillFp4: 1.4302,
     prefillMoe: 2.7111,
     link: 2.9926,
     weights: 1,
-    fixedMs: 12.142,
+    fixedMs: 12.143,
     perLayerMs: 0,
-    perMoeLayerMs: 11.666,
+    perMoeLayerMs: 11.663,
     queue: 0,
     burst: 0.11141,
     steps: 5.8783
   },
   cells: {
     'blackwell/vllm': {
-      tpot: 1.2181,
-      ttft: 1.2091,
+      tpot: 1.2182,
+      ttft: 1.209,
       runs: 305
     },
     'blackwell/trtllm': {
