@@ -19,11 +19,11 @@ import { GiB } from '../lib/catalog/units';
 import { LlmWorker } from '../lib/constructs/llm-worker';
 import type { Slo } from '../lib/performance/types';
 import { renderPlanReport, renderStackReport, stackReportInput } from '../lib/report';
-import { bestAlternativePlans, planLabel } from '../lib/report/latency-data';
+import { bestAlternativePlans, configLabel, planLabel } from '../lib/report/latency-data';
 import type { ModelPlan } from '../lib/sizing/types';
 import type { StackSummary } from '../lib/constructs/stack/summary';
 import { fakeEstimate, withFakePredictions } from './support/report-fixtures';
-import { pixelOf, readContrast, readCostRows, readSections, tableVisibility, type Panel, type SectionReadback } from './support/report-dom';
+import { pixelOf, valueAt, readContrast, readCostRows, readSections, tableVisibility, type Panel, type SectionReadback } from './support/report-dom';
 
 const ROOT = path.join(__dirname, '..');
 const CHROMIUM = '/usr/bin/chromium';
@@ -142,9 +142,11 @@ function checkLatency(s: SectionReadback, plan: ModelPlan, slo: Slo, alternative
     for (const line of p.series) {
       const linePlan = line.chosen ? plan : alternatives.get(line.label)!;
       expect({ series: line.label, planned: linePlan !== undefined }).toEqual({ series: line.label, planned: true });
-      expect(line.dots.map((d) => Number(d.data.concurrency))).toEqual(expectedSteps(linePlan));
+      // A point's concurrency is where it sits on the log2 axis (the nearest power of two; checked to 0.25 px below).
+      const concurrencyOf = (d: { cx: number }) => 2 ** Math.round(Math.log2(valueAt(p.xTicks, d.cx, true)));
+      expect(line.dots.map(concurrencyOf)).toEqual(expectedSteps(linePlan));
       for (const d of line.dots) {
-        const c = Number(d.data.concurrency);
+        const c = concurrencyOf(d);
         const expected = fakeEstimate(linePlan, { ...lengths, concurrency: c })[key];
         expect({ c, value: Number(d.data.value), same: same(Number(d.data.value), expected) }).toEqual({ c, value: Number(d.data.value), same: true });
         expect({ c, x: near(d.cx, pixelOf(p.xTicks, c, true)), y: near(d.cy, pixelOf(p.yTicks, Number(d.data.value))) }).toEqual({ c, x: true, y: true });
@@ -152,7 +154,9 @@ function checkLatency(s: SectionReadback, plan: ModelPlan, slo: Slo, alternative
     }
     // Squares: the plan's prediction, and the three cheapest other candidates that meet the SLO.
     const cost = (c: { costPerMillionTokensUsd?: number }) => c.costPerMillionTokensUsd ?? Infinity;
-    const best = plan.candidates!.filter((c) => !c.chosen && c.meetsSlo).sort((a, b) => cost(a) - cost(b)).slice(0, 3);
+    // One per configuration (GPU × TP × PP × format), none of the chosen one's: the cheapest of each.
+    const labels = new Set([planLabel(plan)]);
+    const best = plan.candidates!.filter((c) => !c.chosen && c.meetsSlo).sort((a, b) => cost(a) - cost(b)).filter((c) => !labels.has(configLabel(c)) && Boolean(labels.add(configLabel(c)))).slice(0, 3);
     const expectedOps = [plan.performance![key], ...best.map((c) => c.performance[key])].sort((a, b) => a - b);
     const ops = p.ops.map((o) => Number(o.data.value)).sort((a, b) => a - b);
     expect(ops.length).toBe(expectedOps.length);
@@ -176,7 +180,7 @@ function checkCost(s: SectionReadback, plan: ModelPlan): void {
     const dominated = priced.some((o) => o.performance.tpotMs <= tpot && o.costPerMillionTokensUsd! <= cost && (o.performance.tpotMs < tpot || o.costPerMillionTokensUsd! < cost));
     const classes = dot?.cls.split(' ') ?? [];
     expect({ tpot, cost, plotted: dot !== undefined, chosen: classes.includes('chosen'), frontier: classes.includes('on-frontier') }).toEqual({ tpot, cost, plotted: true, chosen: c.chosen, frontier: !dominated });
-    expect(near(dot!.cx, pixelOf(p.xTicks, tpot)) && near(dot!.cy, pixelOf(p.yTicks, cost))).toBe(true);
+    expect(near(dot!.cx, pixelOf(p.xTicks, tpot)) && near(dot!.cy, pixelOf(p.yTicks, cost, p.yLog))).toBe(true);
   }
 }
 

@@ -1,8 +1,8 @@
 import type { PlanCandidate } from '../performance/types';
 import type { ModelPlan } from '../sizing/types';
-import { bottomAxis, inner, leftAxis, linear, svg, type Frame } from './axis';
+import { bottomAxis, inner, leftAxis, linear, log10, svg, type Frame } from './axis';
 import { dataTable, el, esc, fig, notPredicted, pathThrough, px } from './html';
-import { fixed, usdPerMillion } from './format';
+import { short, usdPerMillion } from './format';
 import { paretoFrontier } from './frontier';
 import { configLabel } from './latency-data';
 
@@ -19,16 +19,21 @@ export function costChart(plan: ModelPlan): string {
   const frontier = new Set(paretoFrontier(priced, latencyOf, (c) => c.costPerMillionTokensUsd));
   const { x0, x1, y0, y1 } = inner(FRAME);
   const x = linear(Math.max(...priced.map(latencyOf), 1), [x0, x1]);
-  const y = linear(Math.max(...priced.map((c) => c.costPerMillionTokensUsd), 0.01), [y0, y1]);
+  // Costs that span more than a decade (the real search: cents to tens of dollars) on a log axis: on a
+  // linear one the cheap end, where the choice is made, is squeezed into the bottom pixels.
+  const costs = priced.map((c) => c.costPerMillionTokensUsd);
+  const [least, most] = [Math.min(...costs), Math.max(...costs)];
+  const y = least > 0 && most / least > 10 ? log10(least, most, [y0, y1]) : linear(Math.max(most, 0.01), [y0, y1]);
   const line = el('path', { class: 'frontier', d: pathThrough([...frontier].map((c) => [x(latencyOf(c)), y(c.costPerMillionTokensUsd)] as const)) });
   // The chosen point last, so it is drawn on top.
   const order = [...priced].sort((a, b) => Number(a.chosen) - Number(b.chosen));
   const dots = order.map((c) => {
     const label = configLabel(c);
-    const css = `cand${c.chosen ? ' chosen' : ''}${frontier.has(c) ? ' on-frontier' : ''}${c.meetsSlo ? '' : ' misses-slo'}`;
+    // Grey by default (page.ts: `.cost circle`); classes only for what sets a point apart.
+    const css = [c.chosen ? 'chosen' : '', frontier.has(c) ? 'on-frontier' : '', c.meetsSlo ? '' : 'misses-slo'].filter(Boolean).join(' ') || undefined;
     return el(
       'circle',
-      { class: css, cx: px(x(latencyOf(c))), cy: px(y(c.costPerMillionTokensUsd)), r: c.chosen ? 7 : 4.5, 'data-tpot': fig(latencyOf(c)), 'data-cost': fig(c.costPerMillionTokensUsd) },
+      { class: css, cx: px(x(latencyOf(c))), cy: px(y(c.costPerMillionTokensUsd)), 'data-tpot': fig(latencyOf(c)), 'data-cost': fig(c.costPerMillionTokensUsd) },
       // Named on hover where it matters (the table names every one): the chosen point and the frontier.
       c.chosen || frontier.has(c) ? el('title', {}, esc(`${label}${c.chosen ? ' (chosen)' : ''}`)) : '',
     );
@@ -43,8 +48,8 @@ export function costChart(plan: ModelPlan): string {
     .map((c) => [
       configLabel(c),
       c.costPerMillionTokensUsd === undefined ? 'unpriced' : Number.isFinite(c.costPerMillionTokensUsd) ? usdPerMillion(c.costPerMillionTokensUsd) : 'n/a',
-      fixed(c.performance.tpotMs),
-      fixed(c.performance.ttftMs),
+      short(c.performance.tpotMs),
+      short(c.performance.ttftMs),
       String(c.replicas),
       c.meetsSlo ? 'yes' : 'no',
       [c.chosen ? 'chosen' : '', frontier.has(c as Priced) ? 'frontier' : ''].filter(Boolean).join(', '),
