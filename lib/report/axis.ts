@@ -82,7 +82,7 @@ function tick(scale: Scale, count: number, value: number, at: { x?: number; y?: 
 export function bottomAxis(scale: Scale, frame: Frame, title: string, count = 6): string {
   const { x0, x1, y0, y1 } = inner(frame);
   const values = tickValues(scale, count);
-  const grid = el('path', { class: 'grid', d: values.map((v) => `M${px(scale(v))},${y1}V${y0}`).join('') });
+  const grid = el('path', { class: 'grid', d: values.map((v) => `M${Math.round(scale(v))},${y1}V${y0}`).join('') });
   // The labels share their baseline (the group's): each carries only its value and its `x`.
   const labels = el('g', { class: 'ticks', transform: `translate(0 ${y0 + 16})` }, values.map((v) => tick(scale, count, v, { x: px(scale(v)) })).join(''));
   return el('g', { class: `axis x${isLog(scale) ? ' log' : ''}` }, grid + labels + el('path', { class: 'domain', d: `M${x0},${y0}H${x1}` }) + el('text', { x: (x0 + x1) / 2, y: frame.height - 6, class: 'title' }, esc(title)));
@@ -92,7 +92,7 @@ export function bottomAxis(scale: Scale, frame: Frame, title: string, count = 6)
 export function leftAxis(scale: Scale, frame: Frame, title: string, count = 5): string {
   const { x0, x1, y0, y1 } = inner(frame);
   const values = tickValues(scale, count);
-  const grid = el('path', { class: 'grid', d: values.map((v) => `M${x0},${px(scale(v))}H${x1}`).join('') });
+  const grid = el('path', { class: 'grid', d: values.map((v) => `M${x0},${Math.round(scale(v))}H${x1}`).join('') });
   // The labels share their right edge (the group's); CSS centres each on its `y`.
   const labels = el('g', { class: 'ticks', transform: `translate(${x0 - 6} 0)` }, values.map((v) => tick(scale, count, v, { y: px(scale(v)) })).join(''));
   const mid = (y0 + y1) / 2;

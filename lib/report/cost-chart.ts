@@ -1,8 +1,8 @@
 import type { PlanCandidate } from '../performance/types';
 import type { ModelPlan } from '../sizing/types';
 import { bottomAxis, inner, leftAxis, linear, log10, svg, type Frame } from './axis';
-import { dataTable, el, esc, fig, notPredicted, pathThrough, px } from './html';
-import { short, usdPerMillion } from './format';
+import { el, esc, fig, notPredicted, pathThrough, px } from './html';
+import { candidateTable } from './cost-table';
 import { paretoFrontier } from './frontier';
 import { configLabel } from './latency-data';
 
@@ -25,8 +25,12 @@ export function costChart(plan: ModelPlan): string {
   const [least, most] = [Math.min(...costs), Math.max(...costs)];
   const y = least > 0 && most / least > 10 ? log10(least, most, [y0, y1]) : linear(Math.max(most, 0.01), [y0, y1]);
   const line = el('path', { class: 'frontier', d: pathThrough([...frontier].map((c) => [x(latencyOf(c)), y(c.costPerMillionTokensUsd)] as const)) });
-  // The chosen point last, so it is drawn on top.
-  const order = [...priced].sort((a, b) => Number(a.chosen) - Number(b.chosen));
+  // The plain points (meet the SLO, not on the frontier, not chosen: most of a real search) as one path
+  // of round dots ("M x,y h0" each), their figures in order in data-tpot and data-cost.
+  const plain = priced.filter((c) => !c.chosen && !frontier.has(c) && c.meetsSlo);
+  const plainDots = plain.length === 0 ? '' : el('path', { class: 'pts', d: plain.map((c) => `M${px(x(latencyOf(c)))},${px(y(c.costPerMillionTokensUsd))}h0`).join(''), 'data-tpot': plain.map((c) => fig(latencyOf(c))).join(' '), 'data-cost': plain.map((c) => fig(c.costPerMillionTokensUsd)).join(' ') });
+  // The others as circles, the chosen one last (drawn on top).
+  const order = priced.filter((c) => !plain.includes(c)).sort((a, b) => Number(a.chosen) - Number(b.chosen));
   const dots = order.map((c) => {
     const label = configLabel(c);
     // Grey by default (page.ts: `.cost circle`); classes only for what sets a point apart.
@@ -40,21 +44,10 @@ export function costChart(plan: ModelPlan): string {
   });
   const chosen = priced.find((c) => c.chosen);
   const callout = chosen ? el('text', { class: 'callout', x: px(x(latencyOf(chosen)) + 10), y: px(y(chosen.costPerMillionTokensUsd) - 10) }, esc('chosen')) : '';
-  const body = bottomAxis(x, FRAME, 'TPOT at the workload (ms)') + leftAxis(y, FRAME, 'USD per 1M output tokens') + line + dots.join('') + callout;
+  const body = bottomAxis(x, FRAME, 'TPOT at the workload (ms)') + leftAxis(y, FRAME, 'USD per 1M output tokens') + line + plainDots + dots.join('') + callout;
   const chart = priced.length > 0 ? svg(FRAME, `Cost per million tokens against TPOT for ${priced.length} configurations`, body, { class: 'chart cost' }) : notPredicted('Cost per million tokens', 'no candidate is priced');
   const legend = el('ul', { class: 'legend' }, [['cand chosen', 'chosen'], ['cand on-frontier', 'on the frontier'], ['cand', 'compared'], ['cand misses-slo', 'misses the SLO']].map(([css, text]) => el('li', {}, el('span', { class: `sw dot ${css}` }) + esc(text))).join(''));
-  const rows = [...candidates]
-    .sort((a, b) => (a.costPerMillionTokensUsd ?? Infinity) - (b.costPerMillionTokensUsd ?? Infinity))
-    .map((c) => [
-      configLabel(c),
-      c.costPerMillionTokensUsd === undefined ? 'unpriced' : Number.isFinite(c.costPerMillionTokensUsd) ? usdPerMillion(c.costPerMillionTokensUsd) : 'n/a',
-      short(c.performance.tpotMs),
-      short(c.performance.ttftMs),
-      String(c.replicas),
-      c.meetsSlo ? 'yes' : 'no',
-      [c.chosen ? 'chosen' : '', frontier.has(c as Priced) ? 'frontier' : ''].filter(Boolean).join(', '),
-    ]);
-  const table = dataTable(`All ${candidates.length} configurations compared (table)`, ['configuration', '$/1M tokens', 'TPOT ms', 'TTFT ms', 'replicas', 'meets SLO', 'mark'], rows);
+  const table = candidateTable(candidates, (c: PlanCandidate) => frontier.has(c as Priced));
   const caption = 'Cost per 1M output tokens against TPOT, every configuration compared (GPU × TP × format); the line is the frontier.';
   return el('figure', { class: 'fig' }, el('figcaption', {}, esc(caption)) + chart + legend + table);
 }

@@ -55,7 +55,7 @@ export function memoryChart(plan: ModelPlan): string {
     const start = x(at / GiB);
     at += seg.bytes;
     const width = x(at / GiB) - start;
-    return el('rect', { class: `seg ${seg.css}`, x: px(start), width: px(width), 'data-key': seg.key, 'data-bytes': seg.bytes }, el('title', {}, esc(`${seg.label}: ${gib(seg.bytes)}`)));
+    return el('rect', { class: `seg ${seg.css}`, x: px(start), width: px(width), 'data-key': seg.key, 'data-bytes': seg.bytes }, seg.bytes > 0 ? el('title', {}, esc(`${seg.label}: ${gib(seg.bytes)}`)) : '');
   });
   const usable = plan.memory.usableBytesPerAccelerator;
   const ux = px(x(usable / GiB));

@@ -29,7 +29,7 @@ svg.chart{max-width:100%;height:auto;background:var(--bg);font-size:11px}svg tex
 rect.op{width:10px;height:10px;stroke:var(--ink);stroke-width:1.5}rect.op.hollow{fill:#fff;stroke-width:2.5}rect.op.hollow.c-alt1{stroke:var(--alt1)}rect.op.hollow.c-alt2{stroke:var(--alt2)}rect.op.hollow.c-alt3{stroke:var(--alt3)}
 .slo line{stroke:#b00020;stroke-width:1.5;stroke-dasharray:6 4}.slo text{fill:#b00020;font-weight:600;text-anchor:end}
 .frontier{fill:none;stroke:var(--ink);stroke-width:1.5}
-.cost circle{r:4.5px;fill:#9a9a9a;stroke:#fff;stroke-width:1}.cost circle.on-frontier{fill:var(--weights)}.cost circle.misses-slo{fill:#fff;stroke:#6b6b6b;stroke-width:1.5}.cost circle.chosen{r:7px;fill:var(--kv);stroke:var(--ink);stroke-width:2}
+.cost .pts{fill:none;stroke:#9a9a9a;stroke-width:9;stroke-linecap:round}.cost circle{r:4.5px;fill:#9a9a9a;stroke:#fff;stroke-width:1}.cost circle.on-frontier{fill:var(--weights)}.cost circle.misses-slo{fill:#fff;stroke:#6b6b6b;stroke-width:1.5}.cost circle.chosen{r:7px;fill:var(--kv);stroke:var(--ink);stroke-width:2}
 .callout{font-weight:700}
 .to-max{fill:#9ecae9;background:#9ecae9}.to-min{fill:var(--weights);background:var(--weights)}.cost-row .name{text-anchor:end}
 ul.legend{list-style:none;padding:0;margin:4px 0;display:flex;flex-wrap:wrap;gap:4px 16px;font-size:12px}

@@ -50,7 +50,16 @@ export function readSections(page: Page): Promise<SectionReadback[]> {
         xTicks: ticks(svg, 'x'),
         yTicks: ticks(svg, 'y'),
         yLog: svg.querySelector('g.axis.y.log') !== null,
-        dots: [...svg.querySelectorAll('circle')].filter((c) => !c.closest('g.series')).map((c) => ({ data: data(c), cls: c.getAttribute('class') ?? '', ...centre(c) })),
+        // Circles, and the cost chart's plain points: one path of dots ("M x,y h0"), figures in order in data-*.
+        dots: [
+          ...[...svg.querySelectorAll('circle')].map((c) => ({ data: data(c), cls: c.getAttribute('class') ?? '', ...centre(c) })),
+          ...[...svg.querySelectorAll('path.pts')].flatMap((path) => {
+            const [tpot, cost] = ['data-tpot', 'data-cost'].map((a) => path.getAttribute(a)!.split(' '));
+            const at = [...path.getAttribute('d')!.matchAll(/M(-?[\d.]+),(-?[\d.]+)h0/g)];
+            if (at.length !== tpot!.length || at.length !== cost!.length) throw new Error(`${at.length} points, ${tpot!.length} and ${cost!.length} figures`);
+            return at.map((m, i) => ({ data: { tpot: tpot![i]!, cost: cost![i]! }, cls: 'pts', cx: Number(m[1]), cy: Number(m[2]) }));
+          }),
+        ],
         series: [...svg.querySelectorAll('g.series')].map((g) => ({
           label: g.getAttribute('data-series')!,
           chosen: g.classList.contains('c-chosen'),
