@@ -2,7 +2,7 @@ import type { PlanCandidate } from '../performance/types';
 import type { ModelPlan } from '../sizing/types';
 import { bottomAxis, inner, leftAxis, linear, log10, svg, type Frame } from './axis';
 import { el, esc, fig, notPredicted, pathThrough, px } from './html';
-import { candidateTable } from './cost-table';
+import { byConfiguration, candidateTable } from './cost-table';
 import { paretoFrontier } from './frontier';
 import { configLabel } from './latency-data';
 
@@ -15,7 +15,11 @@ const latencyOf = (c: PlanCandidate) => c.performance.tpotMs;
 export function costChart(plan: ModelPlan): string {
   const candidates = plan.candidates ?? [];
   if (candidates.length === 0) return notPredicted('Cost per million tokens against latency', 'the plan carries no candidates (plan with a workload to compare configurations)');
-  const priced = candidates.filter((c): c is Priced => Number.isFinite(c.costPerMillionTokensUsd) && Number.isFinite(latencyOf(c)));
+  // A point per configuration at its cheapest instance type (and the chosen one): the same configuration
+  // on a bigger instance has the same TPOT and costs more, a column of points that decide nothing. The
+  // table lists every instance type.
+  const shown = new Set(byConfiguration(candidates).map((g) => g[0]!));
+  const priced = candidates.filter((c): c is Priced => (shown.has(c) || c.chosen) && Number.isFinite(c.costPerMillionTokensUsd) && Number.isFinite(latencyOf(c)));
   const frontier = new Set(paretoFrontier(priced, latencyOf, (c) => c.costPerMillionTokensUsd));
   const { x0, x1, y0, y1 } = inner(FRAME);
   const x = linear(Math.max(...priced.map(latencyOf), 1), [x0, x1]);
@@ -45,9 +49,9 @@ export function costChart(plan: ModelPlan): string {
   const chosen = priced.find((c) => c.chosen);
   const callout = chosen ? el('text', { class: 'callout', x: px(x(latencyOf(chosen)) + 10), y: px(y(chosen.costPerMillionTokensUsd) - 10) }, esc('chosen')) : '';
   const body = bottomAxis(x, FRAME, 'TPOT at the workload (ms)') + leftAxis(y, FRAME, 'USD per 1M output tokens') + line + plainDots + dots.join('') + callout;
-  const chart = priced.length > 0 ? svg(FRAME, `Cost per million tokens against TPOT for ${priced.length} configurations`, body, { class: 'chart cost' }) : notPredicted('Cost per million tokens', 'no candidate is priced');
+  const chart = priced.length > 0 ? svg(FRAME, `Cost per million tokens against TPOT for ${priced.length} configurations at their cheapest instance type`, body, { class: 'chart cost' }) : notPredicted('Cost per million tokens', 'no candidate is priced');
   const legend = el('ul', { class: 'legend' }, [['cand chosen', 'chosen'], ['cand on-frontier', 'on the frontier'], ['cand', 'compared'], ['cand misses-slo', 'misses the SLO']].map(([css, text]) => el('li', {}, el('span', { class: `sw dot ${css}` }) + esc(text))).join(''));
   const table = candidateTable(candidates, (c: PlanCandidate) => frontier.has(c as Priced));
-  const caption = 'Cost per 1M output tokens against TPOT, every configuration compared (GPU × TP × format); the line is the frontier.';
+  const caption = 'Cost per 1M output tokens against TPOT, every configuration compared (GPU × TP × format) at its cheapest instance type; the line is the frontier.';
   return el('figure', { class: 'fig' }, el('figcaption', {}, esc(caption)) + chart + legend + table);
 }

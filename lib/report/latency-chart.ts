@@ -71,7 +71,7 @@ function panel(data: LatencyData, metric: Metric): string {
   // The curves in an inner <svg> over the plotting area (same coordinates): it clips what leaves the top.
   const plot = el('svg', { x: x0, y: y1, width: x1 - x0, height: y0 - y1, viewBox: `${x0} ${y1} ${x1 - x0} ${y0 - y1}` }, lines.join(''));
   const body = bottomAxis(x, FRAME, 'concurrent requests per replica') + leftAxis(y, FRAME, `${metric.toUpperCase()} (ms)`) + sloLine + plot + marks.join('');
-  return svg(FRAME, `${TITLE[metric]} against concurrency`, body, { class: `chart latency ${metric}`, 'data-metric': metric });
+  return svg(FRAME, `${TITLE[metric]} against concurrency`, body, { class: `chart latency ${metric}` });
 }
 
 /** TTFT and TPOT against concurrency, with the SLO lines and the uncertainty band; or why there is none. */
@@ -82,8 +82,14 @@ export function latencyChart(data: LatencyData, why = 'the plan carries no perfo
   const colour = colours(data);
   const labels = [...new Map([...data.series, ...data.points].map((s) => [s.label, s.chosen] as const))];
   const legend = el('ul', { class: 'legend' }, labels.map(([label, chosen]) => el('li', {}, el('span', { class: `sw ${colour(label, chosen)}` }) + esc(`${chosen ? 'chosen' : 'alternative'}: ${label}`))).join(''));
-  const row = (label: string, e: PerformanceEstimate) => [label, String(e.load.concurrency), `${short(e.ttftMs)}${plusMinus(e.uncertainty.ttftPct)}`, `${short(e.tpotMs)}${plusMinus(e.uncertainty.tpotPct)}`, fixed(e.outputTokensPerSecond, 0), e.bound];
+  const all = [...data.series.flatMap((s) => s.estimates), ...data.points.map((p) => p.estimate)];
+  // The stated error in the header when every row states the same (it is the model's, per configuration
+  // kind), else in each cell.
+  const shared = (pct: (e: PerformanceEstimate) => number) => (all.every((e) => plusMinus(pct(e)) === plusMinus(pct(all[0]!))) ? plusMinus(pct(all[0]!)) : undefined);
+  const [ttftErr, tpotErr] = [shared((e) => e.uncertainty.ttftPct), shared((e) => e.uncertainty.tpotPct)];
+  const cell = (value: number, pct: number, common: string | undefined) => `${short(value)}${common === undefined ? plusMinus(pct) : ''}`;
+  const row = (label: string, e: PerformanceEstimate) => [label, String(e.load.concurrency), cell(e.ttftMs, e.uncertainty.ttftPct, ttftErr), cell(e.tpotMs, e.uncertainty.tpotPct, tpotErr), fixed(e.outputTokensPerSecond, 0), e.bound];
   const rows = [...data.series.flatMap((s) => s.estimates.map((e) => row(s.label, e))), ...data.points.map((p) => row(`${p.label} (at the workload)`, p.estimate))];
-  const table = dataTable('Latency against concurrency (table)', ['configuration', 'concurrency', 'TTFT ms', 'TPOT ms', 'output tok/s', 'bound'], rows);
+  const table = dataTable('Latency against concurrency (table)', ['configuration', 'concurrency', `TTFT ms${ttftErr ?? ''}`, `TPOT ms${tpotErr ?? ''}`, 'output tok/s', 'bound'], rows);
   return el('figure', { class: 'fig' }, el('figcaption', {}, esc(caption)) + el('div', { class: 'panels' }, panel(data, 'ttft') + panel(data, 'tpot')) + legend + table);
 }

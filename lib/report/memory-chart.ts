@@ -50,12 +50,13 @@ export function memoryChart(plan: ModelPlan): string {
   const totalBytes = segments.reduce((s, seg) => s + seg.bytes, 0);
   const x = linear(totalBytes / GiB, [x0, x1]);
   const rank = plan.accelerator.kind === 'neuron' ? 'NeuronCore' : 'GPU';
+  // No tooltip per segment: the legend right below names each term with its size, in the same colours.
   let at = 0;
   const rects = segments.map((seg) => {
     const start = x(at / GiB);
     at += seg.bytes;
     const width = x(at / GiB) - start;
-    return el('rect', { class: `seg ${seg.css}`, x: px(start), width: px(width), 'data-key': seg.key, 'data-bytes': seg.bytes }, seg.bytes > 0 ? el('title', {}, esc(`${seg.label}: ${gib(seg.bytes)}`)) : '');
+    return el('rect', { class: `seg ${seg.css}`, x: px(start), width: px(width), 'data-key': seg.key, 'data-bytes': seg.bytes });
   });
   const usable = plan.memory.usableBytesPerAccelerator;
   const ux = px(x(usable / GiB));

@@ -91,7 +91,7 @@ export function readSections(page: Page): Promise<SectionReadback[]> {
           }),
           usable: { bytes: Number(usable.getAttribute('data-bytes')), x: (usable.querySelector('line') as SVGLineElement).x1.baseVal.value },
         },
-        latency: Object.fromEntries([...section.querySelectorAll('svg.chart.latency')].map((svg) => [svg.getAttribute('data-metric')!, panel(svg)])),
+        latency: Object.fromEntries([...section.querySelectorAll('svg.chart.latency')].map((svg) => [svg.classList.contains('ttft') ? 'ttft' : 'tpot', panel(svg)])),
         cost: cost ? panel(cost) : undefined,
       };
     });
