@@ -182,3 +182,22 @@ describe('the best alternatives (curves on a plan page)', () => {
     }
   });
 });
+
+describe('the candidates table', () => {
+  it('lists every candidate: one row per configuration and prediction, its other instance types under "also on"', () => {
+    const plan = withFakePredictions(plan70b);
+    const [chosen, ...others] = plan.candidates!;
+    // The chosen configuration again on a bigger instance: the same prediction, twice the dollars.
+    const small = { ...chosen!, instanceType: 'x.small' };
+    const big = { ...chosen!, instanceType: 'x.big', hourlyCostUsd: chosen!.hourlyCostUsd! * 2, costPerMillionTokensUsd: chosen!.costPerMillionTokensUsd! * 2, chosen: false };
+    const html = renderPlanReport({ ...plan, candidates: [small, big, ...others] });
+    const table = /All 25 configurations compared \(table\).*?<tbody>(.*?)<\/tbody>/.exec(html)![1]!;
+    const rows = table.split('<tr>').slice(1);
+    expect(rows).toHaveLength(24);
+    const row = rows.find((r) => r.includes('x.small'))!;
+    expect(row).toContain(`<td>x.big $${big.costPerMillionTokensUsd.toFixed(2)}`);
+    expect(row).toContain('chosen');
+    // The chart: one point for the two (the cheaper), 22 for the others that are priced.
+    expect(html).toContain(`for ${1 + others.filter((c) => c.costPerMillionTokensUsd !== undefined).length} configurations at their cheapest instance type`);
+  });
+});
