@@ -3,7 +3,7 @@ import { el, esc, px } from './html';
 
 /**
  * Scales and axes of the report's charts. Ticks, nice domains and tick labels come from d3-scale; this
- * file only draws them. Every tick label carries its value (`data-value`), so a test can map pixels back to data.
+ * file only draws them. Every tick label carries its value (its text, or `data-value` where the text rounds it) and its position (`x` or `y`), so a test can map pixels back to data.
  */
 
 export interface Frame {
@@ -31,14 +31,48 @@ export function log2(min: number, max: number, range: [number, number]): Scale {
   return scaleLog().base(2).domain([Math.max(1, min), Math.max(2, max)]).range(range);
 }
 
+/** The 1-2-5 values (…, 0.5, 1, 2, 5, 10, …) from the one at or below `min` to the one at or above `max`. */
+export function steps125(min: number, max: number): number[] {
+  const out: number[] = [];
+  for (let k = Math.floor(Math.log10(min)); out.length === 0 || out[out.length - 1]! < max; k++) {
+    for (const m of [1, 2, 5]) {
+      const v = Number((m * 10 ** k).toPrecision(3));
+      const next = Number(((m === 5 ? 10 : m === 2 ? 5 : 2) * 10 ** k).toPrecision(3));
+      if (next > min && (out.length === 0 || out[out.length - 1]! < max)) out.push(v);
+    }
+  }
+  return out;
+}
+
+/**
+ * A base-10 log scale for figures that span decades (cost per token: cents to tens of dollars), from
+ * the 1-2-5 value at or below `min` to the one at or above `max`; its ticks are those 1-2-5 values.
+ */
+export function log10(min: number, max: number, range: [number, number]): Scale {
+  const s = steps125(min, Math.max(max, min * 1.01));
+  return scaleLog().domain([s[0]!, s[s.length - 1]!]).range(range);
+}
+
+const isLog = (scale: Scale) => 'base' in scale;
+
 function tickValues(scale: Scale, count: number): number[] {
+  if (isLog(scale) && (scale as unknown as { base(): number }).base() === 10) {
+    const [lo, hi] = scale.domain() as [number, number];
+    return steps125(lo, hi);
+  }
   const ticks = scale.ticks(count);
   // A log scale over a small range gives every integer: keep the powers of its base.
-  return ticks.filter((t) => !('base' in scale) || Number.isInteger(Math.log2(t)));
+  return ticks.filter((t) => !isLog(scale) || Number.isInteger(Math.log2(t)));
 }
 
 function tickLabel(scale: Scale, count: number, value: number): string {
-  return 'base' in scale ? String(value) : scale.tickFormat(count)(value);
+  return isLog(scale) ? String(value) : scale.tickFormat(count)(value);
+}
+
+/** A tick label: its value as `data-value` only where the text does not read back as it ("1,000" does). */
+function tick(scale: Scale, count: number, value: number, at: { x?: number; y?: number }): string {
+  const text = tickLabel(scale, count, value);
+  return el('text', { 'data-value': Number(text.replace(/,/g, '')) === value ? undefined : value, ...at }, esc(text));
 }
 
 /**
@@ -48,19 +82,21 @@ function tickLabel(scale: Scale, count: number, value: number): string {
 export function bottomAxis(scale: Scale, frame: Frame, title: string, count = 6): string {
   const { x0, x1, y0, y1 } = inner(frame);
   const values = tickValues(scale, count);
-  const grid = el('path', { class: 'grid', d: values.map((v) => `M${px(scale(v))},${y1}V${y0}`).join('') });
-  const labels = values.map((v) => el('text', { class: 'tick', 'data-value': v, x: px(scale(v)), y: y0 + 16 }, esc(tickLabel(scale, count, v))));
-  return el('g', { class: 'axis x' }, grid + labels.join('') + el('path', { class: 'domain', d: `M${x0},${y0}H${x1}` }) + el('text', { x: (x0 + x1) / 2, y: frame.height - 6, class: 'title' }, esc(title)));
+  const grid = el('path', { class: 'grid', d: values.map((v) => `M${Math.round(scale(v))},${y1}V${y0}`).join('') });
+  // The labels share their baseline (the group's): each carries only its value and its `x`.
+  const labels = el('g', { class: 'ticks', transform: `translate(0 ${y0 + 16})` }, values.map((v) => tick(scale, count, v, { x: px(scale(v)) })).join(''));
+  return el('g', { class: `axis x${isLog(scale) ? ' log' : ''}` }, grid + labels + el('path', { class: 'domain', d: `M${x0},${y0}H${x1}` }) + el('text', { x: (x0 + x1) / 2, y: frame.height - 6, class: 'title' }, esc(title)));
 }
 
 /** The left axis, as the bottom one; a tick label's `y` is its value's position (`dy` centres the text). */
 export function leftAxis(scale: Scale, frame: Frame, title: string, count = 5): string {
   const { x0, x1, y0, y1 } = inner(frame);
   const values = tickValues(scale, count);
-  const grid = el('path', { class: 'grid', d: values.map((v) => `M${x0},${px(scale(v))}H${x1}`).join('') });
-  const labels = values.map((v) => el('text', { class: 'tick', 'data-value': v, x: x0 - 6, y: px(scale(v)), dy: 4 }, esc(tickLabel(scale, count, v))));
+  const grid = el('path', { class: 'grid', d: values.map((v) => `M${x0},${Math.round(scale(v))}H${x1}`).join('') });
+  // The labels share their right edge (the group's); CSS centres each on its `y`.
+  const labels = el('g', { class: 'ticks', transform: `translate(${x0 - 6} 0)` }, values.map((v) => tick(scale, count, v, { y: px(scale(v)) })).join(''));
   const mid = (y0 + y1) / 2;
-  return el('g', { class: 'axis y' }, grid + labels.join('') + el('path', { class: 'domain', d: `M${x0},${y0}V${y1}` }) + el('text', { x: 14, y: mid, transform: `rotate(-90 14 ${px(mid)})`, class: 'title' }, esc(title)));
+  return el('g', { class: `axis y${isLog(scale) ? ' log' : ''}` }, grid + labels + el('path', { class: 'domain', d: `M${x0},${y0}V${y1}` }) + el('text', { x: 14, y: mid, transform: `rotate(-90 14 ${px(mid)})`, class: 'title' }, esc(title)));
 }
 
 /** An `<svg>` of the frame's size that scales down on narrow screens, labelled for screen readers. */

@@ -12,12 +12,22 @@ export function esc(value: unknown): string {
 
 export type Attrs = Readonly<Record<string, string | number | boolean | undefined>>;
 
-/** `<name a="b">children</name>`; undefined and false attributes are left out, true ones are bare. */
-export function el(name: string, attrs: Attrs = {}, children = ''): string {
+/** SVG shapes: written `<circle .../>` when empty (the HTML parser honours `/>` inside `<svg>`). */
+const SVG_LEAVES = new Set(['circle', 'rect', 'path', 'line']);
+/** Elements whose end tag HTML makes optional (the parser closes them): left out, 100-model pages are smaller. */
+const OPEN_ENDED = new Set(['td', 'th', 'tr', 'li', 'dt', 'dd']);
+
+function open(name: string, attrs: Attrs): string {
   const parts = Object.entries(attrs)
     .filter(([, v]) => v !== undefined && v !== false)
     .map(([k, v]) => (v === true ? ` ${k}` : ` ${k}="${esc(v)}"`));
-  return `<${name}${parts.join('')}>${children}</${name}>`;
+  return `<${name}${parts.join('')}`;
+}
+
+/** `<name a="b">children</name>`; undefined and false attributes are left out, true ones are bare. */
+export function el(name: string, attrs: Attrs = {}, children = ''): string {
+  if (children === '' && SVG_LEAVES.has(name)) return `${open(name, attrs)}/>`;
+  return `${open(name, attrs)}>${children}${OPEN_ENDED.has(name) ? '' : `</${name}>`}`;
 }
 
 /** A figure as a data-* attribute: 6 significant digits (finer than any chart can show; keeps pages small). */
@@ -30,9 +40,12 @@ export function px(value: number): number {
   return Math.round(value * 10) / 10;
 }
 
-/** An SVG path through points ("M x,y L x,y ..."). */
+/**
+ * An SVG path through points ("M x,y L x,y ..."), to whole pixels: lines and areas are read by eye, not
+ * back (the marks on them keep 0.1 px), and shorter numbers keep 100-model pages small.
+ */
 export function pathThrough(points: readonly (readonly [number, number])[]): string {
-  return points.map(([x, y], i) => `${i === 0 ? 'M' : 'L'}${px(x)},${px(y)}`).join('');
+  return points.map(([x, y], i) => `${i === 0 ? 'M' : 'L'}${Math.round(x)},${Math.round(y)}`).join('');
 }
 
 /** A table of the data a chart plots, folded in `<details>` beside it (screen readers and print read it). */

@@ -68,11 +68,18 @@ function curve(estimate: Estimator, plan: ModelPlan, lengths: { inputTokens: num
   return out;
 }
 
-/** The cheapest few candidates that meet the SLO, other than the chosen one. */
+/**
+ * The cheapest few candidates that meet the SLO, one per configuration (GPU × TP × PP × format) and none
+ * of the chosen one's: the real search lists a configuration once per instance size (same latency, more
+ * dollars), which would draw the same curve twice under one name.
+ */
 export function bestAlternatives(plan: ModelPlan): PlanCandidate[] {
+  const chosen = (plan.candidates ?? []).find((c) => c.chosen);
+  const seen = new Set([chosen ? configLabel(chosen) : planLabel(plan)]);
   return (plan.candidates ?? [])
     .filter((c) => !c.chosen && c.meetsSlo && plottable(c.performance))
     .sort((a, b) => (a.costPerMillionTokensUsd ?? Infinity) - (b.costPerMillionTokensUsd ?? Infinity))
+    .filter((c) => !seen.has(configLabel(c)) && Boolean(seen.add(configLabel(c))))
     .slice(0, BEST_ALTERNATIVES);
 }
 

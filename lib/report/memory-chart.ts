@@ -40,6 +40,7 @@ export function memorySegments(plan: ModelPlan): MemorySegment[] {
   ];
 }
 
+/** The bar spans top..height-bottom (18..56): page.ts gives `.seg` that y and height, so each segment writes only x and width. */
 const FRAME: Frame = { width: 720, height: 96, margin: { top: 18, right: 24, bottom: 40, left: 24 } };
 
 /** The stacked bar of one accelerator's memory against the usable line, and its data table. */
@@ -49,16 +50,17 @@ export function memoryChart(plan: ModelPlan): string {
   const totalBytes = segments.reduce((s, seg) => s + seg.bytes, 0);
   const x = linear(totalBytes / GiB, [x0, x1]);
   const rank = plan.accelerator.kind === 'neuron' ? 'NeuronCore' : 'GPU';
+  // No tooltip per segment: the legend right below names each term with its size, in the same colours.
   let at = 0;
   const rects = segments.map((seg) => {
     const start = x(at / GiB);
     at += seg.bytes;
     const width = x(at / GiB) - start;
-    return el('rect', { class: `seg ${seg.css}`, x: px(start), y: y1, width: px(width), height: y0 - y1, 'data-key': seg.key, 'data-bytes': seg.bytes }, el('title', {}, esc(`${seg.label}: ${gib(seg.bytes)}`)));
+    return el('rect', { class: `seg ${seg.css}`, x: px(start), width: px(width), 'data-key': seg.key, 'data-bytes': seg.bytes });
   });
   const usable = plan.memory.usableBytesPerAccelerator;
   const ux = px(x(usable / GiB));
-  const marker = el('g', { class: 'usable', 'data-bytes': usable }, el('line', { x1: ux, x2: ux, y1: y1 - 8, y2: y0 + 4 }) + el('text', { x: ux, y: y1 - 10, 'text-anchor': 'end' }, esc(`usable ${gib(usable)}`)));
+  const marker = el('g', { class: 'usable', 'data-bytes': usable }, el('line', { x1: ux, x2: ux, y1: y1 - 8, y2: y0 + 4 }) + el('text', { x: ux, y: y1 - 10, 'class': 'end' }, esc(`usable ${gib(usable)}`)));
   const chart = svg(FRAME, `Memory per ${rank}, stacked (values in the legend and the table)`, bottomAxis(x, FRAME, `GiB per ${rank}`) + rects.join('') + marker, { class: 'chart memory' });
   const legend = el('ul', { class: 'legend' }, segments.filter((s) => s.bytes > 0).map((s) => el('li', {}, el('span', { class: `sw ${s.css}` }) + esc(`${s.label} ${gib(s.bytes)}`))).join(''));
   const table = dataTable(

@@ -19,17 +19,17 @@ ul.warnings li{color:#7a3b00}
 figure.fig{margin:12px 0;padding:8px 10px;background:var(--panel);border-radius:4px;break-inside:avoid}figcaption{font-weight:600;margin-bottom:4px}
 .panels{display:flex;flex-wrap:wrap;gap:8px}
 svg.chart{max-width:100%;height:auto;background:var(--bg);font-size:11px}svg text{fill:var(--ink)}svg .title{fill:var(--muted);font-size:12px}
-.grid{stroke:var(--grid);fill:none}.domain{stroke:var(--ink);fill:none}.axis.x text,svg .title{text-anchor:middle}.axis.y .tick{text-anchor:end}
-.seg{stroke:#fff;stroke-width:1}.s-weights{fill:var(--weights);background:var(--weights)}.s-kv{fill:var(--kv);background:var(--kv)}.s-act{fill:var(--act);background:var(--act)}.s-graph{fill:var(--graph);background:var(--graph)}.s-comm{fill:var(--comm);background:var(--comm)}.s-other{fill:var(--other);background:var(--other)}
+.grid{stroke:var(--grid);fill:none}.domain{stroke:var(--ink);fill:none}.axis.x text,svg .title{text-anchor:middle}.axis.y .ticks text{text-anchor:end;dominant-baseline:central}
+.seg{y:18px;height:38px;stroke:#fff;stroke-width:1}.s-weights{fill:var(--weights);background:var(--weights)}.s-kv{fill:var(--kv);background:var(--kv)}.s-act{fill:var(--act);background:var(--act)}.s-graph{fill:var(--graph);background:var(--graph)}.s-comm{fill:var(--comm);background:var(--comm)}.s-other{fill:var(--other);background:var(--other)}
 .s-free{fill:#fff;stroke:var(--line);background:#fff}.s-reserved{fill:#c9c9c9;background:#c9c9c9}
-.usable line{stroke:var(--ink);stroke-width:2;stroke-dasharray:4 2}.usable text{font-weight:600}
-.series .line{fill:none;stroke-width:2}.series .band{stroke:none;opacity:.18}.series circle{stroke:#fff;stroke-width:1}
+.usable line{stroke:var(--ink);stroke-width:2;stroke-dasharray:4 2}.usable text{font-weight:600}.end{text-anchor:end}
+.series .line{fill:none;stroke-width:2}.series .band{stroke:none;opacity:.18}.series .dots{fill:none;stroke-width:6;stroke-linecap:round}
 .c-chosen{stroke:var(--chosen);fill:var(--chosen);background:var(--chosen)}.c-alt1{stroke:var(--alt1);fill:var(--alt1);background:var(--alt1)}.c-alt2{stroke:var(--alt2);fill:var(--alt2);background:var(--alt2)}.c-alt3{stroke:var(--alt3);fill:var(--alt3);background:var(--alt3)}
 .c-alt1 .line{stroke-dasharray:6 3}.c-alt2 .line{stroke-dasharray:2 3}.c-alt3 .line{stroke-dasharray:8 3 2 3}
-rect.op{stroke:var(--ink);stroke-width:1.5}rect.op.hollow{fill:#fff;stroke-width:2.5}rect.op.hollow.c-alt1{stroke:var(--alt1)}rect.op.hollow.c-alt2{stroke:var(--alt2)}rect.op.hollow.c-alt3{stroke:var(--alt3)}
-.slo line{stroke:#b00020;stroke-width:1.5;stroke-dasharray:6 4}.slo text{fill:#b00020;font-weight:600}
+rect.op{width:10px;height:10px;stroke:var(--ink);stroke-width:1.5}rect.op.hollow{fill:#fff;stroke-width:2.5}rect.op.hollow.c-alt1{stroke:var(--alt1)}rect.op.hollow.c-alt2{stroke:var(--alt2)}rect.op.hollow.c-alt3{stroke:var(--alt3)}
+.slo line{stroke:#b00020;stroke-width:1.5;stroke-dasharray:6 4}.slo text{fill:#b00020;font-weight:600;text-anchor:end}
 .frontier{fill:none;stroke:var(--ink);stroke-width:1.5}
-circle.cand{fill:#9a9a9a;stroke:#fff;stroke-width:1}circle.cand.on-frontier{fill:var(--weights)}circle.cand.misses-slo{fill:#fff;stroke:#6b6b6b;stroke-width:1.5}circle.cand.chosen{fill:var(--kv);stroke:var(--ink);stroke-width:2}
+.cost .pts{fill:none;stroke:#9a9a9a;stroke-width:9;stroke-linecap:round}.cost circle{r:4.5px;fill:#9a9a9a;stroke:#fff;stroke-width:1}.cost circle.on-frontier{fill:var(--weights)}.cost circle.misses-slo{fill:#fff;stroke:#6b6b6b;stroke-width:1.5}.cost circle.chosen{r:7px;fill:var(--kv);stroke:var(--ink);stroke-width:2}
 .callout{font-weight:700}
 .to-max{fill:#9ecae9;background:#9ecae9}.to-min{fill:var(--weights);background:var(--weights)}.cost-row .name{text-anchor:end}
 ul.legend{list-style:none;padding:0;margin:4px 0;display:flex;flex-wrap:wrap;gap:4px 16px;font-size:12px}

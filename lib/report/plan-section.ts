@@ -73,7 +73,7 @@ export function renderPlanSection(plan: ModelPlan, options: PlanReportOptions = 
       el('ul', { class: 'reasons' }, reasons(plan).map((r) => el('li', {}, esc(r))).join('')) +
       warnings +
       memoryChart(plan) +
-      latencyChart(latencyData(plan, options)) +
+      latencyChart(latencyData(plan, options), options.estimate ? 'the plan was not made for a workload, so there are no request lengths to predict at (give the worker or the plan a workload)' : undefined) +
       costChart(plan),
   );
 }

@@ -13,6 +13,8 @@ export interface Series { readonly label: string; readonly chosen: boolean; read
 export interface Panel {
   readonly xTicks: Tick[];
   readonly yTicks: Tick[];
+  /** Whether the y axis is logarithmic (the cost chart's, when costs span more than a decade). */
+  readonly yLog: boolean;
   /** Points outside a series (the cost chart's candidates). */
   readonly dots: Dot[];
   /** Lines of points (the latency charts' configurations). */
@@ -33,9 +35,9 @@ export interface SectionReadback {
 export function readSections(page: Page): Promise<SectionReadback[]> {
   return page.evaluate(() => {
     const ticks = (svg: Element, axis: string) =>
-      [...svg.querySelectorAll(`g.axis.${axis} text.tick`)].map((t) => {
+      [...svg.querySelectorAll(`g.axis.${axis} g.ticks text`)].map((t) => {
         const at = (t as SVGTextElement)[axis === 'x' ? 'x' : 'y'].baseVal[0]!.value;
-        return { value: Number(t.getAttribute('data-value')), px: at };
+        return { value: Number(t.getAttribute('data-value') ?? t.textContent!.replace(/,/g, '')), px: at };
       });
     const data = (e: Element) => Object.fromEntries([...e.attributes].filter((a) => a.name.startsWith('data-')).map((a) => [a.name.slice(5), a.value]));
     const centre = (e: Element) => {
@@ -47,11 +49,28 @@ export function readSections(page: Page): Promise<SectionReadback[]> {
       return {
         xTicks: ticks(svg, 'x'),
         yTicks: ticks(svg, 'y'),
-        dots: [...svg.querySelectorAll('circle')].filter((c) => !c.closest('g.series')).map((c) => ({ data: data(c), cls: c.getAttribute('class') ?? '', ...centre(c) })),
+        yLog: svg.querySelector('g.axis.y.log') !== null,
+        // Circles, and the cost chart's plain points: one path of dots ("M x,y h0"), figures in order in data-*.
+        dots: [
+          ...[...svg.querySelectorAll('circle')].map((c) => ({ data: data(c), cls: c.getAttribute('class') ?? '', ...centre(c) })),
+          ...[...svg.querySelectorAll('path.pts')].flatMap((path) => {
+            const [tpot, cost] = ['data-tpot', 'data-cost'].map((a) => path.getAttribute(a)!.split(' '));
+            const at = [...path.getAttribute('d')!.matchAll(/M(-?[\d.]+),(-?[\d.]+)h0/g)];
+            if (at.length !== tpot!.length || at.length !== cost!.length) throw new Error(`${at.length} points, ${tpot!.length} and ${cost!.length} figures`);
+            return at.map((m, i) => ({ data: { tpot: tpot![i]!, cost: cost![i]! }, cls: 'pts', cx: Number(m[1]), cy: Number(m[2]) }));
+          }),
+        ],
         series: [...svg.querySelectorAll('g.series')].map((g) => ({
           label: g.getAttribute('data-series')!,
-          chosen: g.getAttribute('data-chosen') === 'true',
-          dots: [...g.querySelectorAll('circle')].map((c) => ({ data: data(c), cls: '', ...centre(c) })),
+          chosen: g.classList.contains('c-chosen'),
+          // One path of dots: "M x,y h0" per point, the values in order in data-values.
+          dots: (() => {
+            const path = g.querySelector('path.dots')!;
+            const values = path.getAttribute('data-values')!.split(' ');
+            const at = [...path.getAttribute('d')!.matchAll(/M(-?[\d.]+),(-?[\d.]+)h0/g)];
+            if (at.length !== values.length) throw new Error(`${at.length} dots, ${values.length} values`);
+            return at.map((m, i) => ({ data: { value: values[i]! }, cls: '', cx: Number(m[1]), cy: Number(m[2]) }));
+          })(),
         })),
         ops: [...svg.querySelectorAll('rect.op')].map((r) => ({ data: data(r), cls: r.getAttribute('class') ?? '', ...centre(r) })),
         slo: slo ? { value: Number(slo.getAttribute('data-value')), y: (slo.querySelector('line') as SVGLineElement).y1.baseVal.value } : undefined,
@@ -72,7 +91,7 @@ export function readSections(page: Page): Promise<SectionReadback[]> {
           }),
           usable: { bytes: Number(usable.getAttribute('data-bytes')), x: (usable.querySelector('line') as SVGLineElement).x1.baseVal.value },
         },
-        latency: Object.fromEntries([...section.querySelectorAll('svg.chart.latency')].map((svg) => [svg.getAttribute('data-metric')!, panel(svg)])),
+        latency: Object.fromEntries([...section.querySelectorAll('svg.chart.latency')].map((svg) => [svg.classList.contains('ttft') ? 'ttft' : 'tpot', panel(svg)])),
         cost: cost ? panel(cost) : undefined,
       };
     });
@@ -85,6 +104,15 @@ export function pixelOf(ticks: readonly Tick[], value: number, log = false): num
   const f = (v: number) => (log ? Math.log2(v) : v);
   const [a, b] = [ticks[0]!, ticks[ticks.length - 1]!];
   return a.px + ((f(value) - f(a.value)) * (b.px - a.px)) / (f(b.value) - f(a.value));
+}
+
+/** The value at a pixel of an axis: the inverse of `pixelOf`. */
+export function valueAt(ticks: readonly Tick[], at: number, log = false): number {
+  if (ticks.length < 2) throw new Error('an axis needs two ticks to be read back');
+  const f = (v: number) => (log ? Math.log2(v) : v);
+  const [a, b] = [ticks[0]!, ticks[ticks.length - 1]!];
+  const v = f(a.value) + ((at - a.px) * (f(b.value) - f(a.value))) / (b.px - a.px);
+  return log ? 2 ** v : v;
 }
 
 /** Text colour against its background for every piece of text on the page (WCAG contrast ratio). */
@@ -142,7 +170,7 @@ export function readCostRows(page: Page): Promise<{ ticks: Tick[]; rows: { model
       return b.x + b.width;
     };
     return {
-      ticks: [...svg.querySelectorAll('g.axis.x text.tick')].map((t) => ({ value: Number(t.getAttribute('data-value')), px: (t as SVGTextElement).x.baseVal[0]!.value })),
+      ticks: [...svg.querySelectorAll('g.axis.x g.ticks text')].map((t) => ({ value: Number(t.getAttribute('data-value') ?? t.textContent!.replace(/,/g, '')), px: (t as SVGTextElement).x.baseVal[0]!.value })),
       rows: [...svg.querySelectorAll('g.cost-row')].map((g) => ({
         model: g.getAttribute('data-model')!,
         min: Number(g.getAttribute('data-min')),
