@@ -29,6 +29,12 @@ describe('planned KV capacity per GPU against logged vLLM startups', () => {
     expect(median).toBeLessThanOrEqual(0.03);
   });
 
+  // Older releases (V0, 0.8-0.9) are outside the acceptance band, but the plan must not promise much more
+  // than they held either: the worst held-out over-promise is +6.8 % (Llama-3-8B, TP 2, vLLM 0.6.5).
+  test.each(VLLM_LOGS.filter((l) => !l.refused && l.logged.kvGiB !== undefined).map((l) => [l.id, l] as const))('%s: no more than +8 % over the logged KV cache', (_id, log) => {
+    expect(kvError(log)).toBeLessThanOrEqual(0.08);
+  });
+
   test.each(VLLM_LOGS.filter((l) => l.refused).map((l) => [l.id, l] as const))('%s: vLLM refused it, so does the plan', (_id, log) => {
     expect(planForLog(log).fits).toBe(false);
   });

@@ -27,7 +27,14 @@ export interface VllmLog {
   readonly maxNumSeqs?: number;
   readonly maxNumBatchedTokens?: number;
   readonly enforceEager: boolean;
-  readonly logged: { readonly weightsGiB?: number; readonly kvGiB?: number; readonly kvTokens?: number };
+  readonly logged: {
+    readonly weightsGiB?: number;
+    readonly kvGiB?: number;
+    readonly kvTokens?: number;
+    /** Where the log breaks the overhead down (V0 and 0.8-0.9 'Memory profiling' lines). */
+    readonly nonTorchGiB?: number;
+    readonly activationGiB?: number;
+  };
   readonly refused?: boolean;
   readonly role: 'calibration' | 'held-out';
 }
