@@ -9,6 +9,7 @@ import { INSTANCE_TYPES } from '../lib/catalog/instance-types';
 import { lookupModel } from '../lib/catalog/models';
 import type { Accelerator, InstanceType, ModelArchitecture } from '../lib/catalog/types';
 import { SizingError } from '../lib/errors';
+import { interconnectOf } from '../lib/performance/hardware';
 import { ENGINE_PROFILES } from '../lib/sizing/engine-profiles';
 import { estimateMemory } from '../lib/sizing/memory';
 import { PINNED_VLLM_VERSION, parseVersion } from '../lib/sizing/engine-version';
@@ -201,6 +202,7 @@ function bruteForce(request: SearchRequest, exhaustive = false): Candidate[] {
                 ...vllmBatchDefaults(accelerator.usableMemoryBytes, accelerator.id),
                 enforceEager: false,
                 maxCaptureSize: vllmGraphCaptureCeiling(accelerator.computeCapability),
+                pcieOnly: interconnectOf(accelerator).kind === 'pcie',
               }
             : undefined,
       });

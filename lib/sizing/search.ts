@@ -1,3 +1,4 @@
+import { interconnectOf } from '../performance/hardware';
 import { estimateMemory, type MemoryEstimate } from './memory';
 import { validTensorParallelSizes } from './parallelism';
 import { singleGpuGguf, type HardwareOption, type ResolvedRequest } from './request';
@@ -32,6 +33,7 @@ export function vllmSettingsFor(request: ResolvedRequest, option: HardwareOption
   return {
     version: asked.version, maxNumSeqs, maxNumBatchedTokens: Math.max(maxNumBatchedTokens, maxNumSeqs), enforceEager: asked.enforceEager,
     maxCaptureSize: vllmGraphCaptureCeiling(option.accelerator.computeCapability),
+    pcieOnly: interconnectOf(option.accelerator).kind === 'pcie',
   };
 }
 

@@ -43,6 +43,8 @@ export interface VllmSettings {
   readonly enforceEager: boolean;
   /** Largest CUDA-graph capture size before max_num_seqs caps it (`vllmGraphCaptureCeiling`); 512 when absent. */
   readonly maxCaptureSize?: number;
+  /** The GPUs reach each other over PCIe only (no NVLink); unknown counts as NVLink (the larger non-torch term). */
+  readonly pcieOnly?: boolean;
 }
 
 /**
@@ -65,6 +67,17 @@ export const NON_TORCH_SINGLE_BYTES = 0.25 * GiB;
  * NCCL before its baseline and logged ~0.2 GiB at TP 2..4 (vllm issue #13061, PR #14447 logs).
  */
 export const NON_TORCH_DISTRIBUTED_BYTES = 2.1 * GiB;
+
+/**
+ * Whether vLLM runs its custom all-reduce (and allocates its IPC buffers) for a TP group: not on more than
+ * two PCIe-only GPUs (vllm/distributed/device_communicators/custom_all_reduce.py: "Custom allreduce is
+ * disabled because it's not supported on more than two PCIe-only GPUs"). Without it only NCCL's own
+ * buffers remain: Qwen3-235B-A22B-FP8 on 8 x L40S, vLLM 0.10.2, logged 0.21 GiB of non-torch memory per
+ * GPU (test/fixtures/vllm-logs.json), so such ranks are planned with the single-GPU figure.
+ */
+export function vllmCustomAllReduce(settings: Pick<VllmSettings, 'pcieOnly'>, tensorParallel: number): boolean {
+  return !(settings.pcieOnly === true && tensorParallel > 2);
+}
 /**
  * fp32 copies of the [requests x vocab] logits alive at the sampler's peak. Which top-k/top-p
  * implementation runs decides it (v1/sample/ops/topk_topp_sampler.py: FlashInfer, Triton or the
@@ -167,7 +180,9 @@ export function vllmOverhead(
       activationBytes: vllmActivationBytes(model, settings, tensorParallel),
       cudaGraphBytes: profiled ? graphs : 0,
       nonTorchBytes:
-        tensorParallel * pipelineParallel > 1 && atLeast(settings.version, V1_DEFAULT_FROM) ? NON_TORCH_DISTRIBUTED_BYTES : NON_TORCH_SINGLE_BYTES,
+        tensorParallel * pipelineParallel > 1 && atLeast(settings.version, V1_DEFAULT_FROM) && vllmCustomAllReduce(settings, tensorParallel)
+          ? NON_TORCH_DISTRIBUTED_BYTES
+          : NON_TORCH_SINGLE_BYTES,
       otherBytes: 0,
     },
     headroomGraphBytes: profiled ? 0 : graphs,

@@ -5,6 +5,8 @@
 import { GiB } from '../../lib/catalog/units';
 import type { ModelArchitecture } from '../../lib/catalog/types';
 import { atLeast, parseVersion } from '../../lib/sizing/engine-version';
+import { findAccelerator } from '../../lib/catalog/accelerators';
+import { interconnectOf } from '../../lib/performance/hardware';
 import { ENGINE_PROFILES } from '../../lib/sizing/engine-profiles';
 import { estimateMemory, type MemoryEstimate } from '../../lib/sizing/memory';
 import type { Quantization } from '../../lib/sizing/types';
@@ -27,7 +29,14 @@ export interface VllmLog {
   readonly maxNumSeqs?: number;
   readonly maxNumBatchedTokens?: number;
   readonly enforceEager: boolean;
-  readonly logged: { readonly weightsGiB?: number; readonly kvGiB?: number; readonly kvTokens?: number };
+  readonly logged: {
+    readonly weightsGiB?: number;
+    readonly kvGiB?: number;
+    readonly kvTokens?: number;
+    /** Where the log breaks the overhead down (V0 and 0.8-0.9 'Memory profiling' lines). */
+    readonly nonTorchGiB?: number;
+    readonly activationGiB?: number;
+  };
   readonly refused?: boolean;
   readonly role: 'calibration' | 'held-out';
 }
@@ -56,8 +65,15 @@ export function planForLog(log: VllmLog): MemoryEstimate {
       maxNumSeqs: log.maxNumSeqs ?? Math.min(defaults.maxNumSeqs, maxNumBatchedTokens),
       maxNumBatchedTokens,
       enforceEager: log.enforceEager,
+      // As the search does (lib/sizing/search.ts): the catalog's interconnect of the logged GPU.
+      pcieOnly: pcieOnly(log.gpu),
     },
   });
+}
+
+function pcieOnly(gpu: string): boolean | undefined {
+  const accelerator = findAccelerator(gpu);
+  return accelerator ? interconnectOf(accelerator).kind === 'pcie' : undefined;
 }
 
 /** Logs the acceptance check covers: vLLM >= 0.10, text models, a KV cache that was allocated. */
