@@ -66,7 +66,7 @@ export function buildStack(stack: LlmStack): void {
     model: 'meta-llama/Llama-3.1-8B-Instruct',
     nodePool: pool,
     maxContextLength: 8192,
-    concurrency: 2, // 8B in bf16 on one L4 (22 GiB) holds about 3 sequences of 8192 tokens: `npx llm-constructs plan` shows the budget
+    concurrency: 2, // 8B in bf16 on one L4 (22 GiB) holds about 3 sequences of 8192 tokens: \`npx llm-constructs plan\` shows the budget
     hfTokenSecret: { name: 'hf-token', key: 'token' },
   });
   new InferenceGateway(stack, 'gateway', {
