@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import type { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { formFactorVariants, lookupAccelerator } from '../catalog/accelerators';
+import { formFactorVariants, karpenterName, lookupAccelerator } from '../catalog/accelerators';
 import { INSTANCE_TYPES, instanceTypesInFamilies, lookupInstanceType } from '../catalog/instance-types';
 import type { Accelerator, InstanceType } from '../catalog/types';
 import { LlmConstructsError, ValidationError } from '../errors';
@@ -195,7 +195,7 @@ export class GpuNodePool extends Construct {
       karpenterPool(this, {
         name: this.name,
         accelerator,
-        acceleratorNames: this.accelerators.map((a) => a.karpenterGpuName ?? a.karpenterAcceleratorName ?? a.id.toLowerCase()),
+        acceleratorNames: [...new Set(this.accelerators.flatMap((a) => karpenterName(a)?.value ?? []))],
         instanceTypes: this.instanceTypes,
         capacityTypes: props.capacityTypes ?? ['on-demand'],
         maxAccelerators: this.capacity,

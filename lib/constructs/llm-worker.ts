@@ -201,7 +201,7 @@ export class LlmWorker extends Construct {
     this.maxReplicas = autoscaling?.maxReplicas ?? replicas;
     this.minReplicas = autoscaling?.minReplicas ?? replicas;
     this.internal = props.internal === true;
-    if (this.plan.nodesPerReplica > 1 && !this.recipe.multiNode) {
+    if (this.plan.nodesPerReplica > 1 && !ENGINE_PROFILES[this.plan.engine].multiNode) {
       throw new ValidationError('no-multi-node', `LlmWorker ${id}: ${this.plan.model.id} needs ${this.plan.nodesPerReplica} nodes per replica, but ${this.plan.engine} cannot span nodes`, {
         field: 'engine',
         suggestions: ["engine: 'vllm' (multi-node with a LeaderWorkerSet)", 'a larger instance type or a quantization that fits one node'],
