@@ -91,7 +91,7 @@ export class AutoscaledTriton extends Construct {
   /** The sizing plan (GPUs per replica = TP x PP). */
   public readonly plan: ModelPlan;
   /** Name of the ClusterIP Service. */
-  public readonly service: string;
+  public readonly serviceName: string;
 
   constructor(scope: Construct, id: string, props: AutoscaledTritonProps) {
     super(scope, id);
@@ -150,7 +150,7 @@ export class AutoscaledTriton extends Construct {
       },
     });
     this.plan = this.worker.plan;
-    this.service = this.worker.service;
+    this.serviceName = this.worker.serviceName;
   }
 }
 

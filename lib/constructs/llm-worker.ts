@@ -126,7 +126,7 @@ export class LlmWorker extends Construct {
   /** `servedModelName` was set: several workers may then share it on purpose (see model-names.ts). */
   public readonly servedModelNameSet: boolean;
   /** Name of the ClusterIP Service. */
-  public readonly service: string;
+  public readonly serviceName: string;
   /** In-cluster base URL: the OpenAI-compatible API (`.../v1`) or the engine's own API. */
   public readonly endpoint: string;
   /** The engine recipe (image, args, ports, probes). */
@@ -175,7 +175,7 @@ export class LlmWorker extends Construct {
       : (props.autoscaling as AutoscalingProps | undefined);
     this.modelName = props.servedModelName ?? (this.plan.model.id.split('/').pop() ?? name).toLowerCase();
     this.servedModelNameSet = props.servedModelName !== undefined;
-    this.service = name;
+    this.serviceName = name;
     this.controllerUrl = props.controllerUrl;
     this.recipe = withContext(id, () =>
       recipeFor(this.plan, {

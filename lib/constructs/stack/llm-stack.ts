@@ -147,7 +147,7 @@ export class LlmStack extends Chart {
       for (const [value, paths] of byKey) if (paths.length > 1) errors.push(`LlmStack ${this.node.id}: ${what} '${value}' is claimed by ${paths.join(' and ')}`);
     };
     errors.push(...modelNameErrors(`LlmStack ${this.node.id}`, workers));
-    duplicates((w) => w.service, 'Service name');
+    duplicates((w) => w.serviceName, 'Service name');
     const unreachable = workers.filter((w) => w.gateways.length === 0 && !w.internal);
     if (unreachable.length > 0) {
       errors.push(
