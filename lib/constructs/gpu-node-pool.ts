@@ -1,14 +1,12 @@
 import { Chart } from 'cdk8s';
 import type { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { formFactorVariants, karpenterName, lookupAccelerator } from '../catalog/accelerators';
-import { INSTANCE_TYPES, instanceTypesInFamilies, lookupInstanceType } from '../catalog/instance-types';
+import { karpenterName } from '../catalog/accelerators';
 import type { Accelerator, InstanceType } from '../catalog/types';
-import { LlmConstructsError, ValidationError } from '../errors';
-import { poolShape } from '../sizing/pool';
+import { ValidationError } from '../errors';
 import type { PlanRequest } from '../sizing/types';
 import { describe } from '../sizing/validate';
-import { checkOnPremInterconnect, type OnPremInterconnect } from './interconnect';
+import { type OnPremInterconnect } from './interconnect';
 import { checkKarpenterOptions, karpenterPool, type KarpenterOptions } from './karpenter';
 import { checkDnsLabel } from './names';
 import { acceleratorTerms, type Placement } from './placement';
@@ -17,6 +15,8 @@ import { checkSharing } from './plumbing/nvidia-config';
 import { rejectUnknownProps } from '../unknown-props';
 import { GPU_NODE_POOL_SPEC } from './props-specs';
 import { checkNamesAppWide } from './unique-names';
+import { constructStep, invalid } from './validation';
+import { karpenterCapacity, onPremCapacity } from './pool-capacity';
 
 /** GPU plumbing a pool may install on its nodes. */
 export interface PlumbingOptions {
@@ -130,7 +130,7 @@ export class GpuNodePool extends Construct {
 
   constructor(scope: Construct, id: string, props: GpuNodePoolProps) {
     super(scope, id);
-    const fail = (field: string, message: string, suggestions: string[]) => new ValidationError('invalid-node-pool', `GpuNodePool ${id}: ${message}`, { field, suggestions });
+    const fail = (field: string, message: string, suggestions: string[]) => invalid(this, 'GpuNodePool', 'invalid-node-pool', field, message, suggestions);
     if (typeof props !== 'object' || props === null) throw fail('props', `props must be an object, got ${describe(props)}`, ["{ accelerator: 'A10G', karpenter: { ... }, maxAccelerators: 8 }"]);
     rejectUnknownProps(`GpuNodePool ${id}`, props, GPU_NODE_POOL_SPEC);
     checkNamesAppWide(this);
@@ -151,35 +151,16 @@ export class GpuNodePool extends Construct {
     this.onPrem = props.onPrem;
     this.sharing = (props.karpenter ?? props.onPrem)?.gpuSharing;
 
-    try {
+    const capacity = constructStep(this, `GpuNodePool ${id}`, () => {
       checkSharing(this.sharing, `${this.kind === 'karpenter' ? 'karpenter' : 'onPrem'}.gpuSharing`);
-      if (props.karpenter) {
-        this.instanceTypes = resolveInstanceTypes(props);
-        this.accelerators = [...new Set(this.instanceTypes.map((it) => it.acceleratorId))].map(lookupAccelerator);
-        this.acceleratorsPerNode = Math.max(...this.instanceTypes.map((it) => it.acceleratorCount));
-        this.capacity = positive(props.maxAccelerators, 'maxAccelerators', id, 'maxAccelerators: 16 (the most accelerators this pool may run)');
-        this.maxHourlyCostUsd = poolShape(this.instanceTypes, this.capacity).maxHourlyCostUsd;
-      } else {
-        const onPrem = props.onPrem!;
-        this.interconnect = checkOnPremInterconnect(onPrem.interconnect, fail);
-        if (!props.accelerator) throw fail('accelerator', `an on-prem pool needs its accelerator, got ${describe(props.accelerator)}`, ["accelerator: 'A100-40GB'"]);
-        const variants = formFactorVariants(props.accelerator);
-        if (variants) throw fail('accelerator', `an on-prem pool must name the form factor of its GPUs: '${props.accelerator}' may be any of ${variants.join(', ')}`, variants.map((v) => `accelerator: '${v}'`));
-        this.instanceTypes = [];
-        this.accelerators = [lookupAccelerator(props.accelerator)];
-        this.acceleratorsPerNode = positive(onPrem.acceleratorsPerNode, 'onPrem.acceleratorsPerNode', id, 'onPrem.acceleratorsPerNode: 8');
-        const nodes = positive(onPrem.nodes, 'onPrem.nodes', id, 'onPrem.nodes: 4');
-        this.capacity = nodes * this.acceleratorsPerNode;
-        if (props.maxAccelerators !== undefined && props.maxAccelerators !== this.capacity) {
-          throw fail('maxAccelerators', `maxAccelerators ${describe(props.maxAccelerators)} contradicts the on-prem capacity, onPrem.nodes x onPrem.acceleratorsPerNode = ${this.capacity}`, ['omit maxAccelerators on-prem', `maxAccelerators: ${this.capacity}`]);
-        }
-      }
-    } catch (error) {
-      if (error instanceof LlmConstructsError && !error.message.startsWith('GpuNodePool')) {
-        throw new ValidationError(error.code, `GpuNodePool ${id}: ${error.message.split('\n')[0]}`, { field: error.field, suggestions: error.suggestions });
-      }
-      throw error;
-    }
+      return props.karpenter ? karpenterCapacity(this, props) : onPremCapacity(this, props, fail);
+    }, true);
+    this.instanceTypes = capacity.instanceTypes;
+    this.accelerators = capacity.accelerators;
+    this.acceleratorsPerNode = capacity.acceleratorsPerNode;
+    this.capacity = capacity.capacity;
+    this.maxHourlyCostUsd = capacity.maxHourlyCostUsd;
+    this.interconnect = capacity.interconnect;
 
     const resources = new Set(this.accelerators.map((a) => a.resourceName));
     if (resources.size > 1) {
@@ -330,42 +311,6 @@ export class GpuNodePool extends Construct {
     }
     if (options.installDcgmExporter && accelerator.vendor === 'nvidia') dcgmExporter(this, target);
   }
-}
-
-function resolveInstanceTypes(props: GpuNodePoolProps): InstanceType[] {
-  const accelerator = props.accelerator === undefined ? undefined : lookupAccelerator(props.accelerator);
-  if (props.instanceTypes !== undefined && !Array.isArray(props.instanceTypes)) {
-    throw new ValidationError('invalid-instance-types', `instanceTypes must be a list of EC2 instance type names, got ${JSON.stringify(props.instanceTypes)}`, {
-      field: 'instanceTypes',
-      suggestions: ["instanceTypes: ['g5.2xlarge', 'g5.12xlarge']"],
-    });
-  }
-  let candidates: InstanceType[] =
-    props.instanceTypes !== undefined
-      ? props.instanceTypes.map((name) => lookupInstanceType(name, 'instanceTypes'))
-      : props.instanceFamilies !== undefined
-        ? instanceTypesInFamilies(props.instanceFamilies)
-        : [...INSTANCE_TYPES];
-  if (accelerator) candidates = candidates.filter((it) => it.acceleratorId === accelerator.id);
-  if (candidates.length === 0 || (!accelerator && props.instanceTypes === undefined && props.instanceFamilies === undefined)) {
-    const given = [
-      ...(props.accelerator !== undefined ? [`accelerator ${describe(props.accelerator)}`] : []),
-      ...(props.instanceTypes !== undefined ? [`instanceTypes ${describe(props.instanceTypes)}`] : []),
-      ...(props.instanceFamilies !== undefined ? [`instanceFamilies ${describe(props.instanceFamilies)}`] : []),
-    ];
-    throw new ValidationError('no-instance-types', `name the accelerator, instanceTypes or instanceFamilies (and make them agree); ${given.length > 0 ? `${given.join(' and ')} leave no instance type` : 'got none of them'}`, {
-      field: props.accelerator === undefined ? 'accelerator' : props.instanceTypes !== undefined ? 'instanceTypes' : props.instanceFamilies !== undefined ? 'instanceFamilies' : 'accelerator',
-      suggestions: ["accelerator: 'A10G'", "instanceTypes: ['g5.2xlarge', 'g5.12xlarge']", "instanceFamilies: ['g5', 'g6']"],
-    });
-  }
-  return candidates;
-}
-
-function positive(value: unknown, field: string, id: string, hint: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
-    throw new ValidationError('invalid-node-pool', `GpuNodePool ${id}: ${field} must be a positive integer, got ${describe(value)}`, { field, suggestions: [hint] });
-  }
-  return value;
 }
 
 function requiredTerms(terms: k8s.NodeSelectorTerm[]): k8s.NodeAffinity {

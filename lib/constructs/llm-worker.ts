@@ -5,7 +5,7 @@ import { PodMonitor } from '../../imports/monitoring.coreos.com';
 import { FASTCHAT_WORKER_PORT, recipeFor } from '../engines';
 import type { ContainerRecipe, SecretKeyRef } from '../engines/types';
 import { SCRAPE_INTERVAL_SECONDS } from '../engines/metrics';
-import { LlmConstructsError, SizingError, ValidationError } from '../errors';
+import { ValidationError } from '../errors';
 import { planModel } from '../performance/plan';
 import { workloadScaling } from '../performance/scaling';
 import { versionOfImage } from '../sizing/engine-version';
@@ -28,6 +28,7 @@ import { rayLeaderScript, rayWorkerScript } from './ray-group';
 import { pickProps, rejectUnknownProps } from '../unknown-props';
 import { LLM_WORKER_SPEC } from './props-specs';
 import { checkNamesAppWide } from './unique-names';
+import { constructStep, invalid } from './validation';
 import { PLAN_REQUEST_SPEC } from '../sizing/request-spec';
 import { podTemplate } from './pod-template';
 
@@ -161,13 +162,13 @@ export class LlmWorker extends Construct {
       });
     }
     let replicas = props.replicas ?? 1;
-    checkWorkerProps(id, props);
+    checkWorkerProps(this, props);
     if (!Number.isSafeInteger(replicas) || replicas < 0 || replicas > MAX_REPLICAS) {
       throw new ValidationError('invalid-replicas', `LlmWorker ${id}: replicas must be an integer from 0 to ${MAX_REPLICAS}, got ${describe(replicas)}`, { field: 'replicas', suggestions: ['replicas: 1'] });
     }
 
     const pool = props.nodePool;
-    this.plan = withContext(pool ? `${id} on ${pool.describe()}` : id, () => planModel(planRequest(props)));
+    this.plan = constructStep(this, `LlmWorker ${pool ? `${id} on ${pool.describe()}` : id}`, () => planModel(planRequest(props)));
     const sized = workloadScaling(this.plan, props.workload);
     replicas = props.replicas ?? sized?.replicas ?? replicas;
     const autoscaling = props.autoscaling && sized
@@ -177,7 +178,7 @@ export class LlmWorker extends Construct {
     this.servedModelNameSet = props.servedModelName !== undefined;
     this.serviceName = name;
     this.controllerUrl = props.controllerUrl;
-    this.recipe = withContext(id, () =>
+    this.recipe = constructStep(this, `LlmWorker ${id}`, () =>
       recipeFor(this.plan, {
         servedModelName: this.modelName,
         cachePath: CACHE_PATH,
@@ -213,7 +214,7 @@ export class LlmWorker extends Construct {
     const template = {
       plan: this.plan,
       recipe: this.recipe,
-      cache: withContext(id, () => cacheVolume(this, `${name}-cache`, props.modelCache ?? { type: 'emptyDir' }, this.plan, this.maxReplicas, undefined, this.recipe.downloadBytes)),
+      cache: constructStep(this, `LlmWorker ${id}`, () => cacheVolume(this, `${name}-cache`, props.modelCache ?? { type: 'emptyDir' }, this.plan, this.maxReplicas, undefined, this.recipe.downloadBytes)),
       cachePath: CACHE_PATH,
       placement: pool ? pool.placement(this.plan.accelerator, props.instanceType) : planPlacement(this.plan, props.instanceType !== undefined),
       runtimeClassName: pool?.runtimeClassName,
@@ -378,9 +379,9 @@ export class LlmWorker extends Construct {
  * JavaScript caller's string-for-a-list or typo fails with the prop's name rather than as a TypeError or
  * a manifest the API server (or the engine) rejects later.
  */
-function checkWorkerProps(id: string, props: LlmWorkerProps): void {
+function checkWorkerProps(scope: Construct, props: LlmWorkerProps): void {
   const fail = (field: string, expected: string, value: unknown, suggestion: string) =>
-    new ValidationError('invalid-props', `LlmWorker ${id}: ${field} must be ${expected}, got ${describe(value)}`, { field, suggestions: [suggestion] });
+    invalid(scope, 'LlmWorker', 'invalid-props', field, `${field} must be ${expected}, got ${describe(value)}`, [suggestion]);
   const text = (value: unknown) => typeof value === 'string' && value.trim() !== '';
   const strings = (value: unknown) => Array.isArray(value) && value.every((v) => typeof v === 'string');
   if (props.nodePool !== undefined && !(props.nodePool instanceof GpuNodePool)) {
@@ -468,17 +469,4 @@ function timeSliced(props: LlmWorkerProps, slices: number): Pick<PlanRequest, 'g
   }
   const utilization = props.gpuMemoryUtilization ?? ENGINE_PROFILES[props.engine ?? 'vllm'].defaultUtilization;
   return { gpuMemoryUtilization: Math.floor((utilization / slices) * 1000) / 1000, tensorParallel: 1, pipelineParallel: 1 };
-}
-
-/** Prefixes sizing and validation errors with the construct id, keeping their code, field and suggestions. */
-function withContext<T>(id: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (error) {
-    if (error instanceof LlmConstructsError && !error.message.startsWith('LlmWorker')) {
-      const Type = error instanceof SizingError ? SizingError : ValidationError;
-      throw new Type(error.code, `LlmWorker ${id}: ${error.message.split('\n')[0]}`, { field: error.field, suggestions: error.suggestions });
-    }
-    throw error;
-  }
 }
