@@ -10,12 +10,14 @@ import { type OnPremInterconnect } from './interconnect';
 import { checkKarpenterOptions, karpenterPool, type KarpenterOptions } from './karpenter';
 import { checkDnsLabel } from './names';
 import { acceleratorTerms, type Placement } from './placement';
-import { dcgmExporter, neuronDevicePlugin, nvidiaDevicePlugin, nvidiaRuntimeClass, type GpuSharing, type PlumbingTarget } from './plumbing';
+import { dcgmExporter, neuronDevicePlugin, nvidiaDevicePlugin, type GpuSharing, type PlumbingTarget } from './plumbing';
 import { checkSharing } from './plumbing/nvidia-config';
 import { rejectUnknownProps } from '../unknown-props';
 import { GPU_NODE_POOL_SPEC } from './props-specs';
 import { checkNamesAppWide } from './unique-names';
 import { constructStep, invalid } from './validation';
+import { onPremNodes, requiredTerms, selectorExpressions, type PoolNodes } from './pool-nodes';
+export { NFD_NVIDIA_LABELS } from './pool-nodes';
 import { karpenterCapacity, onPremCapacity } from './pool-capacity';
 
 /** GPU plumbing a pool may install on its nodes. */
@@ -82,20 +84,6 @@ export interface PoolClaim {
   /** GiB of model cache the worker keeps on the node's disk. */
   readonly nodeCacheGiB: number;
 }
-
-/**
- * What plumbing selects before GFD has labelled the node: node-feature-discovery's PCI label of an NVIDIA
- * device (vendor 10de). A stock NFD composes it from `deviceLabelFields: [class, vendor]`
- * (kubernetes-sigs/node-feature-discovery source/pci/pci.go `newDefaultConfig`): `pci-0302_10de` (3D
- * controller: data-centre GPUs) or `pci-0300_10de` (VGA); NVIDIA's GPU Operator configures NFD with
- * `[vendor]`: `pci-10de`. Any of the three, as the GPU Operator's own node check does (NVIDIA/gpu-operator
- * controllers/state_manager.go `gpuNodeLabels`). Terms of a node affinity are OR'ed.
- */
-export const NFD_NVIDIA_LABELS = [
-  'feature.node.kubernetes.io/pci-0302_10de.present',
-  'feature.node.kubernetes.io/pci-0300_10de.present',
-  'feature.node.kubernetes.io/pci-10de.present',
-] as const;
 
 /**
  * GPU capacity for LLM workers: a Karpenter NodePool + EC2NodeClass on EKS, or an on-prem inventory;
@@ -169,46 +157,39 @@ export class GpuNodePool extends Construct {
     const accelerator = this.accelerators[0];
     const labels = { 'app.kubernetes.io/managed-by': 'llm-constructs', 'llm-constructs.io/pool': this.name };
 
-    let plumbingAffinity: k8s.NodeAffinity;
-    if (props.karpenter) {
-      checkKarpenterOptions(props.karpenter, props.capacityTypes ?? ['on-demand'], fail);
-      this.taint = { key: accelerator.resourceName, effect: 'NoSchedule' };
-      karpenterPool(this, {
-        name: this.name,
-        accelerator,
-        acceleratorNames: [...new Set(this.accelerators.flatMap((a) => karpenterName(a)?.value ?? []))],
-        instanceTypes: this.instanceTypes,
-        capacityTypes: props.capacityTypes ?? ['on-demand'],
-        maxAccelerators: this.capacity,
-        labels,
-        // A stack's cost-allocation labels become EC2 tags of every instance the pool launches.
-        options: { ...props.karpenter, tags: { ...(Chart.of(this) as { costAllocationTags?: Record<string, string> }).costAllocationTags, ...props.karpenter.tags } },
-        cacheGiB: () => Math.max(0, ...this.claims.map((c) => c.nodeCacheGiB)),
-      });
-      plumbingAffinity = requiredTerms([{ matchExpressions: [{ key: 'karpenter.sh/nodepool', operator: 'In', values: [this.name] }] }]);
-    } else {
-      const onPrem = props.onPrem!;
-      this.taint = onPrem.taint ? { key: onPrem.taint.key, value: onPrem.taint.value, effect: onPrem.taint.effect ?? 'NoSchedule' } : undefined;
-      // Before GPU Feature Discovery labels a node, NFD's PCI label (or the user's selector) finds it.
-      plumbingAffinity = requiredTerms(
-        onPrem.nodeSelector
-          ? [{ matchExpressions: selectorExpressions(onPrem.nodeSelector) }]
-          : NFD_NVIDIA_LABELS.map((key) => ({ matchExpressions: [{ key, operator: 'In', values: ['true'] }] })),
-      );
-      if (onPrem.runtimeClass) {
-        nvidiaRuntimeClass(this);
-        this.runtimeClassName = 'nvidia';
-      }
-    }
+    const nodes = props.karpenter ? this.karpenterNodes(props, props.karpenter, accelerator, labels, fail) : onPremNodes(this, props.onPrem!);
+    this.taint = nodes.taint;
+    this.runtimeClassName = nodes.runtimeClassName;
     this.installPlumbing(props.karpenter ?? props.onPrem!, props.karpenter?.amiAlias, {
       name: this.name,
-      nodeAffinity: plumbingAffinity,
+      nodeAffinity: nodes.plumbingAffinity,
       tolerations: this.tolerations(),
       labels,
       runtimeClassName: this.runtimeClassName,
       namespace: (props.karpenter ?? props.onPrem)?.plumbingNamespace,
     }, accelerator);
     this.node.addValidation({ validate: () => [...this.capacityErrors(), ...this.plumbingOverlapErrors()] });
+  }
+
+  /** The Karpenter NodePool and EC2NodeClass that launch this pool's nodes, tainted for GPU workloads only. */
+  private karpenterNodes(props: GpuNodePoolProps, karpenter: KarpenterPoolOptions, accelerator: Accelerator, labels: Record<string, string>, fail: (field: string, message: string, suggestions: string[]) => Error): PoolNodes {
+    checkKarpenterOptions(karpenter, props.capacityTypes ?? ['on-demand'], fail);
+    karpenterPool(this, {
+      name: this.name,
+      accelerator,
+      acceleratorNames: [...new Set(this.accelerators.flatMap((a) => karpenterName(a)?.value ?? []))],
+      instanceTypes: this.instanceTypes,
+      capacityTypes: props.capacityTypes ?? ['on-demand'],
+      maxAccelerators: this.capacity,
+      labels,
+      // A stack's cost-allocation labels become EC2 tags of every instance the pool launches.
+      options: { ...karpenter, tags: { ...(Chart.of(this) as { costAllocationTags?: Record<string, string> }).costAllocationTags, ...karpenter.tags } },
+      cacheGiB: () => Math.max(0, ...this.claims.map((c) => c.nodeCacheGiB)),
+    });
+    return {
+      taint: { key: accelerator.resourceName, effect: 'NoSchedule' },
+      plumbingAffinity: requiredTerms([{ matchExpressions: [{ key: 'karpenter.sh/nodepool', operator: 'In', values: [this.name] }] }]),
+    };
   }
 
   /** Sizing inputs of a worker on this pool: its instance types, or its accelerator and node size. */
@@ -311,12 +292,4 @@ export class GpuNodePool extends Construct {
     }
     if (options.installDcgmExporter && accelerator.vendor === 'nvidia') dcgmExporter(this, target);
   }
-}
-
-function requiredTerms(terms: k8s.NodeSelectorTerm[]): k8s.NodeAffinity {
-  return { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: terms } };
-}
-
-function selectorExpressions(selector: Readonly<Record<string, string>>): k8s.NodeSelectorRequirement[] {
-  return Object.entries(selector).map(([key, value]) => ({ key, operator: 'In', values: [value] }));
 }
