@@ -31,9 +31,9 @@ export interface AutoscaledTritonProps {
   readonly model: string | ModelArchitecture;
   /** e.g. `A10G`. @default the cheapest accelerator that fits (or the pool's) */
   readonly accelerator?: string;
-  /** e.g. `g5.xlarge`: implies the accelerator and pins the pods to it. */
+  /** e.g. `g5.xlarge`: implies the accelerator and pins the pods to it. @default the cheapest that fits (or among the pool's) */
   readonly instanceType?: string;
-  /** Run on this pool (and count `maxReplicas` x GPUs against its capacity). */
+  /** Run on this pool (and count `maxReplicas` x GPUs against its capacity). @default scheduled on any node with the planned accelerator */
   readonly nodePool?: GpuNodePool;
   /** @default the smallest valid size that fits */
   readonly tensorParallel?: number;
@@ -47,13 +47,13 @@ export interface AutoscaledTritonProps {
   readonly minReplicas?: number;
   /** @default 4 (with `workload`: the replicas that meet its SLO at its load) */
   readonly maxReplicas?: number;
-  /** What the deployment must serve: sizes `maxReplicas` (and the plan's hardware search) by its SLO. */
+  /** What the deployment must serve: sizes `maxReplicas` (and the plan's hardware search) by its SLO. @default no SLO sizing: `maxReplicas` as given */
   readonly workload?: Workload;
   /** Per-pod average of `triton:queue_compute:ratio` (queue time / compute time) to hold. @default 1 */
   readonly queueToComputeRatioTarget?: number;
   /** `hpa` (with the prometheus-adapter rule) or `keda`. @default 'hpa' */
   readonly scaler?: 'hpa' | 'keda';
-  /** Hugging Face token, by reference only (gated checkpoints). */
+  /** Hugging Face token, by reference only (gated checkpoints). @default no token (public checkpoints only) */
   readonly hfTokenSecret?: SecretKeyRef;
   /**
    * Where the checkpoint and the built engines are cached. A ReadWriteMany claim lets every replica
@@ -61,9 +61,9 @@ export interface AutoscaledTritonProps {
    * @default { type: 'emptyDir' } sized for the checkpoint, the converted checkpoint and the engines
    */
   readonly modelCache?: ModelCache;
-  /** Serve engines built ahead of time instead of building them at start (replaces `modelCache`). */
+  /** Serve engines built ahead of time instead of building them at start (replaces `modelCache`). @default engines are built at start on the model cache */
   readonly prebuiltEngines?: PrebuiltTritonEngines;
-  /** Replaces the pinned `nvcr.io/nvidia/tritonserver:<yy.mm>-trtllm-python-py3` image. */
+  /** Replaces the pinned `nvcr.io/nvidia/tritonserver:<yy.mm>-trtllm-python-py3` image. @default the pinned Triton TensorRT-LLM image */
   readonly image?: string;
   /** Object name. @default `<chart id>-<construct id>` */
   readonly name?: string;

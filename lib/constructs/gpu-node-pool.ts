@@ -41,7 +41,7 @@ export interface KarpenterPoolOptions extends KarpenterOptions, PlumbingOptions 
 export interface OnPremOptions extends PlumbingOptions {
   readonly nodes: number;
   readonly acceleratorsPerNode: number;
-  /** Extra labels the pool's nodes carry (e.g. a rack or a team). */
+  /** Extra labels the pool's nodes carry (e.g. a rack or a team). @default every node with an NVIDIA GPU (found by its NFD PCI label) */
   readonly nodeSelector?: Readonly<Record<string, string>>;
   /** A taint the nodes carry, which the pool's workers tolerate. @default none */
   readonly taint?: { readonly key: string; readonly value?: string; readonly effect?: 'NoSchedule' | 'NoExecute' | 'PreferNoSchedule' };
@@ -58,19 +58,20 @@ export interface GpuNodePoolProps {
   /**
    * e.g. `A10G`, `A100-SXM4-80GB`, `inferentia2`, or an `Accelerator` object. Required on-prem (naming
    * the form factor: `A100-PCIE-80GB`, not `A100-80GB`); on EKS an alternative to instance types.
+   * @default the accelerators of `instanceTypes` / `instanceFamilies`
    */
   readonly accelerator?: string | Accelerator;
   /** EC2 instance types the pool may launch. @default every catalog type with the accelerator */
   readonly instanceTypes?: readonly string[];
-  /** EC2 instance families, e.g. `['g5', 'g6']`. */
+  /** EC2 instance families, e.g. `['g5', 'g6']`. @default every family (filtered by `accelerator`) */
   readonly instanceFamilies?: readonly string[];
-  /** Provision with Karpenter on EKS. */
+  /** Provision with Karpenter on EKS. @default none: set exactly one of `karpenter` and `onPrem` */
   readonly karpenter?: KarpenterPoolOptions;
-  /** Or use existing servers. */
+  /** Or use existing servers. @default none: set exactly one of `karpenter` and `onPrem` */
   readonly onPrem?: OnPremOptions;
   /** @default ['on-demand'] */
   readonly capacityTypes?: ReadonlyArray<'on-demand' | 'spot' | 'reserved'>;
-  /** Most accelerators the pool may hold (Karpenter `limits`); required with `karpenter`. */
+  /** Most accelerators the pool may hold (Karpenter `limits`); required with `karpenter`. @default on-prem: nodes x acceleratorsPerNode (required with `karpenter`) */
   readonly maxAccelerators?: number;
   /** Object name. @default `<chart id>-<construct id>` */
   readonly name?: string;

@@ -35,10 +35,11 @@ export interface KarpenterOptions {
   readonly securityGroupSelectorTerms?: ReadonlyArray<{ readonly tags?: Record<string, string>; readonly id?: string }>;
   /** EBS volume for images and (without local NVMe) the model cache, GiB. @default 100 + the largest cache of the pool's workers */
   readonly rootVolumeGiB?: number;
-  /** Tags on every EC2 resource Karpenter launches (cost allocation). */
+  /** Tags on every EC2 resource Karpenter launches (cost allocation). @default the stack's cost-allocation labels only */
   readonly tags?: Readonly<Record<string, string>>;
+  /** @default the defaults of `KarpenterDisruption` (WhenEmpty, 10m, one node at a time) */
   readonly disruption?: KarpenterDisruption;
-  /** Priority among NodePools that fit a pod (higher first). */
+  /** Priority among NodePools that fit a pod (higher first). @default unset (Karpenter treats every NodePool alike) */
   readonly weight?: number;
 }
 

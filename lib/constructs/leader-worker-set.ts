@@ -14,7 +14,7 @@ import { rayLeaderScript, rayWorkerScript } from './ray-group';
  */
 export interface LeaderWorkerSetProps {
   readonly metadata: { readonly name: string; readonly labels?: Record<string, string> };
-  /** Groups; undefined when an autoscaler owns the count. */
+  /** Groups; undefined when an autoscaler owns the count. @default unset (the autoscaler owns the count; Kubernetes then defaults to 1) */
   readonly replicas?: number;
   /** Pods per group (leader included): the nodes of one replica. */
   readonly size: number;

@@ -42,7 +42,7 @@ export interface LlmWorkerProps extends Omit<PlanRequest, 'instanceTypes'> {
   readonly servedModelName?: string;
   /** Object name. @default `<chart id>-<construct id>` */
   readonly name?: string;
-  /** Hugging Face token, by reference only. */
+  /** Hugging Face token, by reference only. @default no token (public models only; a gated model warns at synth) */
   readonly hfTokenSecret?: SecretKeyRef;
   /** Names of docker-registry Secrets. @default none */
   readonly imagePullSecrets?: readonly string[];
@@ -50,9 +50,9 @@ export interface LlmWorkerProps extends Omit<PlanRequest, 'instanceTypes'> {
   readonly modelCache?: ModelCache;
   /** Hub repo of the weights when not the model's own (required for AWQ, GPTQ, int8). @default the model id */
   readonly checkpoint?: string;
-  /** GGUF file inside `ggufRepo` (llama-cpp, GGUF on vLLM). */
+  /** GGUF file inside `ggufRepo` (llama-cpp, GGUF on vLLM). @default none (required for GGUF quantizations) */
   readonly ggufFile?: string;
-  /** Triton: folder of prebuilt TensorRT-LLM engines on the model cache (skips the build). */
+  /** Triton: folder of prebuilt TensorRT-LLM engines on the model cache (skips the build). @default engines are built at start into the model cache */
   readonly trtllmEngineDir?: string;
   /** Hub repo holding `ggufFile`. @default the model id */
   readonly ggufRepo?: string;
@@ -63,11 +63,13 @@ export interface LlmWorkerProps extends Omit<PlanRequest, 'instanceTypes'> {
    * fastchat-vllm). @default no init step: the server downloads at start, within its startup budget
    */
   readonly prefetch?: { readonly timeoutSeconds: number; readonly retries: number };
-  /** Replaces the engine's pinned image. */
+  /** Replaces the engine's pinned image. @default the engine's pinned image */
   readonly image?: string;
   /** @default 'IfNotPresent' (images are pinned) */
   readonly imagePullPolicy?: 'IfNotPresent' | 'Always' | 'Never';
+  /** @default [] */
   readonly extraArgs?: readonly string[];
+  /** @default {} */
   readonly extraEnv?: Readonly<Record<string, string>>;
   /** Bytes per second at which weights reach the pod, for the startup budget. @default 200 MB/s */
   readonly loadBandwidthBytesPerSecond?: number;

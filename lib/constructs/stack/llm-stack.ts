@@ -19,11 +19,11 @@ import { checkNamesAppWide } from '../unique-names';
 export interface LlmStackProps {
   /** The namespace the stack creates and deploys into. */
   readonly namespace: string;
-  /** Owning team: a label on every object and pod, a tag on every EC2 instance of its pools. */
+  /** Owning team: a label on every object and pod, a tag on every EC2 instance of its pools. @default no team label */
   readonly team?: string;
-  /** Cost center, as `team`. */
+  /** Cost center, as `team`. @default no cost-center label */
   readonly costCenter?: string;
-  /** More cost-allocation labels (and tags), e.g. `{ project: 'search' }`. */
+  /** More cost-allocation labels (and tags), e.g. `{ project: 'search' }`. @default {} */
   readonly labels?: Readonly<Record<string, string>>;
   /**
    * Pull every container image of the stack (init containers and node agents included) from this mirror,
