@@ -5,6 +5,7 @@ import { NodePool, NodePoolSpecDisruptionConsolidationPolicy, NodePoolSpecLimits
 import type { Accelerator, InstanceType } from '../catalog/types';
 import { poolShape } from '../sizing/pool';
 import { clusterScoped } from './cluster-scoped';
+import { karpenterName } from '../catalog/accelerators';
 
 /** How Karpenter may replace nodes. A loaded model takes minutes to come back: be conservative. */
 export interface KarpenterDisruption {
@@ -152,7 +153,7 @@ export function karpenterPool(scope: Construct, input: KarpenterPoolInput): { no
         spec: {
           nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name },
           requirements: [
-            inValues(accelerator.kind === 'neuron' ? 'karpenter.k8s.aws/instance-accelerator-name' : 'karpenter.k8s.aws/instance-gpu-name', input.acceleratorNames),
+            inValues(karpenterName(accelerator)?.label ?? 'karpenter.k8s.aws/instance-gpu-name', input.acceleratorNames),
             inValues('karpenter.k8s.aws/instance-family', instanceTypes.map((it) => it.family)),
             inValues('node.kubernetes.io/instance-type', instanceTypes.map((it) => it.name)),
             inValues('karpenter.sh/capacity-type', input.capacityTypes),
