@@ -63,8 +63,8 @@ export function gatewayApiExample(app: App): Chart {
       // admitted to its pool's model servers to scrape their metrics.
       inferenceExtension: {
         endpointPickers: {
-          [llama.service]: { name: `${llama.service}-epp`, port: 9002, pods: { app: `${llama.service}-epp` } },
-          [qwen.service]: { name: `${qwen.service}-epp`, port: 9002, pods: { app: `${qwen.service}-epp` } },
+          [llama.serviceName]: { name: `${llama.serviceName}-epp`, port: 9002, pods: { app: `${llama.serviceName}-epp` } },
+          [qwen.serviceName]: { name: `${qwen.serviceName}-epp`, port: 9002, pods: { app: `${qwen.serviceName}-epp` } },
         },
       },
     },

@@ -11,15 +11,26 @@ export abstract class LlmConstructsError extends Error {
   public readonly field?: string;
   /** A short stable code for scripts (e.g. `unknown-model`, `does-not-fit`). */
   public readonly code: string;
+  /** The construct path (`chart/worker`) of the construct whose prop is at fault, when a construct threw. */
+  public readonly path?: string;
 
-  protected constructor(code: string, message: string, options: { field?: string; suggestions?: string[] } = {}) {
+  protected constructor(code: string, message: string, options: LlmErrorOptions = {}) {
     const suggestions = options.suggestions ?? [];
     super(suggestions.length > 0 ? `${message}\n  Try: ${suggestions.join('\n       ')}` : message);
     this.name = new.target.name;
     this.code = code;
     this.field = options.field;
+    this.path = options.path;
     this.suggestions = suggestions;
   }
+}
+
+/** What an error carries besides its code and message. */
+export interface LlmErrorOptions {
+  readonly field?: string;
+  readonly suggestions?: string[];
+  /** The construct path, set by constructs (see lib/constructs/validation.ts). */
+  readonly path?: string;
 }
 
 /**
@@ -27,14 +38,14 @@ export abstract class LlmConstructsError extends Error {
  * the model does not allow, or simply nothing that fits. Thrown by `planModel()` and catalog lookups.
  */
 export class SizingError extends LlmConstructsError {
-  constructor(code: string, message: string, options: { field?: string; suggestions?: string[] } = {}) {
+  constructor(code: string, message: string, options: LlmErrorOptions = {}) {
     super(code, message, options);
   }
 }
 
 /** A construct prop is invalid (thrown by constructors and at synth). */
 export class ValidationError extends LlmConstructsError {
-  constructor(code: string, message: string, options: { field?: string; suggestions?: string[] } = {}) {
+  constructor(code: string, message: string, options: LlmErrorOptions = {}) {
     super(code, message, options);
   }
 }

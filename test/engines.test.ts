@@ -1,3 +1,5 @@
+import { ENGINE_METRICS, TRITON_QUEUE_COMPUTE_RATIO } from '../lib/engines/metrics';
+import { ENGINE_PROFILES } from '../lib/sizing/engine-profiles';
 import type { ModelArchitecture } from '../lib/catalog/types';
 import { lookupModel } from '../lib/catalog/models';
 import { BGE_BASE_EN_V15 } from '../examples/workers';
@@ -140,10 +142,10 @@ describe('vLLM', () => {
     expect(arg(r, '--dtype')).toBeUndefined(); // A100 has bf16
     expect(arg(r, '--kv-cache-dtype')).toBeUndefined();
     expect(r.needsSharedMemory).toBe(true); // TP 4: NCCL
-    expect(r.multiNode).toBe(true);
+    expect(ENGINE_PROFILES[r.engine].multiNode).toBe(true);
     expect(r.metricsPath).toBe('/metrics');
     expect(r.ports.metrics).toBe(r.ports.http);
-    expect(r.queueMetric).toBe('vllm:num_requests_waiting');
+    expect(ENGINE_METRICS[r.engine].queue).toBe('vllm:num_requests_waiting');
     expect(r.readyPath).toBe('/health');
     expect(r.openAiBasePath).toBe('/v1');
     expect(r.cacheEnv).toEqual([{ name: 'HF_HOME', value: base.cachePath }]);
@@ -218,7 +220,7 @@ describe('vLLM', () => {
     expect(num(r, '--tensor-parallel-size')).toBe(plan.tensorParallel);
     expect(num(r, '--pipeline-parallel-size')).toBe(plan.pipelineParallel);
     expect(arg(r, '--distributed-executor-backend')).toBe('ray');
-    expect(r.multiNode).toBe(true);
+    expect(ENGINE_PROFILES[r.engine].multiNode).toBe(true);
   });
 
   test('GGUF and bitsandbytes left the pinned image (vllm-gguf-plugin, vllm-bnb-plugin): refused unless image has the plugin', () => {
@@ -285,7 +287,7 @@ describe('TGI', () => {
     expect(arg(r, '--hostname')).toBe('0.0.0.0');
     expect(num(r, '--port')).toBe(r.ports.http);
     expect(arg(r, '--huggingface-hub-cache')!.startsWith(base.cachePath)).toBe(true);
-    expect(r.queueMetric).toBe('tgi_queue_size');
+    expect(ENGINE_METRICS[r.engine].queue).toBe('tgi_queue_size');
     expect(r.metricsPath).toBe('/metrics');
     expect(r.readyPath).toBe('/health');
     expect(r.openAiBasePath).toBe('/v1');
@@ -339,7 +341,7 @@ describe('TGI Neuron', () => {
     expect(input).toBeLessThan(num(r, '--max-total-tokens'));
     expect(num(r, '--max-batch-prefill-tokens')).toBe(num(r, '--max-batch-size') * input);
     expect(r.needsSharedMemory).toBe(false);
-    expect(r.queueMetric).toBe('tgi_queue_size');
+    expect(ENGINE_METRICS[r.engine].queue).toBe('tgi_queue_size');
   });
 
   test('refuses a GPU plan', () => {
@@ -371,9 +373,9 @@ describe('FastChat vLLM worker', () => {
     // No Prometheus metrics and no OpenAI API on a worker.
     expect(r.ports.metrics).toBeUndefined();
     expect(r.metricsPath).toBeUndefined();
-    expect(r.queueMetric).toBeUndefined();
+    expect(ENGINE_METRICS[r.engine].queue).toBeUndefined();
     expect(r.openAiBasePath).toBeUndefined();
-    expect(r.multiNode).toBe(false);
+    expect(ENGINE_PROFILES[r.engine].multiNode).toBe(false);
   });
 
   test('worker address: the pod IP by default, the option when given', () => {
@@ -418,7 +420,7 @@ describe('llama.cpp', () => {
     expect(r.args).not.toContain('--split-mode');
     expect(envValue(r.cacheEnv, 'LLAMA_CACHE')).toBe(base.cachePath);
     expect(env(r.env, 'HF_TOKEN')).toEqual({ name: 'HF_TOKEN', secretKeyRef: secret });
-    expect(r.queueMetric).toBe('llamacpp:requests_deferred');
+    expect(ENGINE_METRICS[r.engine].queue).toBe('llamacpp:requests_deferred');
     expect(r.readyPath).toBe('/health');
     expect(r.openAiBasePath).toBe('/v1');
   });
@@ -459,7 +461,7 @@ describe('Ollama', () => {
     expect(envValue(r.env, 'OLLAMA_HOST')).toBe(`0.0.0.0:${r.ports.http}`);
     expect(r.ports.http).toBe(11434);
     expect(r.metricsPath).toBeUndefined();
-    expect(r.queueMetric).toBeUndefined();
+    expect(ENGINE_METRICS[r.engine].queue).toBeUndefined();
     expect(r.openAiBasePath).toBe('/v1');
 
     expect(r.initSteps).toHaveLength(1);
@@ -522,7 +524,7 @@ describe('TEI', () => {
     expect(num(r, '--prometheus-port')).toBe(r.ports.metrics);
     expect(r.ports.metrics).toBe(9000);
     expect(r.metricsPath).toBe('/metrics');
-    expect(r.queueMetric).toBe('te_queue_size');
+    expect(ENGINE_METRICS[r.engine].queue).toBe('te_queue_size');
     expect(r.readyPath).toBe('/health');
     expect(r.openAiBasePath).toBe('/v1');
     expect(r.accelerator).toEqual({ resource: 'nvidia.com/gpu', count: plan.acceleratorsPerReplica });
@@ -544,7 +546,7 @@ describe('Triton TensorRT-LLM', () => {
     expect(r.readyPath).toBe('/v2/health/ready');
     expect(r.healthPath).toBe('/v2/health/live');
     expect(r.metricsPath).toBe('/metrics');
-    expect(r.queueMetric).toBe('nv_inference_queue_duration_us');
+    expect(ENGINE_METRICS[r.engine].queue).toBe(TRITON_QUEUE_COMPUTE_RATIO);
     expect(r.accelerator.count).toBe(plan.acceleratorsPerReplica);
   });
 });

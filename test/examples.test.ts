@@ -43,7 +43,7 @@ function containersOf(pod: Pod): any[] {
 /** The LlmWorker that emitted `owner` (same object name). */
 function workerOf(chart: Chart, owner: Obj): LlmWorker {
   const workers = chart.node.findAll().filter((c): c is LlmWorker => c instanceof LlmWorker);
-  const found = workers.find((w) => w.service === owner.metadata?.name);
+  const found = workers.find((w) => w.serviceName === owner.metadata?.name);
   if (!found) throw new Error(`no LlmWorker in ${chart.node.id} emitted ${owner.kind}/${owner.metadata?.name}`);
   return found;
 }

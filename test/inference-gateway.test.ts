@@ -174,7 +174,7 @@ function argAfter(container: any, flag: string): string | undefined {
 
 /** The worker's Service and Deployment, as emitted (by the worker's Service name). */
 function workerObjects(objects: Obj[], worker: LlmWorker): { service: Obj; deployment: Obj; httpPort: number; servicePort: number } {
-  const service = named(objects, 'Service', worker.service);
+  const service = named(objects, 'Service', worker.serviceName);
   expect(service.metadata?.namespace).toBe(NS);
   const deployment = deploymentSelectedBy(objects, service.spec.selector);
   const http = service.spec.ports.find((p: any) => p.name === 'http');
@@ -407,14 +407,14 @@ describe('LiteLLM gateway', () => {
       expect(entries).toHaveLength(1);
       const url = new URL(entries[0].litellm_params.api_base);
       const { service, deployment, servicePort } = workerObjects(objects, worker);
-      expect(url.hostname).toBe(`${worker.service}.${NS}.svc.cluster.local`);
+      expect(url.hostname).toBe(`${worker.serviceName}.${NS}.svc.cluster.local`);
       expect(Number(url.port || '80')).toBe(servicePort);
       expect(url.pathname).toBe('/v1');
       // The URL resolves to that Service, which selects this worker's pods (and only them).
       const resolved = resolveUrl(objects, url.href);
       expect(resolved.service).toBe(service);
       expect(resolved.deployment).toBe(deployment);
-      expect(deployment.metadata?.name).toBe(worker.service);
+      expect(deployment.metadata?.name).toBe(worker.serviceName);
       // The provider prefix is stripped by LiteLLM: the backend receives the served model name.
       expect((entries[0].litellm_params.model as string).split('/').slice(1).join('/')).toBe(worker.modelName);
       if (worker.plan.engine === 'tei') expect(entries[0].model_info).toEqual({ mode: 'embedding' });
@@ -833,13 +833,13 @@ describe('multi-node worker (LeaderWorkerSet) behind a gateway', () => {
   const { chart, gateway, workers } = build(['vllm-multi-node', 'vllm']);
   const objects = synth(chart);
   const big = workers['vllm-multi-node']!;
-  const lws = named(objects, 'LeaderWorkerSet', big.service);
+  const lws = named(objects, 'LeaderWorkerSet', big.serviceName);
   const templates = lws.spec.leaderWorkerTemplate;
   /** Pods as the LWS controller creates them: the template's labels plus the group's worker index. */
   const lwsPod = (template: any, index: string): PodEndpoint => ({
     kind: 'pod',
     namespace: NS,
-    labels: { ...template.metadata.labels, 'leaderworkerset.sigs.k8s.io/name': big.service, 'leaderworkerset.sigs.k8s.io/worker-index': index },
+    labels: { ...template.metadata.labels, 'leaderworkerset.sigs.k8s.io/name': big.serviceName, 'leaderworkerset.sigs.k8s.io/worker-index': index },
     ip: podIp(),
     ports: template.spec.containers.flatMap((c: any) => c.ports ?? []),
   });
@@ -848,7 +848,7 @@ describe('multi-node worker (LeaderWorkerSet) behind a gateway', () => {
 
   it('every object validates; the worker Service selects the leader only', () => {
     expectAllValid(objects);
-    const service = named(objects, 'Service', big.service);
+    const service = named(objects, 'Service', big.serviceName);
     expect(selects(service.spec.selector, leader.labels)).toBe(true);
     expect(selects(service.spec.selector, rayWorker.labels)).toBe(false);
   });

@@ -33,7 +33,7 @@ function chartIn(app: App = Testing.app(), id = 'c'): Chart {
 /** The server pods of a worker (the leader and the Deployment's pods serve; LWS workers only join Ray). */
 function workerPods(objects: Obj[], worker: LlmWorker) {
   return podTemplates(objects)
-    .filter(({ owner }) => owner.metadata?.name === worker.service && owner.kind !== 'DaemonSet')
+    .filter(({ owner }) => owner.metadata?.name === worker.serviceName && owner.kind !== 'DaemonSet')
     .map(({ owner, role, template }) => ({ role, endpoint: podOf(owner, role, template) }));
 }
 
@@ -129,7 +129,7 @@ describe('defects 4 and 5: one endpoint picker per InferencePool, and it reaches
         implementation: 'gateway-api',
         allowUnauthenticated: true,
         workers: [a, b],
-        gatewayApi: { parentRef, inferenceExtension: { endpointPickers: { [a.service]: shared, [b.service]: shared } } },
+        gatewayApi: { parentRef, inferenceExtension: { endpointPickers: { [a.serviceName]: shared, [b.serviceName]: shared } } },
       });
     let error: unknown;
     try {
@@ -156,12 +156,12 @@ describe('defects 4 and 5: one endpoint picker per InferencePool, and it reaches
       implementation: 'gateway-api',
       allowUnauthenticated: true,
       workers: [a, b],
-      gatewayApi: { parentRef, inferenceExtension: { endpointPickers: { [a.service]: picker(a.service), [b.service]: picker(b.service) } } },
+      gatewayApi: { parentRef, inferenceExtension: { endpointPickers: { [a.serviceName]: picker(a.serviceName), [b.serviceName]: picker(b.serviceName) } } },
     });
     const objects = synth(chart);
     const podA = workerPods(objects, a)[0]!.endpoint;
     const podB = workerPods(objects, b)[0]!.endpoint;
-    const pickerA = pod(NS, picker(a.service).pods);
+    const pickerA = pod(NS, picker(a.serviceName).pods);
     expect(reaches(objects, pickerA, podA, metricsPort(a))).toBe(true);
     expect(reaches(objects, pickerA, podA, a.recipe.ports.http)).toBe(true);
     expect(reaches(objects, pickerA, podB, metricsPort(b))).toBe(false);

@@ -332,7 +332,7 @@ describe('stack A: vLLM + LiteLLM + internal TEI on Karpenter pools', () => {
       return port.containerPort;
     };
     /** The port Prometheus scrapes: the PodMonitor's named port, resolved on the pod. */
-    const metricsPort = (worker: LlmWorker, endpoint: PodEndpoint): number => containerPort(endpoint, named(objectsA, 'PodMonitor', worker.service).spec.podMetricsEndpoints[0].port);
+    const metricsPort = (worker: LlmWorker, endpoint: PodEndpoint): number => containerPort(endpoint, named(objectsA, 'PodMonitor', worker.serviceName).spec.podMetricsEndpoints[0].port);
     const namespacePods = candidates.filter((c) => c.endpoint.kind === 'pod' && c.endpoint.namespace === NS).map((c) => c.id).sort();
 
     it('the stack namespace has a default-deny ingress policy selecting every pod', () => {

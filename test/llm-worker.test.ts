@@ -249,7 +249,7 @@ describe.each([
   it('endpoint = http://<service>.<namespace>.svc.cluster.local:<service port>/v1', () => {
     const service = only(objects, 'Service');
     const port = service.spec.ports.find((p: any) => p.name === 'http').port;
-    expect(worker.service).toBe(service.metadata?.name);
+    expect(worker.serviceName).toBe(service.metadata?.name);
     expect(worker.endpoint).toBe(`http://${service.metadata?.name}.${service.metadata?.namespace}.svc.cluster.local:${port}/v1`);
     expect(service.metadata?.namespace).toBe(NAMESPACE);
   });

@@ -385,7 +385,7 @@ describe('AutoscaledTriton', () => {
     expect(server.resources.limits['nvidia.com/gpu']).toBe(triton.plan.tensorParallel * triton.plan.pipelineParallel);
     const budget = server.startupProbe.periodSeconds * server.startupProbe.failureThreshold;
     expect(budget).toBeGreaterThanOrEqual(triton.worker.recipe.initSeconds);
-    expect(triton.service).toBe(triton.worker.service);
+    expect(triton.serviceName).toBe(triton.worker.serviceName);
   });
 
   test('the init step prepares what the server reads, with the token by reference only', () => {

@@ -466,7 +466,7 @@ function buildIndex(): AcceleratorIndex {
   // and `a100` cover several memory sizes and are ambiguous.
   const byKarpenterName = new Map<string, Accelerator[]>();
   for (const accelerator of ACCELERATORS) {
-    const name = accelerator.karpenterGpuName ?? accelerator.karpenterAcceleratorName;
+    const name = karpenterName(accelerator)?.value;
     if (name !== undefined) byKarpenterName.set(name, [...(byKarpenterName.get(name) ?? []), accelerator]);
   }
   for (const [name, matches] of byKarpenterName) {
@@ -479,6 +479,19 @@ function buildIndex(): AcceleratorIndex {
 
 const INDEX = buildIndex();
 const CANONICAL_IDS = ACCELERATORS.map((accelerator) => accelerator.id);
+
+/**
+ * Karpenter's well-known node label (B2) that selects this accelerator and its value: the one place
+ * that maps catalog entries to Karpenter names (`karpenterGpuName` / `karpenterAcceleratorName`).
+ * Undefined for devices AWS does not sell (Karpenter's AWS provider has no name for them).
+ */
+export function karpenterName(accelerator: Accelerator): { readonly kind: 'gpu' | 'neuron'; readonly label: string; readonly value: string } | undefined {
+  if (accelerator.karpenterGpuName !== undefined) return { kind: 'gpu', label: 'karpenter.k8s.aws/instance-gpu-name', value: accelerator.karpenterGpuName };
+  if (accelerator.karpenterAcceleratorName !== undefined) {
+    return { kind: 'neuron', label: 'karpenter.k8s.aws/instance-accelerator-name', value: accelerator.karpenterAcceleratorName };
+  }
+  return undefined;
+}
 
 /** The accelerator `name` denotes, or undefined when it is unknown, ambiguous or not a string. */
 export function findAccelerator(name: string): Accelerator | undefined {

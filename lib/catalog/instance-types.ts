@@ -3,6 +3,7 @@
  * instance) and B2 (Karpenter well-known labels per family). Source keys: see ./sources.ts.
  */
 import { SizingError } from '../errors';
+import { findAccelerator, karpenterName } from './accelerators';
 import { nearestNames } from './nearest';
 import type { InstanceType } from './types';
 
@@ -142,24 +143,6 @@ export const INSTANCE_TYPES: readonly InstanceType[] = [
   row('trn2.48xlarge', 192, 2048, 16, 7600, 3200000, 16, undefined, ['AWS-TRN2', 'KP-IT']),
 ];
 
-/** Karpenter's lowercase name per accelerator id (B2 `instance-gpu-name` / `instance-accelerator-name`). */
-const KARPENTER_ACCELERATOR_NAMES: Readonly<Record<string, { readonly name: string; readonly kind: 'gpu' | 'neuron' }>> = {
-  T4: { name: 't4', kind: 'gpu' },
-  A10G: { name: 'a10g', kind: 'gpu' },
-  L4: { name: 'l4', kind: 'gpu' },
-  L40S: { name: 'l40s', kind: 'gpu' },
-  'V100-SXM2-16GB': { name: 'v100', kind: 'gpu' },
-  'V100-SXM2-32GB': { name: 'v100', kind: 'gpu' },
-  'A100-SXM4-40GB': { name: 'a100', kind: 'gpu' },
-  'A100-SXM4-80GB': { name: 'a100', kind: 'gpu' },
-  'H100-SXM5-80GB': { name: 'h100', kind: 'gpu' },
-  'H200-SXM-141GB': { name: 'h200', kind: 'gpu' },
-  B200: { name: 'b200', kind: 'gpu' },
-  inferentia2: { name: 'inferentia2', kind: 'neuron' },
-  trainium: { name: 'trainium', kind: 'neuron' },
-  trainium2: { name: 'trainium2', kind: 'neuron' },
-};
-
 const BY_NAME: ReadonlyMap<string, InstanceType> = new Map(INSTANCE_TYPES.map((it) => [it.name.toLowerCase(), it]));
 const FAMILY_NAMES: readonly string[] = [...new Set(INSTANCE_TYPES.map((it) => it.family))];
 
@@ -218,11 +201,13 @@ export function instanceTypesInFamilies(families: readonly string[]): InstanceTy
 
 /** The well-known node labels (B2) that a node of this instance type carries. */
 export function karpenterLabels(instance: InstanceType): Record<string, string> {
-  const accelerator = KARPENTER_ACCELERATOR_NAMES[instance.acceleratorId];
+  const found = findAccelerator(instance.acceleratorId);
+  const accelerator = found === undefined ? undefined : karpenterName(found);
   if (accelerator === undefined) {
+    const named = INSTANCE_TYPES.map((it) => it.acceleratorId).filter((id) => { const a = findAccelerator(id); return a !== undefined && karpenterName(a) !== undefined; });
     throw new SizingError('unknown-accelerator', `No Karpenter name known for accelerator ${show(instance.acceleratorId)}.`, {
       field: 'acceleratorId',
-      suggestions: nearestNames(String(instance.acceleratorId), Object.keys(KARPENTER_ACCELERATOR_NAMES)),
+      suggestions: nearestNames(String(instance.acceleratorId), [...new Set(named)]),
     });
   }
   const kp = 'karpenter.k8s.aws';
@@ -240,12 +225,12 @@ export function karpenterLabels(instance: InstanceType): Record<string, string> 
   };
   if (instance.localNvmeGiB > 0) labels[`${kp}/instance-local-nvme`] = String(instance.localNvmeGiB);
   if (accelerator.kind === 'gpu') {
-    labels[`${kp}/instance-gpu-name`] = accelerator.name;
+    labels[accelerator.label] = accelerator.value;
     labels[`${kp}/instance-gpu-manufacturer`] = 'nvidia';
     labels[`${kp}/instance-gpu-count`] = String(instance.acceleratorCount);
     labels[`${kp}/instance-gpu-memory`] = String(instance.acceleratorMemoryMiB);
   } else {
-    labels[`${kp}/instance-accelerator-name`] = accelerator.name;
+    labels[accelerator.label] = accelerator.value;
     labels[`${kp}/instance-accelerator-manufacturer`] = 'aws';
     labels[`${kp}/instance-accelerator-count`] = String(instance.acceleratorCount);
   }

@@ -3,15 +3,12 @@ import { lookupModel } from '../catalog/models';
 import type { ModelArchitecture } from '../catalog/types';
 import { TRITON_QUEUE_COMPUTE_RATIO } from '../engines/metrics';
 import { tritonCacheGiB } from '../engines/triton-trtllm';
-import type { SecretKeyRef } from '../engines/types';
 import { ValidationError } from '../errors';
-import type { Workload } from '../performance/types';
 import type { ModelPlan } from '../sizing/types';
 import { describe } from '../sizing/validate';
-import type { GpuNodePool } from './gpu-node-pool';
 import { LlmWorker } from './llm-worker';
+import type { LlmWorkerProps } from './llm-worker-props';
 import type { ModelCache } from './model-cache';
-import type { Peer } from './gateway/network-policies';
 import { rejectUnknownProps } from '../unknown-props';
 import { AUTOSCALED_TRITON_SPEC } from './props-specs';
 
@@ -26,57 +23,49 @@ export interface PrebuiltTritonEngines {
   readonly path: string;
 }
 
-export interface AutoscaledTritonProps {
-  /** A catalog hub id (`openai-community/gpt2`) or any model's architecture. */
-  readonly model: string | ModelArchitecture;
-  /** e.g. `A10G`. @default the cheapest accelerator that fits (or the pool's) */
-  readonly accelerator?: string;
-  /** e.g. `g5.xlarge`: implies the accelerator and pins the pods to it. */
-  readonly instanceType?: string;
-  /** Run on this pool (and count `maxReplicas` x GPUs against its capacity). */
-  readonly nodePool?: GpuNodePool;
-  /** @default the smallest valid size that fits */
-  readonly tensorParallel?: number;
-  /** @default 1 */
-  readonly pipelineParallel?: number;
-  /** Tokens per sequence (engine `max_seq_len`). @default min(model maximum, 8192) */
-  readonly maxContextLength?: number;
-  /** Full-length sequences the KV cache must hold. @default 1 */
-  readonly concurrency?: number;
+/** The LlmWorker props AutoscaledTriton passes through unchanged: one declaration, in LlmWorkerProps. */
+const WORKER_PROPS = [
+  'model',
+  'accelerator',
+  'instanceType',
+  'nodePool',
+  'tensorParallel',
+  'pipelineParallel',
+  'maxContextLength',
+  'concurrency',
+  'workload',
+  'hfTokenSecret',
+  'image',
+  'name',
+  'internal',
+  'monitoring',
+  'imagePullSecrets',
+] as const satisfies ReadonlyArray<keyof LlmWorkerProps>;
+
+/**
+ * A Triton TensorRT-LLM worker with queue-to-compute autoscaling: LlmWorker's props (engine fixed to
+ * `triton-trtllm`; `workload` sizes `maxReplicas` by its SLO), plus the autoscaler's bounds and target.
+ */
+export interface AutoscaledTritonProps extends Pick<LlmWorkerProps, (typeof WORKER_PROPS)[number]> {
   /** @default 1 */
   readonly minReplicas?: number;
   /** @default 4 (with `workload`: the replicas that meet its SLO at its load) */
   readonly maxReplicas?: number;
-  /** What the deployment must serve: sizes `maxReplicas` (and the plan's hardware search) by its SLO. */
-  readonly workload?: Workload;
   /** Per-pod average of `triton:queue_compute:ratio` (queue time / compute time) to hold. @default 1 */
   readonly queueToComputeRatioTarget?: number;
   /** `hpa` (with the prometheus-adapter rule) or `keda`. @default 'hpa' */
   readonly scaler?: 'hpa' | 'keda';
-  /** Hugging Face token, by reference only (gated checkpoints). */
-  readonly hfTokenSecret?: SecretKeyRef;
   /**
    * Where the checkpoint and the built engines are cached. A ReadWriteMany claim lets every replica
    * reuse the engines the first one built; a per-pod `emptyDir` builds them once per pod.
    * @default { type: 'emptyDir' } sized for the checkpoint, the converted checkpoint and the engines
    */
   readonly modelCache?: ModelCache;
-  /** Serve engines built ahead of time instead of building them at start (replaces `modelCache`). */
-  readonly prebuiltEngines?: PrebuiltTritonEngines;
-  /** Replaces the pinned `nvcr.io/nvidia/tritonserver:<yy.mm>-trtllm-python-py3` image. */
-  readonly image?: string;
-  /** Object name. @default `<chart id>-<construct id>` */
-  readonly name?: string;
   /**
-   * Reachable from any pod of its namespace (Triton's HTTP and gRPC ports), as `LlmWorker.internal`: the way
-   * to place it in an `LlmStack`, whose default-deny policy would otherwise isolate it. No InferenceGateway
-   * fronts Triton (it speaks the KServe v2 protocol, not the OpenAI API). @default false
+   * Serve engines built ahead of time instead of building them at start (replaces `modelCache`); its
+   * `path` becomes LlmWorker's `trtllmEngineDir`. @default engines are built at start on the model cache
    */
-  readonly internal?: boolean;
-  /** Who may scrape its metrics port. @default pods of the namespace named `monitoring` */
-  readonly monitoring?: Peer;
-  /** Names of docker-registry Secrets. @default none */
-  readonly imagePullSecrets?: readonly string[];
+  readonly prebuiltEngines?: PrebuiltTritonEngines;
 }
 
 /**
@@ -91,7 +80,7 @@ export class AutoscaledTriton extends Construct {
   /** The sizing plan (GPUs per replica = TP x PP). */
   public readonly plan: ModelPlan;
   /** Name of the ClusterIP Service. */
-  public readonly service: string;
+  public readonly serviceName: string;
 
   constructor(scope: Construct, id: string, props: AutoscaledTritonProps) {
     super(scope, id);
@@ -123,24 +112,11 @@ export class AutoscaledTriton extends Construct {
       });
     }
     this.worker = new LlmWorker(this, id, {
+      ...Object.fromEntries(WORKER_PROPS.filter((key) => props[key] !== undefined).map((key) => [key, props[key]])),
       model: props.model,
       engine: 'triton-trtllm',
-      accelerator: props.accelerator,
-      instanceType: props.instanceType,
-      nodePool: props.nodePool,
-      tensorParallel: props.tensorParallel,
-      pipelineParallel: props.pipelineParallel,
-      maxContextLength: props.maxContextLength,
-      concurrency: props.concurrency,
-      name: props.name,
-      internal: props.internal,
-      monitoring: props.monitoring,
-      imagePullSecrets: props.imagePullSecrets,
-      hfTokenSecret: props.hfTokenSecret,
-      image: props.image,
       modelCache: prebuilt ? { type: 'existingClaim', claimName: prebuilt.claimName } : (props.modelCache ?? buildCache(props.model)),
       trtllmEngineDir: prebuilt?.path,
-      workload: props.workload,
       autoscaling: {
         minReplicas: props.minReplicas ?? 1,
         maxReplicas: props.maxReplicas ?? (props.workload ? undefined : 4),
@@ -150,7 +126,7 @@ export class AutoscaledTriton extends Construct {
       },
     });
     this.plan = this.worker.plan;
-    this.service = this.worker.service;
+    this.serviceName = this.worker.serviceName;
   }
 }
 

@@ -18,12 +18,13 @@ export interface AutoscalingProps {
   readonly target?: number;
   /** `hpa` needs prometheus-adapter (its rule is emitted); `keda` queries Prometheus itself. @default 'hpa' */
   readonly scaler?: 'hpa' | 'keda';
-  /** Allow 0 replicas when idle (KEDA only): the first request then waits for a node and the weights. */
+  /** Allow 0 replicas when idle (KEDA only): the first request then waits for a node and the weights. @default false */
   readonly scaleToZero?: boolean;
   /**
    * With `scaleToZero`: a PromQL query that is above 0 when requests arrive for this model while it has
    * no pods (e.g. the gateway's request rate for it). The engine's own queue metric cannot wake it:
    * at zero replicas no pod exports it.
+   * @default none (required with `scaleToZero`)
    */
   readonly wakeUpQuery?: string;
   /** Prometheus KEDA queries. @default 'http://prometheus-operated.monitoring.svc:9090' */

@@ -1,22 +1,24 @@
 import { Chart } from 'cdk8s';
 import type { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { formFactorVariants, lookupAccelerator } from '../catalog/accelerators';
-import { INSTANCE_TYPES, instanceTypesInFamilies, lookupInstanceType } from '../catalog/instance-types';
+import { karpenterName } from '../catalog/accelerators';
 import type { Accelerator, InstanceType } from '../catalog/types';
-import { LlmConstructsError, ValidationError } from '../errors';
-import { poolShape } from '../sizing/pool';
+import { ValidationError } from '../errors';
 import type { PlanRequest } from '../sizing/types';
 import { describe } from '../sizing/validate';
-import { checkOnPremInterconnect, type OnPremInterconnect } from './interconnect';
+import { type OnPremInterconnect } from './interconnect';
 import { checkKarpenterOptions, karpenterPool, type KarpenterOptions } from './karpenter';
 import { checkDnsLabel } from './names';
 import { acceleratorTerms, type Placement } from './placement';
-import { dcgmExporter, neuronDevicePlugin, nvidiaDevicePlugin, nvidiaRuntimeClass, type GpuSharing, type PlumbingTarget } from './plumbing';
+import { dcgmExporter, neuronDevicePlugin, nvidiaDevicePlugin, type GpuSharing, type PlumbingTarget } from './plumbing';
 import { checkSharing } from './plumbing/nvidia-config';
 import { rejectUnknownProps } from '../unknown-props';
 import { GPU_NODE_POOL_SPEC } from './props-specs';
 import { checkNamesAppWide } from './unique-names';
+import { constructStep, invalid } from './validation';
+import { onPremNodes, requiredTerms, selectorExpressions, type PoolNodes } from './pool-nodes';
+export { NFD_NVIDIA_LABELS } from './pool-nodes';
+import { karpenterCapacity, onPremCapacity } from './pool-capacity';
 
 /** GPU plumbing a pool may install on its nodes. */
 export interface PlumbingOptions {
@@ -39,7 +41,7 @@ export interface KarpenterPoolOptions extends KarpenterOptions, PlumbingOptions 
 export interface OnPremOptions extends PlumbingOptions {
   readonly nodes: number;
   readonly acceleratorsPerNode: number;
-  /** Extra labels the pool's nodes carry (e.g. a rack or a team). */
+  /** Extra labels the pool's nodes carry (e.g. a rack or a team). @default every node with an NVIDIA GPU (found by its NFD PCI label) */
   readonly nodeSelector?: Readonly<Record<string, string>>;
   /** A taint the nodes carry, which the pool's workers tolerate. @default none */
   readonly taint?: { readonly key: string; readonly value?: string; readonly effect?: 'NoSchedule' | 'NoExecute' | 'PreferNoSchedule' };
@@ -56,19 +58,20 @@ export interface GpuNodePoolProps {
   /**
    * e.g. `A10G`, `A100-SXM4-80GB`, `inferentia2`, or an `Accelerator` object. Required on-prem (naming
    * the form factor: `A100-PCIE-80GB`, not `A100-80GB`); on EKS an alternative to instance types.
+   * @default the accelerators of `instanceTypes` / `instanceFamilies`
    */
   readonly accelerator?: string | Accelerator;
   /** EC2 instance types the pool may launch. @default every catalog type with the accelerator */
   readonly instanceTypes?: readonly string[];
-  /** EC2 instance families, e.g. `['g5', 'g6']`. */
+  /** EC2 instance families, e.g. `['g5', 'g6']`. @default every family (filtered by `accelerator`) */
   readonly instanceFamilies?: readonly string[];
-  /** Provision with Karpenter on EKS. */
+  /** Provision with Karpenter on EKS. @default none: set exactly one of `karpenter` and `onPrem` */
   readonly karpenter?: KarpenterPoolOptions;
-  /** Or use existing servers. */
+  /** Or use existing servers. @default none: set exactly one of `karpenter` and `onPrem` */
   readonly onPrem?: OnPremOptions;
   /** @default ['on-demand'] */
   readonly capacityTypes?: ReadonlyArray<'on-demand' | 'spot' | 'reserved'>;
-  /** Most accelerators the pool may hold (Karpenter `limits`); required with `karpenter`. */
+  /** Most accelerators the pool may hold (Karpenter `limits`); required with `karpenter`. @default on-prem: nodes x acceleratorsPerNode (required with `karpenter`) */
   readonly maxAccelerators?: number;
   /** Object name. @default `<chart id>-<construct id>` */
   readonly name?: string;
@@ -82,20 +85,6 @@ export interface PoolClaim {
   /** GiB of model cache the worker keeps on the node's disk. */
   readonly nodeCacheGiB: number;
 }
-
-/**
- * What plumbing selects before GFD has labelled the node: node-feature-discovery's PCI label of an NVIDIA
- * device (vendor 10de). A stock NFD composes it from `deviceLabelFields: [class, vendor]`
- * (kubernetes-sigs/node-feature-discovery source/pci/pci.go `newDefaultConfig`): `pci-0302_10de` (3D
- * controller: data-centre GPUs) or `pci-0300_10de` (VGA); NVIDIA's GPU Operator configures NFD with
- * `[vendor]`: `pci-10de`. Any of the three, as the GPU Operator's own node check does (NVIDIA/gpu-operator
- * controllers/state_manager.go `gpuNodeLabels`). Terms of a node affinity are OR'ed.
- */
-export const NFD_NVIDIA_LABELS = [
-  'feature.node.kubernetes.io/pci-0302_10de.present',
-  'feature.node.kubernetes.io/pci-0300_10de.present',
-  'feature.node.kubernetes.io/pci-10de.present',
-] as const;
 
 /**
  * GPU capacity for LLM workers: a Karpenter NodePool + EC2NodeClass on EKS, or an on-prem inventory;
@@ -130,7 +119,7 @@ export class GpuNodePool extends Construct {
 
   constructor(scope: Construct, id: string, props: GpuNodePoolProps) {
     super(scope, id);
-    const fail = (field: string, message: string, suggestions: string[]) => new ValidationError('invalid-node-pool', `GpuNodePool ${id}: ${message}`, { field, suggestions });
+    const fail = (field: string, message: string, suggestions: string[]) => invalid(this, 'GpuNodePool', 'invalid-node-pool', field, message, suggestions);
     if (typeof props !== 'object' || props === null) throw fail('props', `props must be an object, got ${describe(props)}`, ["{ accelerator: 'A10G', karpenter: { ... }, maxAccelerators: 8 }"]);
     rejectUnknownProps(`GpuNodePool ${id}`, props, GPU_NODE_POOL_SPEC);
     checkNamesAppWide(this);
@@ -151,35 +140,16 @@ export class GpuNodePool extends Construct {
     this.onPrem = props.onPrem;
     this.sharing = (props.karpenter ?? props.onPrem)?.gpuSharing;
 
-    try {
+    const capacity = constructStep(this, `GpuNodePool ${id}`, () => {
       checkSharing(this.sharing, `${this.kind === 'karpenter' ? 'karpenter' : 'onPrem'}.gpuSharing`);
-      if (props.karpenter) {
-        this.instanceTypes = resolveInstanceTypes(props);
-        this.accelerators = [...new Set(this.instanceTypes.map((it) => it.acceleratorId))].map(lookupAccelerator);
-        this.acceleratorsPerNode = Math.max(...this.instanceTypes.map((it) => it.acceleratorCount));
-        this.capacity = positive(props.maxAccelerators, 'maxAccelerators', id, 'maxAccelerators: 16 (the most accelerators this pool may run)');
-        this.maxHourlyCostUsd = poolShape(this.instanceTypes, this.capacity).maxHourlyCostUsd;
-      } else {
-        const onPrem = props.onPrem!;
-        this.interconnect = checkOnPremInterconnect(onPrem.interconnect, fail);
-        if (!props.accelerator) throw fail('accelerator', `an on-prem pool needs its accelerator, got ${describe(props.accelerator)}`, ["accelerator: 'A100-40GB'"]);
-        const variants = formFactorVariants(props.accelerator);
-        if (variants) throw fail('accelerator', `an on-prem pool must name the form factor of its GPUs: '${props.accelerator}' may be any of ${variants.join(', ')}`, variants.map((v) => `accelerator: '${v}'`));
-        this.instanceTypes = [];
-        this.accelerators = [lookupAccelerator(props.accelerator)];
-        this.acceleratorsPerNode = positive(onPrem.acceleratorsPerNode, 'onPrem.acceleratorsPerNode', id, 'onPrem.acceleratorsPerNode: 8');
-        const nodes = positive(onPrem.nodes, 'onPrem.nodes', id, 'onPrem.nodes: 4');
-        this.capacity = nodes * this.acceleratorsPerNode;
-        if (props.maxAccelerators !== undefined && props.maxAccelerators !== this.capacity) {
-          throw fail('maxAccelerators', `maxAccelerators ${describe(props.maxAccelerators)} contradicts the on-prem capacity, onPrem.nodes x onPrem.acceleratorsPerNode = ${this.capacity}`, ['omit maxAccelerators on-prem', `maxAccelerators: ${this.capacity}`]);
-        }
-      }
-    } catch (error) {
-      if (error instanceof LlmConstructsError && !error.message.startsWith('GpuNodePool')) {
-        throw new ValidationError(error.code, `GpuNodePool ${id}: ${error.message.split('\n')[0]}`, { field: error.field, suggestions: error.suggestions });
-      }
-      throw error;
-    }
+      return props.karpenter ? karpenterCapacity(this, props) : onPremCapacity(this, props, fail);
+    }, true);
+    this.instanceTypes = capacity.instanceTypes;
+    this.accelerators = capacity.accelerators;
+    this.acceleratorsPerNode = capacity.acceleratorsPerNode;
+    this.capacity = capacity.capacity;
+    this.maxHourlyCostUsd = capacity.maxHourlyCostUsd;
+    this.interconnect = capacity.interconnect;
 
     const resources = new Set(this.accelerators.map((a) => a.resourceName));
     if (resources.size > 1) {
@@ -188,46 +158,39 @@ export class GpuNodePool extends Construct {
     const accelerator = this.accelerators[0];
     const labels = { 'app.kubernetes.io/managed-by': 'llm-constructs', 'llm-constructs.io/pool': this.name };
 
-    let plumbingAffinity: k8s.NodeAffinity;
-    if (props.karpenter) {
-      checkKarpenterOptions(props.karpenter, props.capacityTypes ?? ['on-demand'], fail);
-      this.taint = { key: accelerator.resourceName, effect: 'NoSchedule' };
-      karpenterPool(this, {
-        name: this.name,
-        accelerator,
-        acceleratorNames: this.accelerators.map((a) => a.karpenterGpuName ?? a.karpenterAcceleratorName ?? a.id.toLowerCase()),
-        instanceTypes: this.instanceTypes,
-        capacityTypes: props.capacityTypes ?? ['on-demand'],
-        maxAccelerators: this.capacity,
-        labels,
-        // A stack's cost-allocation labels become EC2 tags of every instance the pool launches.
-        options: { ...props.karpenter, tags: { ...(Chart.of(this) as { costAllocationTags?: Record<string, string> }).costAllocationTags, ...props.karpenter.tags } },
-        cacheGiB: () => Math.max(0, ...this.claims.map((c) => c.nodeCacheGiB)),
-      });
-      plumbingAffinity = requiredTerms([{ matchExpressions: [{ key: 'karpenter.sh/nodepool', operator: 'In', values: [this.name] }] }]);
-    } else {
-      const onPrem = props.onPrem!;
-      this.taint = onPrem.taint ? { key: onPrem.taint.key, value: onPrem.taint.value, effect: onPrem.taint.effect ?? 'NoSchedule' } : undefined;
-      // Before GPU Feature Discovery labels a node, NFD's PCI label (or the user's selector) finds it.
-      plumbingAffinity = requiredTerms(
-        onPrem.nodeSelector
-          ? [{ matchExpressions: selectorExpressions(onPrem.nodeSelector) }]
-          : NFD_NVIDIA_LABELS.map((key) => ({ matchExpressions: [{ key, operator: 'In', values: ['true'] }] })),
-      );
-      if (onPrem.runtimeClass) {
-        nvidiaRuntimeClass(this);
-        this.runtimeClassName = 'nvidia';
-      }
-    }
+    const nodes = props.karpenter ? this.karpenterNodes(props, props.karpenter, accelerator, labels, fail) : onPremNodes(this, props.onPrem!);
+    this.taint = nodes.taint;
+    this.runtimeClassName = nodes.runtimeClassName;
     this.installPlumbing(props.karpenter ?? props.onPrem!, props.karpenter?.amiAlias, {
       name: this.name,
-      nodeAffinity: plumbingAffinity,
+      nodeAffinity: nodes.plumbingAffinity,
       tolerations: this.tolerations(),
       labels,
       runtimeClassName: this.runtimeClassName,
       namespace: (props.karpenter ?? props.onPrem)?.plumbingNamespace,
     }, accelerator);
     this.node.addValidation({ validate: () => [...this.capacityErrors(), ...this.plumbingOverlapErrors()] });
+  }
+
+  /** The Karpenter NodePool and EC2NodeClass that launch this pool's nodes, tainted for GPU workloads only. */
+  private karpenterNodes(props: GpuNodePoolProps, karpenter: KarpenterPoolOptions, accelerator: Accelerator, labels: Record<string, string>, fail: (field: string, message: string, suggestions: string[]) => Error): PoolNodes {
+    checkKarpenterOptions(karpenter, props.capacityTypes ?? ['on-demand'], fail);
+    karpenterPool(this, {
+      name: this.name,
+      accelerator,
+      acceleratorNames: [...new Set(this.accelerators.flatMap((a) => karpenterName(a)?.value ?? []))],
+      instanceTypes: this.instanceTypes,
+      capacityTypes: props.capacityTypes ?? ['on-demand'],
+      maxAccelerators: this.capacity,
+      labels,
+      // A stack's cost-allocation labels become EC2 tags of every instance the pool launches.
+      options: { ...karpenter, tags: { ...(Chart.of(this) as { costAllocationTags?: Record<string, string> }).costAllocationTags, ...karpenter.tags } },
+      cacheGiB: () => Math.max(0, ...this.claims.map((c) => c.nodeCacheGiB)),
+    });
+    return {
+      taint: { key: accelerator.resourceName, effect: 'NoSchedule' },
+      plumbingAffinity: requiredTerms([{ matchExpressions: [{ key: 'karpenter.sh/nodepool', operator: 'In', values: [this.name] }] }]),
+    };
   }
 
   /** Sizing inputs of a worker on this pool: its instance types, or its accelerator and node size. */
@@ -330,48 +293,4 @@ export class GpuNodePool extends Construct {
     }
     if (options.installDcgmExporter && accelerator.vendor === 'nvidia') dcgmExporter(this, target);
   }
-}
-
-function resolveInstanceTypes(props: GpuNodePoolProps): InstanceType[] {
-  const accelerator = props.accelerator === undefined ? undefined : lookupAccelerator(props.accelerator);
-  if (props.instanceTypes !== undefined && !Array.isArray(props.instanceTypes)) {
-    throw new ValidationError('invalid-instance-types', `instanceTypes must be a list of EC2 instance type names, got ${JSON.stringify(props.instanceTypes)}`, {
-      field: 'instanceTypes',
-      suggestions: ["instanceTypes: ['g5.2xlarge', 'g5.12xlarge']"],
-    });
-  }
-  let candidates: InstanceType[] =
-    props.instanceTypes !== undefined
-      ? props.instanceTypes.map((name) => lookupInstanceType(name, 'instanceTypes'))
-      : props.instanceFamilies !== undefined
-        ? instanceTypesInFamilies(props.instanceFamilies)
-        : [...INSTANCE_TYPES];
-  if (accelerator) candidates = candidates.filter((it) => it.acceleratorId === accelerator.id);
-  if (candidates.length === 0 || (!accelerator && props.instanceTypes === undefined && props.instanceFamilies === undefined)) {
-    const given = [
-      ...(props.accelerator !== undefined ? [`accelerator ${describe(props.accelerator)}`] : []),
-      ...(props.instanceTypes !== undefined ? [`instanceTypes ${describe(props.instanceTypes)}`] : []),
-      ...(props.instanceFamilies !== undefined ? [`instanceFamilies ${describe(props.instanceFamilies)}`] : []),
-    ];
-    throw new ValidationError('no-instance-types', `name the accelerator, instanceTypes or instanceFamilies (and make them agree); ${given.length > 0 ? `${given.join(' and ')} leave no instance type` : 'got none of them'}`, {
-      field: props.accelerator === undefined ? 'accelerator' : props.instanceTypes !== undefined ? 'instanceTypes' : props.instanceFamilies !== undefined ? 'instanceFamilies' : 'accelerator',
-      suggestions: ["accelerator: 'A10G'", "instanceTypes: ['g5.2xlarge', 'g5.12xlarge']", "instanceFamilies: ['g5', 'g6']"],
-    });
-  }
-  return candidates;
-}
-
-function positive(value: unknown, field: string, id: string, hint: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
-    throw new ValidationError('invalid-node-pool', `GpuNodePool ${id}: ${field} must be a positive integer, got ${describe(value)}`, { field, suggestions: [hint] });
-  }
-  return value;
-}
-
-function requiredTerms(terms: k8s.NodeSelectorTerm[]): k8s.NodeAffinity {
-  return { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: terms } };
-}
-
-function selectorExpressions(selector: Readonly<Record<string, string>>): k8s.NodeSelectorRequirement[] {
-  return Object.entries(selector).map(([key, value]) => ({ key, operator: 'In', values: [value] }));
 }

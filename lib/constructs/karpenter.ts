@@ -5,6 +5,7 @@ import { NodePool, NodePoolSpecDisruptionConsolidationPolicy, NodePoolSpecLimits
 import type { Accelerator, InstanceType } from '../catalog/types';
 import { poolShape } from '../sizing/pool';
 import { clusterScoped } from './cluster-scoped';
+import { karpenterName } from '../catalog/accelerators';
 
 /** How Karpenter may replace nodes. A loaded model takes minutes to come back: be conservative. */
 export interface KarpenterDisruption {
@@ -35,10 +36,11 @@ export interface KarpenterOptions {
   readonly securityGroupSelectorTerms?: ReadonlyArray<{ readonly tags?: Record<string, string>; readonly id?: string }>;
   /** EBS volume for images and (without local NVMe) the model cache, GiB. @default 100 + the largest cache of the pool's workers */
   readonly rootVolumeGiB?: number;
-  /** Tags on every EC2 resource Karpenter launches (cost allocation). */
+  /** Tags on every EC2 resource Karpenter launches (cost allocation). @default the stack's cost-allocation labels only */
   readonly tags?: Readonly<Record<string, string>>;
+  /** @default the defaults of `KarpenterDisruption` (WhenEmpty, 10m, one node at a time) */
   readonly disruption?: KarpenterDisruption;
-  /** Priority among NodePools that fit a pod (higher first). */
+  /** Priority among NodePools that fit a pod (higher first). @default unset (Karpenter treats every NodePool alike) */
   readonly weight?: number;
 }
 
@@ -151,7 +153,7 @@ export function karpenterPool(scope: Construct, input: KarpenterPoolInput): { no
         spec: {
           nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name },
           requirements: [
-            inValues(accelerator.kind === 'neuron' ? 'karpenter.k8s.aws/instance-accelerator-name' : 'karpenter.k8s.aws/instance-gpu-name', input.acceleratorNames),
+            inValues(karpenterName(accelerator)?.label ?? 'karpenter.k8s.aws/instance-gpu-name', input.acceleratorNames),
             inValues('karpenter.k8s.aws/instance-family', instanceTypes.map((it) => it.family)),
             inValues('node.kubernetes.io/instance-type', instanceTypes.map((it) => it.name)),
             inValues('karpenter.sh/capacity-type', input.capacityTypes),

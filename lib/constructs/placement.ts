@@ -1,4 +1,5 @@
 import type { k8s } from 'cdk8s-plus-28';
+import { karpenterName } from '../catalog/accelerators';
 import { INSTANCE_TYPES } from '../catalog/instance-types';
 import type { Accelerator } from '../catalog/types';
 import type { ModelPlan } from '../sizing/types';
@@ -23,11 +24,10 @@ export function acceleratorTerms(accelerator: Accelerator, instanceTypeName?: st
   if (accelerator.nodeLabels) {
     terms.push({ matchExpressions: Object.entries(accelerator.nodeLabels).slice(0, 1).map(([key, value]) => ({ key, operator: 'In', values: [value] })) });
   }
-  if (accelerator.karpenterGpuName) {
-    terms.push({ matchExpressions: [{ key: 'karpenter.k8s.aws/instance-gpu-name', operator: 'In', values: [accelerator.karpenterGpuName] }, ...gpuMemoryMatch(accelerator)] });
-  }
-  if (accelerator.karpenterAcceleratorName) {
-    terms.push({ matchExpressions: [{ key: 'karpenter.k8s.aws/instance-accelerator-name', operator: 'In', values: [accelerator.karpenterAcceleratorName] }] });
+  const karpenter = karpenterName(accelerator);
+  if (karpenter) {
+    const memory = karpenter.kind === 'gpu' ? gpuMemoryMatch(accelerator) : [];
+    terms.push({ matchExpressions: [{ key: karpenter.label, operator: 'In', values: [karpenter.value] }, ...memory] });
   }
   return terms;
 }

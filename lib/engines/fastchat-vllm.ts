@@ -118,7 +118,6 @@ export function fastchatVllmRecipe(plan: ModelPlan, options: EngineOptions): Con
       writablePaths: [SCRATCH_DIR],
       initSteps: [],
       initSeconds: FASTCHAT_INIT_SECONDS,
-      multiNode: false,
     },
     image,
     options,

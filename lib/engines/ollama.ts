@@ -121,7 +121,6 @@ export function ollamaRecipe(plan: ModelPlan, options: EngineOptions): Container
       writablePaths: [SCRATCH_DIR],
       initSteps: [pull],
       initSeconds: OLLAMA_INIT_SECONDS,
-      multiNode: false,
     },
     image,
     options,

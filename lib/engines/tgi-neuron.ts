@@ -108,7 +108,6 @@ export function tgiNeuronRecipe(plan: ModelPlan, options: EngineOptions): Contai
       writablePaths: [SCRATCH_DIR],
       initSteps: [],
       initSeconds: TGI_NEURON_INIT_SECONDS,
-      multiNode: false,
     },
     image,
     options,

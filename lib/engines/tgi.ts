@@ -30,7 +30,6 @@ export const TGI_API = {
   readyPath: '/health',
   healthPath: '/health',
   metricsPath: '/metrics',
-  queueMetric: 'tgi_queue_size',
   // The Messages API is OpenAI-compatible under /v1 (docs/source/messages_api.md); TGI serves one model
   // and accepts any "model" value.
   openAiBasePath: '/v1',
@@ -137,7 +136,6 @@ export function tgiRecipe(plan: ModelPlan, options: EngineOptions): ContainerRec
       writablePaths: [SCRATCH_DIR],
       initSteps: [],
       initSeconds: TGI_INIT_SECONDS,
-      multiNode: false,
     },
     image,
     options,

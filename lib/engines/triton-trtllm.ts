@@ -269,7 +269,6 @@ export function tritonTrtllmRecipe(plan: ModelPlan, options: EngineOptions): Con
       readyPath: '/v2/health/ready',
       healthPath: '/v2/health/live',
       metricsPath: '/metrics',
-      queueMetric: 'nv_inference_queue_duration_us',
       // No openAiBasePath: Triton speaks the KServe v2 protocol; its OpenAI frontend is a separate process.
       cacheEnv: [literal('HF_HOME', cacheDir(options))],
       accelerator,
@@ -283,7 +282,6 @@ export function tritonTrtllmRecipe(plan: ModelPlan, options: EngineOptions): Con
       writablePaths: [SCRATCH_DIR, TRITON_WORK_DIR],
       initSteps: [prepare],
       initSeconds: prebuilt ? t.loadSeconds : t.convertSeconds + t.buildSeconds + t.loadSeconds,
-      multiNode: false,
     },
     image,
     options,

@@ -93,8 +93,6 @@ export interface ContainerRecipe {
   readonly healthPath: string;
   /** Prometheus metrics path, when the engine exports metrics. */
   readonly metricsPath?: string;
-  /** Prometheus metric of requests waiting in the engine's queue (autoscaling signal), when there is one. */
-  readonly queueMetric?: string;
   /** Base path of the OpenAI-compatible API, or undefined when the engine speaks its own API. */
   readonly openAiBasePath?: string;
   /**
@@ -125,6 +123,4 @@ export interface ContainerRecipe {
   readonly warnings?: readonly string[];
   /** Seconds the engine needs after weights are on disk before it serves (compile, CUDA graphs, warm-up). */
   readonly initSeconds: number;
-  /** Can this engine run one replica over several nodes? */
-  readonly multiNode: boolean;
 }

@@ -31,7 +31,7 @@ export function backendOf(worker: LlmWorker): GatewayBackend {
     id: worker.node.id,
     modelName: worker.modelName,
     engine: plan.engine,
-    serviceName: worker.service,
+    serviceName: worker.serviceName,
     namespace: Chart.of(worker).namespace ?? 'default',
     httpPort: recipe.ports.http,
     openAiBaseUrl: recipe.openAiBasePath !== undefined ? worker.endpoint : undefined,

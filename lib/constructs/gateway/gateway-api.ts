@@ -25,10 +25,12 @@ export interface EndpointPickerRef {
 export interface GatewayApiOptions {
   /** The Gateway that serves the route. */
   readonly parentRef: ParentRef;
+  /** @default every hostname the Gateway listener accepts */
   readonly hostnames?: readonly string[];
   /**
    * The Gateway has the inference extension: route each model to InferencePools of its pods (one per
    * worker, named after the worker's Service) instead of to Services.
+   * @default none: routes go to the workers' Services
    */
   readonly inferenceExtension?: {
     /**

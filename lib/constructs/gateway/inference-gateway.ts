@@ -25,7 +25,7 @@ export interface InferenceGatewayProps {
   readonly implementation?: 'litellm' | 'fastchat' | 'gateway-api';
   /** The model servers behind the gateway, routed by served model name. */
   readonly workers: readonly LlmWorker[];
-  /** Key clients must present (LiteLLM master key; FastChat API keys). Required unless `allowUnauthenticated`. */
+  /** Key clients must present (LiteLLM master key; FastChat API keys). Required unless `allowUnauthenticated`. @default none (then `allowUnauthenticated` must be true) */
   readonly apiKeySecret?: SecretKeyRef;
   /** Serve without an API key. A warning is printed at synth. @default false */
   readonly allowUnauthenticated?: boolean;
@@ -35,14 +35,15 @@ export interface InferenceGatewayProps {
   readonly clients?: readonly Peer[];
   /** Who may scrape the workers' metrics. @default pods of the namespace named `monitoring` */
   readonly monitoring?: Peer;
-  /** `gateway-api` implementation: the Gateway and the inference extension. */
+  /** `gateway-api` implementation: the Gateway and the inference extension. @default none (required with `implementation: 'gateway-api'`) */
   readonly gatewayApi?: GatewayApiOptions;
   /** Client-facing replicas. @default 2 */
   readonly replicas?: number;
   /** Most replicas the CPU autoscaler may run. @default 3 x replicas */
   readonly maxReplicas?: number;
-  /** Image of the client-facing component (required for FastChat, which publishes none). */
+  /** Image of the client-facing component (required for FastChat, which publishes none). @default the pinned LiteLLM image (LiteLLM); none for FastChat */
   readonly image?: string;
+  /** @default [] */
   readonly imagePullSecrets?: readonly string[];
   /** Object name prefix. @default `<chart id>-<construct id>` */
   readonly name?: string;

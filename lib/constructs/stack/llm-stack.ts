@@ -19,11 +19,11 @@ import { checkNamesAppWide } from '../unique-names';
 export interface LlmStackProps {
   /** The namespace the stack creates and deploys into. */
   readonly namespace: string;
-  /** Owning team: a label on every object and pod, a tag on every EC2 instance of its pools. */
+  /** Owning team: a label on every object and pod, a tag on every EC2 instance of its pools. @default no team label */
   readonly team?: string;
-  /** Cost center, as `team`. */
+  /** Cost center, as `team`. @default no cost-center label */
   readonly costCenter?: string;
-  /** More cost-allocation labels (and tags), e.g. `{ project: 'search' }`. */
+  /** More cost-allocation labels (and tags), e.g. `{ project: 'search' }`. @default {} */
   readonly labels?: Readonly<Record<string, string>>;
   /**
    * Pull every container image of the stack (init containers and node agents included) from this mirror,
@@ -147,7 +147,7 @@ export class LlmStack extends Chart {
       for (const [value, paths] of byKey) if (paths.length > 1) errors.push(`LlmStack ${this.node.id}: ${what} '${value}' is claimed by ${paths.join(' and ')}`);
     };
     errors.push(...modelNameErrors(`LlmStack ${this.node.id}`, workers));
-    duplicates((w) => w.service, 'Service name');
+    duplicates((w) => w.serviceName, 'Service name');
     const unreachable = workers.filter((w) => w.gateways.length === 0 && !w.internal);
     if (unreachable.length > 0) {
       errors.push(
