@@ -12,9 +12,18 @@ import { formatTable, percentile } from './table';
 export const SLO_PLAN_BUDGET_MS = 50;
 
 const SLO_REQUESTS: Array<[string, PlanRequest]> = [
-  ['Llama-3.1-8B, 20 rps 2000/300, TTFT 1 s, TPOT 33 ms', { model: 'meta-llama/Llama-3.1-8B-Instruct', workload: { inputTokens: 2000, outputTokens: 300, requestsPerSecond: 20, slo: { ttftMs: 1000, tpotMs: 33 } } }],
-  ['Llama-3.1-70B, auto formats, 5 rps 2000/300, TPOT 50 ms', { model: 'meta-llama/Llama-3.1-70B-Instruct', quantization: 'auto', workload: { inputTokens: 2000, outputTokens: 300, requestsPerSecond: 5, slo: { ttftMs: 2000, tpotMs: 50 } } }],
-  ['Mixtral-8x7B, 256 clients 1000/500, TPOT 40 ms', { model: 'mistralai/Mixtral-8x7B-Instruct-v0.1', workload: { inputTokens: 1000, outputTokens: 500, concurrentRequests: 256, slo: { tpotMs: 40 } } }],
+  [
+    'Llama-3.1-8B, 20 rps 2000/300, TTFT 1 s, TPOT 33 ms',
+    { model: 'meta-llama/Llama-3.1-8B-Instruct', workload: { inputTokens: 2000, outputTokens: 300, requestsPerSecond: 20, slo: { ttftMs: 1000, tpotMs: 33 } } },
+  ],
+  [
+    'Llama-3.1-70B, auto formats, 5 rps 2000/300, TPOT 50 ms',
+    { model: 'meta-llama/Llama-3.1-70B-Instruct', quantization: 'auto', workload: { inputTokens: 2000, outputTokens: 300, requestsPerSecond: 5, slo: { ttftMs: 2000, tpotMs: 50 } } },
+  ],
+  [
+    'Mixtral-8x7B, 256 clients 1000/500, TPOT 40 ms',
+    { model: 'mistralai/Mixtral-8x7B-Instruct-v0.1', workload: { inputTokens: 1000, outputTokens: 500, concurrentRequests: 256, slo: { tpotMs: 40 } } },
+  ],
 ];
 
 export interface TimedRow {
@@ -43,9 +52,14 @@ function time(name: string, fn: () => number | void, seconds: number, warmup: nu
 export function benchPerformance(seconds = 1.5): { estimate: TimedRow; cold: number; slo: TimedRow[] } {
   const plan = planMemory({ model: 'meta-llama/Llama-3.1-70B-Instruct', accelerator: 'H100', tensorParallel: 4, maxContextLength: 8192 });
   let c = 0;
-  const estimate = time('estimatePerformance (Llama-3.1-70B, H100 TP 4, concurrency 1..64)', () => {
-    estimatePerformance(plan, { inputTokens: 2000, outputTokens: 300, concurrency: 1 + (c++ % 64) });
-  }, seconds, 2000);
+  const estimate = time(
+    'estimatePerformance (Llama-3.1-70B, H100 TP 4, concurrency 1..64)',
+    () => {
+      estimatePerformance(plan, { inputTokens: 2000, outputTokens: 300, concurrency: 1 + (c++ % 64) });
+    },
+    seconds,
+    2000,
+  );
   // First SLO plan in this process: the JIT has not seen the search yet.
   const coldStart = performance.now();
   planModel(SLO_REQUESTS[0][1]);
@@ -58,7 +72,11 @@ export function formatPerformance(result: ReturnType<typeof benchPerformance>, m
   const { estimate, cold, slo } = result;
   const worst = Math.max(...slo.map((r) => r.meanMs));
   return [
-    formatTable(['estimate', 'estimates/s', 'mean us', 'p99 us'], [[estimate.name, Math.round(estimate.perSecond).toString(), (estimate.meanMs * 1000).toFixed(2), (estimate.p99Ms * 1000).toFixed(2)]], markdown),
+    formatTable(
+      ['estimate', 'estimates/s', 'mean us', 'p99 us'],
+      [[estimate.name, Math.round(estimate.perSecond).toString(), (estimate.meanMs * 1000).toFixed(2), (estimate.p99Ms * 1000).toFixed(2)]],
+      markdown,
+    ),
     '',
     formatTable(
       ['SLO plan over the whole catalog', 'candidates', 'plans/s', 'mean ms', 'p99 ms'],

@@ -44,9 +44,14 @@ function label(request: PlanRequest): string {
 export function benchPlans(seconds = 1.5): PlanRow[] {
   const rows = REQUESTS.map((request) => bench(label(request), () => planModel(request), 1, seconds));
   rows.push(
-    bench('mix of all of the above (per plan)', () => {
-      for (const request of REQUESTS) planModel(request);
-    }, REQUESTS.length, seconds),
+    bench(
+      'mix of all of the above (per plan)',
+      () => {
+        for (const request of REQUESTS) planModel(request);
+      },
+      REQUESTS.length,
+      seconds,
+    ),
   );
   return rows;
 }

@@ -31,7 +31,10 @@ const PHASES = ['stack build', 'stack toJson', 'raw build', 'raw toJson', 'other
 type Phase = (typeof PHASES)[number];
 
 function file(frame: CallFrame): string {
-  return frame.url.replace(/^file:\/\//, '').replace(`${process.cwd()}/`, '').replace(/.*node_modules\//, '');
+  return frame.url
+    .replace(/^file:\/\//, '')
+    .replace(`${process.cwd()}/`, '')
+    .replace(/.*node_modules\//, '');
 }
 
 function owner(frame: CallFrame): string {
@@ -98,7 +101,12 @@ function main(): void {
 
   const ms = (micros: number) => (micros / 1000).toFixed(0);
   console.log('Self time per phase (ms):');
-  console.log(formatTable(['phase', 'ms'], PHASES.map((p) => [p, ms(phaseTotal.get(p) ?? 0)])));
+  console.log(
+    formatTable(
+      ['phase', 'ms'],
+      PHASES.map((p) => [p, ms(phaseTotal.get(p) ?? 0)]),
+    ),
+  );
   for (const phase of PHASES.slice(0, 4)) {
     const totalMicros = phaseTotal.get(phase) ?? 0;
     const rows = [...byPhaseOwner]
@@ -109,7 +117,15 @@ function main(): void {
     console.log(formatTable(['owner', 'ms', 'share'], rows));
   }
   console.log('\nHottest functions of llm-constructs (self ms, all phases):');
-  console.log(formatTable(['function', 'ms'], [...ownFunctions].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([k, v]) => [k, ms(v)])));
+  console.log(
+    formatTable(
+      ['function', 'ms'],
+      [...ownFunctions]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 15)
+        .map(([k, v]) => [k, ms(v)]),
+    ),
+  );
 }
 
 main();

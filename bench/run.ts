@@ -166,10 +166,16 @@ async function main(): Promise<void> {
         rows.push(summarize(await runChild(workers, scenario, runs)));
       }
       const kinds = rows[rows.length - 1].result.kinds;
-      console.log(`\n## Synthesis: LlmStack with N LlmWorkers, ${scenario === 'internal' ? 'each internal: true' : 'all behind one LiteLLM InferenceGateway'} (median of runs, each size in its own process)\n`);
-      console.log(`objects at ${rows[rows.length - 1].result.workers} workers: ${Object.entries(kinds).map(([k, n]) => `${n} ${k}`).join(', ')}\n`);
+      console.log(
+        `\n## Synthesis: LlmStack with N LlmWorkers, ${scenario === 'internal' ? 'each internal: true' : 'all behind one LiteLLM InferenceGateway'} (median of runs, each size in its own process)\n`,
+      );
+      console.log(
+        `objects at ${rows[rows.length - 1].result.workers} workers: ${Object.entries(kinds)
+          .map(([k, n]) => `${n} ${k}`)
+          .join(', ')}\n`,
+      );
       console.log(timeTable(rows));
-      console.log('\n* validate: every construct\'s validations, timed on their own; toJson runs them again (included in toJson and total).');
+      console.log("\n* validate: every construct's validations, timed on their own; toJson runs them again (included in toJson and total).");
       console.log('  total = build + toJson; raw = new ApiObject(chart, id, obj) for each object + chart.toJson(); overhead = median of per-run total/raw.\n');
       console.log(memoryTable(rows));
       console.log('');

@@ -9,5 +9,18 @@ import { privateRegistryExample, sharedNameExample, tritonStackExample } from '.
 
 /** Every example chart: what `npm run synth` writes and what the tests validate. */
 export function allExamples(app: App): Chart[] {
-  return [...workerExamples(app), eksPoolsExample(app), onPremExample(app), fastChatOnPremExample(app), liteLlmExample(app), gatewayApiExample(app), kedaExample(app), tritonExample(app), eksStackExample(app), sharedNameExample(app), privateRegistryExample(app), tritonStackExample(app)];
+  return [
+    ...workerExamples(app),
+    eksPoolsExample(app),
+    onPremExample(app),
+    fastChatOnPremExample(app),
+    liteLlmExample(app),
+    gatewayApiExample(app),
+    kedaExample(app),
+    tritonExample(app),
+    eksStackExample(app),
+    sharedNameExample(app),
+    privateRegistryExample(app),
+    tritonStackExample(app),
+  ];
 }

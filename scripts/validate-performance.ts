@@ -21,11 +21,26 @@ function score(label: string, runs: readonly MeasuredRun[]): void {
   console.log(`  TPOT error median ${pct(quantile(tpot, 0.5))}, p90 ${pct(quantile(tpot, 0.9))}; TTFT error median ${pct(quantile(ttft, 0.5))}, p90 ${pct(quantile(ttft, 0.9))}`);
   for (const group of [...new Set(samples.map((s) => s.group))]) {
     const idx = samples.flatMap((s, i) => (s.group === group ? [i] : []));
-    console.log(`    ${group.padEnd(56)} n=${String(idx.length).padStart(4)}  TPOT ${pct(quantile(idx.map((i) => tpot[i]), 0.5)).padStart(7)}  TTFT ${pct(quantile(idx.map((i) => ttft[i]), 0.5)).padStart(7)}`);
+    console.log(
+      `    ${group.padEnd(56)} n=${String(idx.length).padStart(4)}  TPOT ${pct(
+        quantile(
+          idx.map((i) => tpot[i]),
+          0.5,
+        ),
+      ).padStart(7)}  TTFT ${pct(
+        quantile(
+          idx.map((i) => ttft[i]),
+          0.5,
+        ),
+      ).padStart(7)}`,
+    );
   }
   for (const run of unplanned.slice(0, 10)) console.log(`  not predicted: ${run.id}`);
 }
 
 const runs = readRuns(process.argv[2]);
 score('plain tensor parallel', runs.filter(isPlainTensorParallel));
-score('expert / attention-data parallel (out of scope: predicted as TP over the same GPUs)', runs.filter((r) => !isPlainTensorParallel(r)));
+score(
+  'expert / attention-data parallel (out of scope: predicted as TP over the same GPUs)',
+  runs.filter((r) => !isPlainTensorParallel(r)),
+);

@@ -13,7 +13,6 @@ import { GpuNodePool, LlmWorker, type LlmWorkerProps } from '../lib/constructs';
 import { ValidationError } from '../lib/errors';
 import { validateObject, validateWithEsmModels, type K8sObject } from './support/schemas';
 
- 
 type Obj = K8sObject & { spec?: any; data?: Record<string, string> };
 type AutoscalingProps = NonNullable<LlmWorkerProps['autoscaling']>;
 
@@ -434,7 +433,14 @@ describe('scale-down stabilization is capped at the API maximum when the startup
   });
 
   it('Llama-3.1-70B at the default bandwidth: stabilization covers the whole startup probe budget', () => {
-    const { objects } = build({ model: 'meta-llama/Llama-3.1-70B-Instruct', accelerator: 'A100-80GB', maxContextLength: 8192, concurrency: 32, hfTokenSecret: hfToken, autoscaling: { minReplicas: 1, maxReplicas: 2 } });
+    const { objects } = build({
+      model: 'meta-llama/Llama-3.1-70B-Instruct',
+      accelerator: 'A100-80GB',
+      maxContextLength: 8192,
+      concurrency: 32,
+      hfTokenSecret: hfToken,
+      autoscaling: { minReplicas: 1, maxReplicas: 2 },
+    });
     const a = autoscalingOf(objects);
     const budget = startupProbeBudgetSeconds(a.workload);
     expect(budget).toBeLessThan(HPA_MAX_STABILIZATION_SECONDS);
@@ -541,7 +547,10 @@ describe('scale to zero', () => {
 // ---------------------------------------------------------------------------------------------------
 
 describe('bad input: each a ValidationError naming the field, with suggestions', () => {
-  const attempt = (autoscaling: AutoscalingProps, base: LlmWorkerProps = VLLM) => () => build({ ...base, autoscaling });
+  const attempt =
+    (autoscaling: AutoscalingProps, base: LlmWorkerProps = VLLM) =>
+    () =>
+      build({ ...base, autoscaling });
 
   it('minReplicas > maxReplicas', () => {
     const e = expectActionable(attempt({ minReplicas: 5, maxReplicas: 2 }), /^autoscaling\.(minReplicas|maxReplicas)$/);

@@ -54,8 +54,15 @@ describe('accelerators of today', () => {
 
 describe('an Accelerator object', () => {
   const MY_GPU = {
-    id: 'RTX-5000-Ada', vendor: 'nvidia', kind: 'gpu', memoryBytes: 32 * GB, memoryBandwidthGBps: 576,
-    denseTflops: { bf16: 130, fp16: 130, fp8: 261 }, computeCapability: 8.9, supportsBf16: true, supportsFp8: true,
+    id: 'RTX-5000-Ada',
+    vendor: 'nvidia',
+    kind: 'gpu',
+    memoryBytes: 32 * GB,
+    memoryBandwidthGBps: 576,
+    denseTflops: { bf16: 130, fp16: 130, fp8: 261 },
+    computeCapability: 8.9,
+    supportsBf16: true,
+    supportsFp8: true,
   } as unknown as Accelerator;
 
   it('is accepted by planModel (validated, defaults filled) and known by its id afterwards', () => {
@@ -107,7 +114,10 @@ describe('form factors: A100-80GB and H100', () => {
 
   it('an on-prem pool must name the form factor; the error lists the variants', () => {
     expect(formFactorVariants('a100-80gb')).toEqual(['A100-SXM4-80GB', 'A100-PCIE-80GB']);
-    for (const [name, variants] of [['A100-80GB', ['A100-SXM4-80GB', 'A100-PCIE-80GB']], ['H100', ['H100-SXM5-80GB', 'H100-PCIE-80GB', 'H100-NVL-94GB']]] as const) {
+    for (const [name, variants] of [
+      ['A100-80GB', ['A100-SXM4-80GB', 'A100-PCIE-80GB']],
+      ['H100', ['H100-SXM5-80GB', 'H100-PCIE-80GB', 'H100-NVL-94GB']],
+    ] as const) {
       const chart = new Chart(Testing.app(), 'c');
       let error: unknown;
       try {

@@ -26,11 +26,35 @@ describe('accelerator catalog', () => {
   test('holds exactly the canonical ids other code relies on', () => {
     expect(ACCELERATORS.map((accelerator) => accelerator.id).sort()).toEqual(
       [
-        'T4', 'A10G', 'L4', 'L40S', 'V100-SXM2-16GB', 'V100-SXM2-32GB', 'A100-SXM4-40GB', 'A100-SXM4-80GB',
-        'A100-PCIE-40GB', 'A100-PCIE-80GB', 'H100-SXM5-80GB', 'H100-PCIE-80GB', 'H100-NVL-94GB', 'H200-SXM-141GB',
-        'H200-NVL-141GB', 'B200', 'MI300X', 'inferentia2', 'trainium',
+        'T4',
+        'A10G',
+        'L4',
+        'L40S',
+        'V100-SXM2-16GB',
+        'V100-SXM2-32GB',
+        'A100-SXM4-40GB',
+        'A100-SXM4-80GB',
+        'A100-PCIE-40GB',
+        'A100-PCIE-80GB',
+        'H100-SXM5-80GB',
+        'H100-PCIE-80GB',
+        'H100-NVL-94GB',
+        'H200-SXM-141GB',
+        'H200-NVL-141GB',
+        'B200',
+        'MI300X',
+        'inferentia2',
+        'trainium',
         // accelerators-today.ts (issue 15)
-        'A10', 'L40', 'RTX-6000-Ada', 'RTX-A6000', 'RTX-4090', 'GH200-96GB', 'H20', 'MI325X', 'trainium2',
+        'A10',
+        'L40',
+        'RTX-6000-Ada',
+        'RTX-A6000',
+        'RTX-4090',
+        'GH200-96GB',
+        'H20',
+        'MI325X',
+        'trainium2',
       ].sort(),
     );
   });
@@ -63,10 +87,7 @@ describe('accelerator catalog', () => {
     });
 
     test('GPUs with a software-visible total in D7 use it', () => {
-      const measuredInD7 = [
-        'T4', 'A10G', 'L4', 'L40S', 'V100-SXM2-16GB', 'V100-SXM2-32GB', 'A100-SXM4-40GB', 'A100-SXM4-80GB',
-        'H100-SXM5-80GB', 'H100-PCIE-80GB', 'H200-SXM-141GB',
-      ];
+      const measuredInD7 = ['T4', 'A10G', 'L4', 'L40S', 'V100-SXM2-16GB', 'V100-SXM2-32GB', 'A100-SXM4-40GB', 'A100-SXM4-80GB', 'H100-SXM5-80GB', 'H100-PCIE-80GB', 'H200-SXM-141GB'];
       for (const id of measuredInD7) expect(byId(id).usableMemoryBasis).toBe('measured');
       const gibOf = (id: string): number => byId(id).usableMemoryBytes / GiB;
       expect(gibOf('T4')).toBeCloseTo(14.75, 2);
@@ -143,12 +164,18 @@ describe('accelerator catalog', () => {
     });
 
     test('Karpenter names exist exactly for the parts EC2 sells', () => {
-      const gpuNames = Object.fromEntries(
-        ACCELERATORS.filter((a) => a.karpenterGpuName !== undefined).map((a) => [a.id, a.karpenterGpuName]),
-      );
+      const gpuNames = Object.fromEntries(ACCELERATORS.filter((a) => a.karpenterGpuName !== undefined).map((a) => [a.id, a.karpenterGpuName]));
       expect(gpuNames).toEqual({
-        T4: 't4', A10G: 'a10g', L4: 'l4', L40S: 'l40s', 'V100-SXM2-16GB': 'v100', 'V100-SXM2-32GB': 'v100',
-        'A100-SXM4-40GB': 'a100', 'A100-SXM4-80GB': 'a100', 'H100-SXM5-80GB': 'h100', 'H200-SXM-141GB': 'h200',
+        T4: 't4',
+        A10G: 'a10g',
+        L4: 'l4',
+        L40S: 'l40s',
+        'V100-SXM2-16GB': 'v100',
+        'V100-SXM2-32GB': 'v100',
+        'A100-SXM4-40GB': 'a100',
+        'A100-SXM4-80GB': 'a100',
+        'H100-SXM5-80GB': 'h100',
+        'H200-SXM-141GB': 'h200',
         B200: 'b200',
       });
       expect(byId('inferentia2').karpenterAcceleratorName).toBe('inferentia2');
@@ -165,13 +192,18 @@ describe('accelerator catalog', () => {
   });
 
   describe('MIG profiles (facts A2)', () => {
-    const profiles = (id: string): Record<string, number> =>
-      Object.fromEntries((byId(id).migProfiles ?? []).map((profile) => [profile.name, profile.maxInstances]));
+    const profiles = (id: string): Record<string, number> => Object.fromEntries((byId(id).migProfiles ?? []).map((profile) => [profile.name, profile.maxInstances]));
 
     test('A100 40GB: set A1-40', () => {
       for (const id of ['A100-SXM4-40GB', 'A100-PCIE-40GB']) {
         expect(profiles(id)).toEqual({
-          '1g.5gb': 7, '1g.5gb+me': 1, '1g.10gb': 4, '2g.10gb': 3, '3g.20gb': 2, '4g.20gb': 1, '7g.40gb': 1,
+          '1g.5gb': 7,
+          '1g.5gb+me': 1,
+          '1g.10gb': 4,
+          '2g.10gb': 3,
+          '3g.20gb': 2,
+          '4g.20gb': 1,
+          '7g.40gb': 1,
         });
       }
     });
@@ -262,9 +294,7 @@ describe('lookupAccelerator', () => {
     const error = thrown(() => lookupAccelerator(name));
     expect(error).toBeInstanceOf(SizingError);
     expect(error).toMatchObject({ code: 'ambiguous-accelerator', field: 'accelerator' });
-    expect((error as SizingError).suggestions.sort()).toEqual(
-      ['A100-PCIE-40GB', 'A100-PCIE-80GB', 'A100-SXM4-40GB', 'A100-SXM4-80GB'],
-    );
+    expect((error as SizingError).suggestions.sort()).toEqual(['A100-PCIE-40GB', 'A100-PCIE-80GB', 'A100-SXM4-40GB', 'A100-SXM4-80GB']);
     expect(findAccelerator(name)).toBeUndefined();
   });
 
@@ -288,15 +318,12 @@ describe('lookupAccelerator', () => {
     expect(findAccelerator('H10')).toBeUndefined();
   });
 
-  test.each([42, undefined, null, {}, Object.create(null), '', '  -  '])(
-    'invalid input %p throws SizingError, not TypeError',
-    (value) => {
-      const error = thrown(() => lookupAccelerator(value as unknown as string));
-      expect(error).toBeInstanceOf(SizingError);
-      expect(error).toMatchObject({ code: 'invalid-accelerator', field: expect.stringMatching(/^accelerator/) });
-      expect(findAccelerator(value as unknown as string)).toBeUndefined();
-    },
-  );
+  test.each([42, undefined, null, {}, Object.create(null), '', '  -  '])('invalid input %p throws SizingError, not TypeError', (value) => {
+    const error = thrown(() => lookupAccelerator(value as unknown as string));
+    expect(error).toBeInstanceOf(SizingError);
+    expect(error).toMatchObject({ code: 'invalid-accelerator', field: expect.stringMatching(/^accelerator/) });
+    expect(findAccelerator(value as unknown as string)).toBeUndefined();
+  });
 
   test('catalog entries are frozen', () => {
     expect(Object.isFrozen(ACCELERATORS)).toBe(true);

@@ -1,11 +1,4 @@
-import {
-  INSTANCE_TYPES,
-  PRICE_DATE,
-  PRICE_REGION,
-  instanceTypesInFamilies,
-  karpenterLabels,
-  lookupInstanceType,
-} from '../lib/catalog/instance-types';
+import { INSTANCE_TYPES, PRICE_DATE, PRICE_REGION, instanceTypesInFamilies, karpenterLabels, lookupInstanceType } from '../lib/catalog/instance-types';
 import { SOURCES } from '../lib/catalog/sources';
 import { SizingError } from '../lib/errors';
 import { catalogFacts } from './support/fixtures';
@@ -25,7 +18,12 @@ function tableRows(text: string, from: string, to: string): string[][] {
     .slice(start, end)
     .split('\n')
     .filter((line) => line.startsWith('|') && !/^\|\s*-/.test(line))
-    .map((line) => line.split('|').slice(1, -1).map((cell) => cell.trim()))
+    .map((line) =>
+      line
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim()),
+    )
     .slice(1);
 }
 
@@ -142,14 +140,11 @@ describe('lookupInstanceType', () => {
     expect(e.suggestions).toContain('g5.12xlarge');
   });
 
-  test.each([undefined, null, 42, '', '   ', {}, Object.create(null), Symbol('x')])(
-    'invalid input %p: SizingError, not TypeError',
-    (value) => {
-      const error = thrown(() => lookupInstanceType(value as never));
-      expect(error).toBeInstanceOf(SizingError);
-      expect((error as SizingError).code).toBe('invalid-instance-type');
-    },
-  );
+  test.each([undefined, null, 42, '', '   ', {}, Object.create(null), Symbol('x')])('invalid input %p: SizingError, not TypeError', (value) => {
+    const error = thrown(() => lookupInstanceType(value as never));
+    expect(error).toBeInstanceOf(SizingError);
+    expect((error as SizingError).code).toBe('invalid-instance-type');
+  });
 });
 
 describe('instanceTypesInFamilies', () => {

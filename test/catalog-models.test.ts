@@ -1,11 +1,5 @@
 import { SizingError } from '../lib/errors';
-import {
-  lookupModel,
-  MODEL_VARIANTS,
-  MODELS,
-  validateModelArchitecture,
-  weightParamSplit,
-} from '../lib/catalog/models';
+import { lookupModel, MODEL_VARIANTS, MODELS, validateModelArchitecture, weightParamSplit } from '../lib/catalog/models';
 import type { ModelArchitecture } from '../lib/catalog/types';
 import { KV_BYTES_PER_TOKEN_FACTS } from './support/facts';
 
@@ -155,7 +149,9 @@ describe('model catalog contents', () => {
     expect(model('google/gemma-2-9b').slidingWindow).toBe(4096);
     expect(model('google/gemma-2-27b').slidingWindow).toBe(4096);
     expect(model('microsoft/Phi-3-mini-4k-instruct').slidingWindow).toBe(2047);
-    const tied = MODELS.filter((m) => m.tiedEmbeddings).map((m) => m.id).sort();
+    const tied = MODELS.filter((m) => m.tiedEmbeddings)
+      .map((m) => m.id)
+      .sort();
     expect(tied).toEqual(['google/gemma-2-27b', 'google/gemma-2-9b', 'meta-llama/Llama-3.2-1B', 'meta-llama/Llama-3.2-3B', 'openai-community/gpt2']);
   });
 });
@@ -274,8 +270,6 @@ describe('validateModelArchitecture', () => {
   });
 
   it('uses the given field prefix', () => {
-    expect(() => validateModelArchitecture({ ...valid(), layers: 0 }, 'props.model')).toThrow(
-      expect.objectContaining({ field: 'props.model.layers' }),
-    );
+    expect(() => validateModelArchitecture({ ...valid(), layers: 0 }, 'props.model')).toThrow(expect.objectContaining({ field: 'props.model.layers' }));
   });
 });

@@ -15,7 +15,11 @@ import { main } from '../lib/cli/main';
 import { LlmWorker } from '../lib/constructs';
 import { planModel } from '../lib/sizing/planner';
 
-interface Recorded { status: number; headers?: Record<string, string>; body: unknown }
+interface Recorded {
+  status: number;
+  headers?: Record<string, string>;
+  body: unknown;
+}
 const FIXTURES = path.join(__dirname, 'fixtures', 'hub');
 const recorded = (name: string): Recorded => JSON.parse(fs.readFileSync(path.join(FIXTURES, name), 'utf8')) as Recorded;
 const hfConfig = (name: string) => JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'hf-configs', `${name}.json`), 'utf8')).config;
@@ -35,7 +39,10 @@ const ROUTES: Record<string, (req: http.IncomingMessage) => Recorded | 'hang' | 
   '/api/models/broken/html/revision/main': () => ({ html: '<!DOCTYPE html><html><body>Hugging Face is down</body></html>' }),
   '/api/models/acme/falcon-like/revision/main': () => ({ status: 200, body: { id: 'acme/falcon-like', sha: FALCON_SHA, safetensors: { total: 7e9, parameters: { BF16: 7e9 } } } }),
   [`/acme/falcon-like/resolve/${FALCON_SHA}/config.json`]: () => ({ status: 200, body: { architectures: ['FalconForCausalLM'], model_type: 'falcon', torch_dtype: 'bfloat16' } }),
-  '/api/models/BAAI/bge-m3/revision/main': () => ({ status: 200, body: { id: 'BAAI/bge-m3', sha: BGE_SHA, pipeline_tag: 'sentence-similarity', safetensors: { total: 567754752, parameters: { F32: 567754752 } } } }),
+  '/api/models/BAAI/bge-m3/revision/main': () => ({
+    status: 200,
+    body: { id: 'BAAI/bge-m3', sha: BGE_SHA, pipeline_tag: 'sentence-similarity', safetensors: { total: 567754752, parameters: { F32: 567754752 } } },
+  }),
   [`/BAAI/bge-m3/resolve/${BGE_SHA}/config.json`]: () => ({ status: 200, body: hfConfig('BAAI--bge-m3') }),
 };
 
@@ -76,7 +83,11 @@ beforeEach(() => {
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(argv, (t) => out.push(t), (t) => err.push(t));
+  const code = await main(
+    argv,
+    (t) => out.push(t),
+    (t) => err.push(t),
+  );
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
@@ -88,8 +99,14 @@ describe('llm-constructs model add', () => {
     expect(out).toContain(QWEN_SHA);
     const record = JSON.parse(fs.readFileSync(path.join(dir, 'Qwen--Qwen3-8B.json'), 'utf8'));
     expect(record).toMatchObject({
-      kind: 'llm-constructs/model-record', id: 'Qwen/Qwen3-8B', revision: QWEN_SHA, requestedRevision: 'main',
-      totalParams: 8_190_735_360, totalParamsBasis: "the Hub's safetensors.total", dtype: 'bfloat16', embedding: false,
+      kind: 'llm-constructs/model-record',
+      id: 'Qwen/Qwen3-8B',
+      revision: QWEN_SHA,
+      requestedRevision: 'main',
+      totalParams: 8_190_735_360,
+      totalParamsBasis: "the Hub's safetensors.total",
+      dtype: 'bfloat16',
+      embedding: false,
       sources: { api: `${endpoint}/api/models/Qwen/Qwen3-8B/revision/${QWEN_SHA}`, config: `${endpoint}/Qwen/Qwen3-8B/resolve/${QWEN_SHA}/config.json` },
     });
     expect(record.config.num_hidden_layers).toBe(36);

@@ -16,7 +16,10 @@ import mistralRepo from './fixtures/hub-repos/mistral-7b-instruct-v0.3.json';
 /** huggingface_hub `filter_repo_objects`: fnmatch, where `*` also matches `/`; a pattern ending in `/` gets `*`. */
 function fnmatch(name: string, pattern: string): boolean {
   const p = pattern.endsWith('/') ? `${pattern}*` : pattern;
-  const re = p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const re = p
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${re}$`).test(name);
 }
 function snapshotFilter(files: readonly string[], allow: readonly string[] | null, ignore: readonly string[] | null): string[] {
@@ -83,7 +86,7 @@ describe('defect 3: caches and startup budgets are sized from what the engine do
     const app = Testing.app();
     const chart = new Chart(app, 'c', { namespace: 'llm' });
     new LlmWorker(chart, 'mistral', props);
-    const deployment = (Testing.synth(chart) as Array<{ kind: string; spec?: any }>).find((o) => o.kind === 'Deployment');  
+    const deployment = (Testing.synth(chart) as Array<{ kind: string; spec?: any }>).find((o) => o.kind === 'Deployment');
     const volume = deployment!.spec.template.spec.volumes.find((v: { name: string }) => v.name === 'model-cache');
     return Number(/^(\d+)Gi$/.exec(volume.emptyDir.sizeLimit)![1]);
   }
@@ -103,7 +106,7 @@ describe('defect 3: caches and startup budgets are sized from what the engine do
     const app = Testing.app();
     const chart = new Chart(app, 'c', { namespace: 'llm' });
     const worker = new LlmWorker(chart, 'mistral', { model: mistral.id, engine: 'tgi', quantization: 'eetq', instanceType: 'g4dn.xlarge' });
-    const probe = (Testing.synth(chart) as Array<{ kind: string; spec?: any }>).find((o) => o.kind === 'Deployment')!.spec.template.spec.containers[0].startupProbe;  
+    const probe = (Testing.synth(chart) as Array<{ kind: string; spec?: any }>).find((o) => o.kind === 'Deployment')!.spec.template.spec.containers[0].startupProbe;
     const budget = probe.failureThreshold * probe.periodSeconds + (probe.initialDelaySeconds ?? 0);
     expect(budget).toBeGreaterThanOrEqual((2 * bf16) / DEFAULT_LOAD_BANDWIDTH + worker.recipe.initSeconds);
     expect(plan.quantization).toBe('eetq');

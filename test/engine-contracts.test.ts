@@ -9,18 +9,7 @@ import * as path from 'node:path';
 import { Testing } from 'cdk8s';
 import { allExamples } from '../examples';
 import { MODELS } from '../lib/catalog/models';
-import {
-  LLAMA_CPP_IMAGE,
-  OLLAMA_IMAGE,
-  TEI_VERSION,
-  TGI_IMAGE,
-  TGI_NEURON_IMAGE,
-  TRITON_TRTLLM_IMAGE,
-  VLLM_IMAGE,
-  recipeFor,
-  type ContainerRecipe,
-  type EngineOptions,
-} from '../lib/engines';
+import { LLAMA_CPP_IMAGE, OLLAMA_IMAGE, TEI_VERSION, TGI_IMAGE, TGI_NEURON_IMAGE, TRITON_TRTLLM_IMAGE, VLLM_IMAGE, recipeFor, type ContainerRecipe, type EngineOptions } from '../lib/engines';
 import { ENGINE_METRICS, TRITON_QUEUE_COMPUTE_RATIO, signalExpression } from '../lib/engines/metrics';
 import { planModel } from '../lib/sizing';
 import type { Engine, Quantization } from '../lib/sizing/types';
@@ -38,7 +27,10 @@ interface Contract {
 
 const DIR = path.join(__dirname, 'fixtures', 'engine-contracts');
 const contracts: Record<string, Contract> = Object.fromEntries(
-  fs.readdirSync(DIR).filter((f) => f.endsWith('.json')).map((f) => [f.replace(/\.json$/, ''), JSON.parse(fs.readFileSync(path.join(DIR, f), 'utf8')) as Contract]),
+  fs
+    .readdirSync(DIR)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => [f.replace(/\.json$/, ''), JSON.parse(fs.readFileSync(path.join(DIR, f), 'utf8')) as Contract]),
 );
 
 /** The fixture of each engine's pinned version. */
@@ -73,7 +65,6 @@ interface EngineContainer {
 // What is emitted: the synthesized examples and recipes over many plans
 // ---------------------------------------------------------------------------------------------------
 
- 
 function exampleContainers(): EngineContainer[] {
   const out: EngineContainer[] = [];
   const app = Testing.app();
@@ -125,7 +116,14 @@ function planRecipes(): EngineContainer[] {
           for (const prefetch of [undefined, { timeoutSeconds: 600, retries: 2 }]) {
             try {
               const plan = planModel({ model: model.id, engine, instanceType, quantization });
-              const options: EngineOptions = { servedModelName: 'm', cachePath: '/models', hfTokenSecret: { name: 'hf', key: 'token' }, checkpoint: ['awq'].includes(quantization) ? `org/${model.id.split('/')[1]}-AWQ` : undefined, prefetch, ...OPTIONS[engine] };
+              const options: EngineOptions = {
+                servedModelName: 'm',
+                cachePath: '/models',
+                hfTokenSecret: { name: 'hf', key: 'token' },
+                checkpoint: ['awq'].includes(quantization) ? `org/${model.id.split('/')[1]}-AWQ` : undefined,
+                prefetch,
+                ...OPTIONS[engine],
+              };
               out.push(...recipeContainers(`${engine} ${model.id} ${instanceType} ${quantization}${prefetch ? ' prefetch' : ''}`, recipeFor(plan, options)));
             } catch {
               // A combination that does not plan (or that the adapter refuses) emits nothing.
@@ -188,7 +186,7 @@ describe('every emitted flag is one the pinned version accepts', () => {
   });
 });
 
-describe('every emitted env var is one the pinned version reads (or the container\'s own script reads)', () => {
+describe("every emitted env var is one the pinned version reads (or the container's own script reads)", () => {
   test.each(Object.keys(PINNED) as Engine[])('%s', (engine) => {
     const unknown = new Set<string>();
     for (const c of containers.filter((x) => x.engine === engine)) {
@@ -227,7 +225,10 @@ describe('the contracts catch what they are for', () => {
 
   test('vLLM under `vllm serve`: the model is positional, never --model (issue 13 defect 12)', () => {
     expect(contracts[PINNED.vllm].flags).not.toContain('--model');
-    const serve = containers.filter((c) => c.engine === 'vllm').flatMap((c) => invocations(c.command, c.args)).filter((i) => i.program === 'vllm serve');
+    const serve = containers
+      .filter((c) => c.engine === 'vllm')
+      .flatMap((c) => invocations(c.command, c.args))
+      .filter((i) => i.program === 'vllm serve');
     expect(serve.length).toBeGreaterThan(0);
     for (const inv of serve) expect(inv.argv[0]).not.toMatch(/^-/);
   });

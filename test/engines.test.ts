@@ -4,12 +4,7 @@ import type { ModelArchitecture } from '../lib/catalog/types';
 import { lookupModel } from '../lib/catalog/models';
 import { BGE_BASE_EN_V15 } from '../examples/workers';
 import { ValidationError } from '../lib/errors';
-import {
-  ENGINES,
-  planModel,
-  type Engine,
-  type ModelPlan,
-} from '../lib/sizing';
+import { ENGINES, planModel, type Engine, type ModelPlan } from '../lib/sizing';
 import {
   VLLM_MAX_NUM_SEQS,
   fastchatVllmRecipe,

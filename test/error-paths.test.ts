@@ -11,13 +11,13 @@ test('a bad pool prop: a ValidationError naming the field, with the pool path', 
   expect(build).toThrow(expect.objectContaining({ field: 'maxAccelerators', path: 'stack/gpus' }));
 });
 
-test('a sizing error inside a pool (unknown accelerator) becomes the pool\'s, with its path', () => {
+test("a sizing error inside a pool (unknown accelerator) becomes the pool's, with its path", () => {
   const build = () => new GpuNodePool(stack(), 'gpus', { accelerator: 'NOPE', karpenter: { clusterName: 'c', nodeRole: 'r' }, maxAccelerators: 4 } as GpuNodePoolProps);
   expect(build).toThrow(ValidationError);
   expect(build).toThrow(expect.objectContaining({ path: 'stack/gpus', message: expect.stringMatching(/^GpuNodePool gpus: /) }));
 });
 
-test('a worker that does not fit: the planner\'s SizingError, with the worker path', () => {
+test("a worker that does not fit: the planner's SizingError, with the worker path", () => {
   const build = () => new LlmWorker(stack(), 'big', { model: 'meta-llama/Llama-3.1-405B', accelerator: 'T4', instanceType: 'g4dn.xlarge' });
   expect(build).toThrow(SizingError);
   expect(build).toThrow(expect.objectContaining({ path: 'stack/big' }));

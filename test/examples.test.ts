@@ -9,7 +9,6 @@ import { allExamples } from '../examples';
 import { PRIVILEGES_ANNOTATION } from '../lib/constructs/privileges';
 import { validateObject, validateWithEsmModels, validatorFor, type K8sObject } from './support/schemas';
 
- 
 type Obj = K8sObject & { spec?: any };
 
 interface Pod {
@@ -100,9 +99,7 @@ describe.each(cases)('example %s', (_id, chart) => {
   });
 
   it('no (apiVersion, kind) is emitted without a validator', () => {
-    const unchecked = objects
-      .filter((o) => validatorFor(o.apiVersion, o.kind) === undefined)
-      .map((o) => `${o.apiVersion} ${o.kind}`);
+    const unchecked = objects.filter((o) => validatorFor(o.apiVersion, o.kind) === undefined).map((o) => `${o.apiVersion} ${o.kind}`);
     expect(unchecked).toEqual([]);
   });
 

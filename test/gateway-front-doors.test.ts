@@ -14,7 +14,6 @@ import { liteLlm, liteLlmConfig } from '../lib/constructs/gateway/litellm';
 import { ValidationError } from '../lib/errors';
 import { validateObject, type K8sObject } from './support/schemas';
 
- 
 type Obj = K8sObject & { spec?: any; data?: Record<string, string>; [key: string]: any };
 
 const NS = 'llm';
@@ -33,7 +32,15 @@ function backend(partial: Partial<GatewayBackend> & Pick<GatewayBackend, 'id' | 
 
 const VLLM_CHAT = backend({ id: 'mistral', modelName: 'mistral-7b-instruct', engine: 'vllm', httpPort: 8000, openAiBaseUrl: `http://llm-mistral.${NS}.svc.cluster.local:8000/v1`, metricsPort: 8000 });
 const TGI_CHAT = backend({ id: 'llama', modelName: 'llama-3-1-8b-instruct', engine: 'tgi', httpPort: 80, openAiBaseUrl: `http://llm-llama.${NS}.svc.cluster.local:80/v1`, metricsPort: 80 });
-const TEI_EMBED = backend({ id: 'bge', modelName: 'bge-large-en-v1-5', engine: 'tei', httpPort: 8080, openAiBaseUrl: `http://llm-bge.${NS}.svc.cluster.local:8080/v1`, embedding: true, metricsPort: 9000 });
+const TEI_EMBED = backend({
+  id: 'bge',
+  modelName: 'bge-large-en-v1-5',
+  engine: 'tei',
+  httpPort: 8080,
+  openAiBaseUrl: `http://llm-bge.${NS}.svc.cluster.local:8080/v1`,
+  embedding: true,
+  metricsPort: 9000,
+});
 const FASTCHAT_WORKER = backend({ id: 'mixtral', modelName: 'mixtral-8x7b-instruct', engine: 'fastchat-vllm', httpPort: 21002 });
 const OPENAI_BACKENDS = [VLLM_CHAT, TGI_CHAT, TEI_EMBED];
 
@@ -296,7 +303,7 @@ describe('FastChat front door', () => {
     expectNoLiteralSecrets(objects);
   });
 
-  it('runs one controller (registrations live in its memory); the API servers\' count is the autoscaler\'s', () => {
+  it("runs one controller (registrations live in its memory); the API servers' count is the autoscaler's", () => {
     expect(controller.spec.replicas).toBe(1);
     expect(controller.spec.strategy.type).toBe('Recreate');
     expect(api.spec.replicas).toBeUndefined();

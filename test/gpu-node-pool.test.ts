@@ -15,7 +15,6 @@ import { planModel } from '../lib/sizing/planner';
 import { validateObject, validateWithEsmModels, type K8sObject } from './support/schemas';
 import { catalogFacts } from './support/fixtures';
 
- 
 type Obj = K8sObject & { spec?: any; [key: string]: any };
 
 interface Requirement {
@@ -73,7 +72,10 @@ function loadFacts(): Map<string, FactRow> {
   for (const line of catalogFacts().split('\n')) {
     if (line.startsWith('#')) inTableB = line.startsWith('## B.');
     if (!inTableB || !line.startsWith('|')) continue;
-    const cells = line.split('|').slice(1, -1).map((c) => c.trim());
+    const cells = line
+      .split('|')
+      .slice(1, -1)
+      .map((c) => c.trim());
     if (!/^[a-z0-9-]+\.[a-z0-9]+$/.test(cells[0])) continue;
     rows.set(cells[0], {
       name: cells[0],
@@ -393,7 +395,10 @@ describe.each(BUILT_CASES.map((c) => [c.title, c] as const))('Karpenter pool: %s
   const resource = c.neuron ? NEURON_RESOURCE : GPU_RESOURCE;
 
   it('allows exactly the instance types the facts give for its choice', () => {
-    const expected = [...FACTS.values()].filter(c.allowed).map((r) => r.name).sort();
+    const expected = [...FACTS.values()]
+      .filter(c.allowed)
+      .map((r) => r.name)
+      .sort();
     expect(expected.length).toBeGreaterThan(0);
     expect(pool.instanceTypes.map((it) => it.name).sort()).toEqual(expected);
     expect(pool.kind).toBe('karpenter');
@@ -541,7 +546,10 @@ describe.each(BUILT_CASES.map((c) => [c.title, c] as const))('Karpenter pool: %s
   });
 
   it('maxHourlyCostUsd = maxAccelerators x the cheapest on-demand price per accelerator (facts)', () => {
-    const perDevice = pool.instanceTypes.map((it) => fact(it.name)).filter((r) => r.priceUsd !== undefined).map((r) => r.priceUsd! / r.count);
+    const perDevice = pool.instanceTypes
+      .map((it) => fact(it.name))
+      .filter((r) => r.priceUsd !== undefined)
+      .map((r) => r.priceUsd! / r.count);
     expect(perDevice.length).toBeGreaterThan(0);
     expect(pool.maxHourlyCostUsd).toBeCloseTo(Math.min(...perDevice) * c.props.maxAccelerators!, 3);
   });
@@ -568,7 +576,10 @@ describe.each(BUILT_CASES.map((c) => [c.title, c] as const))('Karpenter pool: %s
       const otherKey = taint.key === GPU_RESOURCE ? NEURON_RESOURCE : GPU_RESOURCE;
       expect(tolerations.some((t) => tolerates(t, { key: otherKey, effect: 'NoSchedule' }))).toBe(false);
 
-      const landing = nodes.filter((n) => schedulable(spec, n)).map((n) => n.id).sort();
+      const landing = nodes
+        .filter((n) => schedulable(spec, n))
+        .map((n) => n.id)
+        .sort();
       // Every pool node with the accelerator the plan sized memory, dtype and parallelism for: no
       // other pool's node, no pool node with another accelerator (a smaller GPU would not hold it).
       const expected = poolNodes(objects, pool)
@@ -582,7 +593,9 @@ describe.each(BUILT_CASES.map((c) => [c.title, c] as const))('Karpenter pool: %s
 
   it('plumbing: device plugin (and GFD) on AL2023 GPU pools, none on Bottlerocket, Neuron plugin on inf2, DCGM when asked', () => {
     const bottlerocket = ((c.props.karpenter as { amiAlias?: string }).amiAlias ?? '').startsWith('bottlerocket@');
-    const names = daemonSetsOf(objects, pool).map((d) => d.spec.template.metadata.labels['app.kubernetes.io/name']).sort();
+    const names = daemonSetsOf(objects, pool)
+      .map((d) => d.spec.template.metadata.labels['app.kubernetes.io/name'])
+      .sort();
     const expected: string[] = [];
     if (c.neuron) expected.push('neuron-device-plugin');
     else if (!bottlerocket) expected.push('nvidia-device-plugin', 'gpu-feature-discovery');
@@ -779,7 +792,9 @@ describe('on-prem pool: 4 x 8 A100-40GB with a rack selector, a taint, plumbing 
   });
 
   it('plumbing: device plugin, GFD and DCGM only on the selected servers, tolerating the taint, with the nvidia runtime', () => {
-    const names = daemonSetsOf(objects, pool).map((d) => d.spec.template.metadata.labels['app.kubernetes.io/name']).sort();
+    const names = daemonSetsOf(objects, pool)
+      .map((d) => d.spec.template.metadata.labels['app.kubernetes.io/name'])
+      .sort();
     expect(names).toEqual(['dcgm-exporter', 'gpu-feature-discovery', 'nvidia-device-plugin']);
     for (const ds of daemonSetsOf(objects, pool)) {
       const spec = ds.spec.template.spec;
@@ -825,7 +840,10 @@ describe('one chart, several pools: workers on a pool and workers without one', 
   });
 
   it('a worker on a pool tolerates its pool taint only and lands only on its pool', () => {
-    for (const [workerId, poolId] of [['on-a10g', 'a10g'], ['on-inf2', 'inf2']]) {
+    for (const [workerId, poolId] of [
+      ['on-a10g', 'a10g'],
+      ['on-inf2', 'inf2'],
+    ]) {
       const worker = workersOf(chart).find((w) => w.node.id === workerId)!;
       const pool = pools.find((p) => p.node.id === poolId)!;
       const own = nodePoolOf(objects, pool).spec.template.spec.taints[0];

@@ -7,18 +7,9 @@ import { Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { parse } from 'yaml';
 import { ValidationError } from '../lib/errors';
-import {
-  DEFAULT_PLUMBING_NAMESPACE,
-  dcgmExporter,
-  neuronDevicePlugin,
-  nvidiaDevicePlugin,
-  nvidiaRuntimeClass,
-  type GpuSharing,
-  type PlumbingTarget,
-} from '../lib/constructs/plumbing';
+import { DEFAULT_PLUMBING_NAMESPACE, dcgmExporter, neuronDevicePlugin, nvidiaDevicePlugin, nvidiaRuntimeClass, type GpuSharing, type PlumbingTarget } from '../lib/constructs/plumbing';
 import { validateObject, type K8sObject } from './support/schemas';
 
- 
 type Obj = K8sObject & { spec?: any; data?: Record<string, string>; [key: string]: any };
 
 const TARGET: PlumbingTarget = {

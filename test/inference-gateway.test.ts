@@ -13,7 +13,6 @@ import { BGE_BASE_EN_V15 } from '../examples/workers';
 import { allowedSources, withNamespace, type Endpoint, type PodEndpoint } from './support/network-policy';
 import { validateObject, validateWithEsmModels, type K8sObject } from './support/schemas';
 
- 
 type Obj = K8sObject & { spec?: any; data?: Record<string, string>; [key: string]: any };
 
 const NS = 'llm';
@@ -55,7 +54,15 @@ const WORKERS: Record<WorkerKind, LlmWorkerProps> = {
   },
   // One replica spans two p5.48xlarge nodes: a LeaderWorkerSet (Ray head + Ray worker pods).
   'vllm-multi-node': { model: 'meta-llama/Llama-3.1-405B-Instruct', instanceType: 'p5.48xlarge', maxContextLength: 16384, concurrency: 8, hfTokenSecret: HF_TOKEN },
-  'fastchat-llama': { model: 'meta-llama/Llama-3.1-8B-Instruct', engine: 'fastchat-vllm', image: FASTCHAT_IMAGE, accelerator: 'A100-80GB', maxContextLength: 8192, concurrency: 16, hfTokenSecret: HF_TOKEN },
+  'fastchat-llama': {
+    model: 'meta-llama/Llama-3.1-8B-Instruct',
+    engine: 'fastchat-vllm',
+    image: FASTCHAT_IMAGE,
+    accelerator: 'A100-80GB',
+    maxContextLength: 8192,
+    concurrency: 16,
+    hfTokenSecret: HF_TOKEN,
+  },
 };
 
 interface Built {
@@ -114,16 +121,17 @@ function podTemplates(objects: Obj[]): Array<{ owner: Obj; template: any }> {
     if (o.kind === 'Deployment') return [{ owner: o, template: o.spec.template }];
     if (o.kind === 'LeaderWorkerSet') {
       const t = o.spec.leaderWorkerTemplate;
-      return [{ owner: o, template: t.leaderTemplate }, { owner: o, template: t.workerTemplate }];
+      return [
+        { owner: o, template: t.leaderTemplate },
+        { owner: o, template: t.workerTemplate },
+      ];
     }
     return [];
   });
 }
 
 function allContainers(objects: Obj[]): Array<{ owner: Obj; container: any }> {
-  return podTemplates(objects).flatMap(({ owner, template }) =>
-    [...(template.spec.initContainers ?? []), ...template.spec.containers].map((container: any) => ({ owner, container })),
-  );
+  return podTemplates(objects).flatMap(({ owner, template }) => [...(template.spec.initContainers ?? []), ...template.spec.containers].map((container: any) => ({ owner, container })));
 }
 
 /** The only Deployment whose pod template `selector` matches. */
@@ -299,8 +307,18 @@ interface Stack {
 
 /** Who may reach `target` on `port`, by candidate id (sorted). */
 function reach(stack: Stack, target: PodEndpoint, port: number): string[] {
-  const allowed = new Set(allowedSources(stack.policies, target, port, stack.candidates.map((c) => c.endpoint)));
-  return stack.candidates.filter((c) => allowed.has(c.endpoint)).map((c) => c.id).sort();
+  const allowed = new Set(
+    allowedSources(
+      stack.policies,
+      target,
+      port,
+      stack.candidates.map((c) => c.endpoint),
+    ),
+  );
+  return stack.candidates
+    .filter((c) => allowed.has(c.endpoint))
+    .map((c) => c.id)
+    .sort();
 }
 
 /**
@@ -370,7 +388,10 @@ function expectControllerLockedDown(stack: Stack): void {
 }
 
 function idsWhere(stack: Stack, predicate: (endpoint: Endpoint) => boolean): string[] {
-  return stack.candidates.filter((c) => predicate(c.endpoint)).map((c) => c.id).sort();
+  return stack.candidates
+    .filter((c) => predicate(c.endpoint))
+    .map((c) => c.id)
+    .sort();
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -593,15 +614,18 @@ describe('Gateway API implementation', () => {
 
   /** The rule that matches `model` by the model-name header (exactly one). */
   function ruleFor(route: Obj, model: string): any {
-    const rules = route.spec.rules.filter((r: any) =>
-      r.matches.some((m: any) => (m.headers ?? []).some((h: any) => h.name === MODEL_HEADER && h.value === model && (h.type ?? 'Exact') === 'Exact')),
-    );
+    const rules = route.spec.rules.filter((r: any) => r.matches.some((m: any) => (m.headers ?? []).some((h: any) => h.name === MODEL_HEADER && h.value === model && (h.type ?? 'Exact') === 'Exact')));
     expect(rules).toHaveLength(1);
     return rules[0];
   }
 
   it('with the inference extension: one rule per model, each to an InferencePool selecting exactly its worker pods', () => {
-    const { chart, gateway, workers } = build(['vllm', 'tgi'], { implementation: 'gateway-api', allowUnauthenticated: true, apiKeySecret: undefined, gatewayApi: { parentRef, inferenceExtension: {} } });
+    const { chart, gateway, workers } = build(['vllm', 'tgi'], {
+      implementation: 'gateway-api',
+      allowUnauthenticated: true,
+      apiKeySecret: undefined,
+      gatewayApi: { parentRef, inferenceExtension: {} },
+    });
     const { result: objects, warnings } = capturingWarnings(() => synth(chart));
     expect(warnings).toMatch(/allowUnauthenticated/);
     expectAllValid(objects);

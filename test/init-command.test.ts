@@ -24,7 +24,11 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 function run(...argv: string[]): { code: number; out: string; err: string } {
   let out = '';
   let err = '';
-  const code = main(argv, (t) => (out += `${t}\n`), (t) => (err += `${t}\n`)) as number;
+  const code = main(
+    argv,
+    (t) => (out += `${t}\n`),
+    (t) => (err += `${t}\n`),
+  ) as number;
   return { code, out, err };
 }
 
@@ -68,15 +72,19 @@ test('init with two directories is wrong usage (exit 2)', () => {
   expect(run('init', 'a', 'b').code).toBe(2);
 });
 
-test("the generated stack.ts synthesizes against lib/, and reportSummaries writes the summary beside the manifests", () => {
+test('the generated stack.ts synthesizes against lib/, and reportSummaries writes the summary beside the manifests', () => {
   // stack.ts as generated, its one import pointed at lib/ (test:package runs it against the tarball).
   const source = STACK_TS.replace("from 'llm-constructs'", "from '../lib'");
   const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, esModuleInterop: true } });
   const module = { exports: {} as { buildStack: (stack: LlmStack) => void } };
-  new Function('require', 'module', 'exports', outputText)((id: string) => {
-    if (id !== '../lib') throw new Error(`stack.ts imports ${id}: only llm-constructs expected`);
-    return lib;
-  }, module, module.exports);
+  new Function('require', 'module', 'exports', outputText)(
+    (id: string) => {
+      if (id !== '../lib') throw new Error(`stack.ts imports ${id}: only llm-constructs expected`);
+      return lib;
+    },
+    module,
+    module.exports,
+  );
   const app = new App({ outdir: dir });
   module.exports.buildStack(new LlmStack(app, 'llm', { namespace: 'llm' }));
   app.synth();

@@ -74,15 +74,25 @@ describe('a private registry for every image of the stack', () => {
     const app = Testing.app();
     const plain = new LlmStack(app, 'llm-private', { namespace: 'llm-private' });
     const l4 = new GpuNodePool(plain, 'l4', { accelerator: 'L4', karpenter: { ...KARPENTER, installDcgmExporter: true }, maxAccelerators: 4 });
-    const llama = new LlmWorker(plain, 'llama-8b', { model: 'meta-llama/Llama-3.1-8B-Instruct', nodePool: l4, maxContextLength: 8192, concurrency: 4, hfTokenSecret: HF_TOKEN, prefetch: { timeoutSeconds: 1800, retries: 3 } });
+    const llama = new LlmWorker(plain, 'llama-8b', {
+      model: 'meta-llama/Llama-3.1-8B-Instruct',
+      nodePool: l4,
+      maxContextLength: 8192,
+      concurrency: 4,
+      hfTokenSecret: HF_TOKEN,
+      prefetch: { timeoutSeconds: 1800, retries: 3 },
+    });
     new InferenceGateway(plain, 'gateway', { workers: [llama], apiKeySecret: KEYS });
-    const upstream = podTemplates(synth(plain)).flatMap(({ template }) => [...(template.spec.initContainers ?? []), ...template.spec.containers]).map((c: any) => c.image);
+    const upstream = podTemplates(synth(plain))
+      .flatMap(({ template }) => [...(template.spec.initContainers ?? []), ...template.spec.containers])
+      .map((c: any) => c.image);
     expect(containers.map((c: any) => c.image)).toEqual(upstream.map((image: string) => `${REGISTRY}/${image.replace(/^[^/]+\.[^/]+\//, '')}`));
     for (const c of containers) expect(c.image.startsWith(`${REGISTRY}/`)).toBe(true);
   });
 
   it('every pod carries the pull secret', () => {
-    for (const { owner, template } of templates) expect({ pod: `${owner.kind}/${owner.metadata?.name}`, secrets: template.spec.imagePullSecrets }).toEqual({ pod: `${owner.kind}/${owner.metadata?.name}`, secrets: [{ name: 'regcred' }] });
+    for (const { owner, template } of templates)
+      expect({ pod: `${owner.kind}/${owner.metadata?.name}`, secrets: template.spec.imagePullSecrets }).toEqual({ pod: `${owner.kind}/${owner.metadata?.name}`, secrets: [{ name: 'regcred' }] });
   });
 
   it('references: Docker Hub names get their library/ path, digests and registry ports are kept', () => {
@@ -135,4 +145,3 @@ describe('AutoscaledTriton inside an LlmStack', () => {
     expect((error as ValidationError).suggestions.join('\n')).toMatch(/internal: true/);
   });
 });
-

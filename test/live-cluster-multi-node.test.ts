@@ -84,7 +84,9 @@ describe('defect 10, on-prem: InfiniBand/RoCE through the pool', () => {
 
   it('a malformed interconnect fails with the prop named', () => {
     const c = new Chart(Testing.app(), 'x', { namespace: 'llm' });
-    expect(() => new GpuNodePool(c, 'p', { accelerator: 'H100-SXM5-80GB', onPrem: { nodes: 1, acceleratorsPerNode: 8, interconnect: { resource: 'not a resource' } } })).toThrow(/onPrem\.interconnect/);
+    expect(() => new GpuNodePool(c, 'p', { accelerator: 'H100-SXM5-80GB', onPrem: { nodes: 1, acceleratorsPerNode: 8, interconnect: { resource: 'not a resource' } } })).toThrow(
+      /onPrem\.interconnect/,
+    );
   });
 });
 
@@ -165,7 +167,7 @@ function run(container: any, dir: string): { status: number | null; stderr: stri
     expect(serve).toBe(lines.length - 1);
   });
 
-  it('the leader\'s startup probe allows the whole wait for the group plus the load', () => {
+  it("the leader's startup probe allows the whole wait for the group plus the load", () => {
     const wait = Number(/-ge (\d+)/.exec(leader.args[0])![1]);
     // The load budget of one pod of the group: the bound a worker gets for its own start.
     const load = Number(/-ge (\d+)/.exec(rayWorker.args[0])![1]);

@@ -148,7 +148,7 @@ describe('defects 4 and 5: one endpoint picker per InferencePool, and it reaches
     expect(() => new InferenceGateway(chart, 'gw', { implementation: 'gateway-api', allowUnauthenticated: true, workers: [a], gatewayApi })).toThrow(/endpointPickers/);
   });
 
-  it('each picker reaches its own pool\'s serving and metrics ports, not the other pool; Prometheus and the Gateway get in', () => {
+  it("each picker reaches its own pool's serving and metrics ports, not the other pool; Prometheus and the Gateway get in", () => {
     const chart = chartIn();
     const a = new LlmWorker(chart, 'a', VLLM_8B);
     const b = new LlmWorker(chart, 'b', { ...VLLM_8B, model: 'Qwen/Qwen2.5-7B-Instruct' });
@@ -226,11 +226,11 @@ describe('defect 9: an Ingress does not cut long completions', () => {
     return config.litellm_settings.request_timeout;
   })();
 
-  it('LiteLLM\'s own request timeout is set (its SDK default is 6000 s), in minutes', () => {
+  it("LiteLLM's own request timeout is set (its SDK default is 6000 s), in minutes", () => {
     expect(LITELLM_TIMEOUT).toBeGreaterThanOrEqual(300);
   });
 
-  it('ingress-nginx: read/send timeouts beyond LiteLLM\'s, a body limit above the 1m default, no response buffering', () => {
+  it("ingress-nginx: read/send timeouts beyond LiteLLM's, a body limit above the 1m default, no response buffering", () => {
     const a = ingressOf({ type: 'ingress', host: 'llm.example.com', className: 'nginx' }).metadata!.annotations!;
     expect(Number(a['nginx.ingress.kubernetes.io/proxy-read-timeout'])).toBeGreaterThan(LITELLM_TIMEOUT);
     expect(Number(a['nginx.ingress.kubernetes.io/proxy-send-timeout'])).toBeGreaterThan(LITELLM_TIMEOUT);
@@ -239,7 +239,7 @@ describe('defect 9: an Ingress does not cut long completions', () => {
     expect(a['nginx.ingress.kubernetes.io/proxy-buffering']).toBe('off');
   });
 
-  it('ALB: idle timeout beyond LiteLLM\'s, IP targets (the Service is a ClusterIP); the ALB\'s subnets are the clients', () => {
+  it("ALB: idle timeout beyond LiteLLM's, IP targets (the Service is a ClusterIP); the ALB's subnets are the clients", () => {
     const chart = chartIn();
     const worker = new LlmWorker(chart, 'w', VLLM_8B);
     new InferenceGateway(chart, 'gw', { workers: [worker], apiKeySecret: KEYS, expose: { type: 'ingress', host: 'llm.example.com', className: 'alb', sourceRanges: ['10.0.0.0/16'] } });
@@ -259,7 +259,12 @@ describe('defect 9: an Ingress does not cut long completions', () => {
   });
 
   it('user annotations are added and win', () => {
-    const a = ingressOf({ type: 'ingress', host: 'h.example.com', className: 'nginx', annotations: { 'nginx.ingress.kubernetes.io/proxy-read-timeout': '1800', 'cert-manager.io/cluster-issuer': 'le' } }).metadata!.annotations!;
+    const a = ingressOf({
+      type: 'ingress',
+      host: 'h.example.com',
+      className: 'nginx',
+      annotations: { 'nginx.ingress.kubernetes.io/proxy-read-timeout': '1800', 'cert-manager.io/cluster-issuer': 'le' },
+    }).metadata!.annotations!;
     expect(a['nginx.ingress.kubernetes.io/proxy-read-timeout']).toBe('1800');
     expect(a['cert-manager.io/cluster-issuer']).toBe('le');
     expect(() => ingressOf({ type: 'ingress', host: 'h.example.com', annotations: { 'bad key!': 'x' } })).toThrow(ValidationError);
@@ -290,7 +295,7 @@ describe('NodePort and externalTrafficPolicy', () => {
     expect(synth(chart).find((o) => o.kind === 'Service' && o.spec.type === 'NodePort')!.spec.externalTrafficPolicy).toBe('Local');
   });
 
-  it('Cluster with sourceRanges is refused: the source address would be a node\'s', () => {
+  it("Cluster with sourceRanges is refused: the source address would be a node's", () => {
     expect(() => serviceOf({ type: 'node-port', sourceRanges: ['192.0.2.0/24'], externalTrafficPolicy: 'Cluster' })).toThrow(/node's/);
   });
 });

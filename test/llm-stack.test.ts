@@ -22,7 +22,6 @@ import { allowedSources, withNamespace, type Endpoint, type PodEndpoint } from '
 import { catalogFacts } from './support/fixtures';
 import { validateObject, validateWithEsmModels, type K8sObject } from './support/schemas';
 
- 
 type Obj = K8sObject & { spec?: any; [key: string]: any };
 
 const NS = 'llm';
@@ -53,7 +52,12 @@ function factsPrices(text: string): Map<string, number> {
     .slice(start, end)
     .split('\n')
     .filter((line) => line.startsWith('|') && !/^\|\s*-/.test(line))
-    .map((line) => line.split('|').slice(1, -1).map((cell) => cell.trim()));
+    .map((line) =>
+      line
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim()),
+    );
   const header = rows[0]!;
   const column = header.findIndex((cell) => cell.startsWith('On-demand $/h'));
   if (header[0] !== 'Instance' || column < 0) throw new Error(`unexpected table B header: ${header.join(' | ')}`);
@@ -121,7 +125,10 @@ function plainRestrictedPodSpec(port: number): k8s.PodSpec {
         name: 'app',
         image: 'registry.example.com/tools/echo:1.2.3',
         ports: [{ name: 'http', containerPort: port }],
-        resources: { requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('64Mi') }, limits: { cpu: k8s.Quantity.fromString('200m'), memory: k8s.Quantity.fromString('64Mi') } },
+        resources: {
+          requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('64Mi') },
+          limits: { cpu: k8s.Quantity.fromString('200m'), memory: k8s.Quantity.fromString('64Mi') },
+        },
         securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
       },
     ],
@@ -301,11 +308,17 @@ describe('stack A: vLLM + LiteLLM + internal TEI on Karpenter pools', () => {
     });
     const other = (namespace: string, labels: Record<string, string>): PodEndpoint => ({ kind: 'pod', namespace, labels, ip: podIp() });
     const pods = podsOf(objectsA).filter((p) => p.owner.metadata?.namespace === NS);
-    const podNamed = (where: string) => pods.find((p) => p.where === where) ?? (() => { throw new Error(`no pod ${where}`); })();
+    const podNamed = (where: string) =>
+      pods.find((p) => p.where === where) ??
+      (() => {
+        throw new Error(`no pod ${where}`);
+      })();
 
     /** The gateway's pods: those behind the Service that gateway.url names. */
     const gatewayService = new URL(A.gateway.url!).hostname.split('.')[0]!;
-    const gatewayPod = pods.find((p) => p.owner.kind === 'Deployment' && Object.entries(named(objectsA, 'Service', gatewayService).spec.selector).every(([k, v]) => p.template.metadata.labels[k] === v))!;
+    const gatewayPod = pods.find(
+      (p) => p.owner.kind === 'Deployment' && Object.entries(named(objectsA, 'Service', gatewayService).spec.selector).every(([k, v]) => p.template.metadata.labels[k] === v),
+    )!;
 
     const candidates: Array<{ id: string; endpoint: Endpoint }> = [
       { id: 'gateway', endpoint: endpointOf(gatewayPod) },
@@ -323,8 +336,18 @@ describe('stack A: vLLM + LiteLLM + internal TEI on Karpenter pools', () => {
     ];
     const byId = (id: string) => candidates.find((c) => c.id === id)!.endpoint as PodEndpoint;
     const reach = (target: PodEndpoint, port: number): string[] => {
-      const allowed = new Set(allowedSources(policies, target, port, candidates.map((c) => c.endpoint)));
-      return candidates.filter((c) => allowed.has(c.endpoint)).map((c) => c.id).sort();
+      const allowed = new Set(
+        allowedSources(
+          policies,
+          target,
+          port,
+          candidates.map((c) => c.endpoint),
+        ),
+      );
+      return candidates
+        .filter((c) => allowed.has(c.endpoint))
+        .map((c) => c.id)
+        .sort();
     };
     const containerPort = (endpoint: PodEndpoint, name: string): number => {
       const port = endpoint.ports?.find((p) => p.name === name);
@@ -333,7 +356,10 @@ describe('stack A: vLLM + LiteLLM + internal TEI on Karpenter pools', () => {
     };
     /** The port Prometheus scrapes: the PodMonitor's named port, resolved on the pod. */
     const metricsPort = (worker: LlmWorker, endpoint: PodEndpoint): number => containerPort(endpoint, named(objectsA, 'PodMonitor', worker.serviceName).spec.podMetricsEndpoints[0].port);
-    const namespacePods = candidates.filter((c) => c.endpoint.kind === 'pod' && c.endpoint.namespace === NS).map((c) => c.id).sort();
+    const namespacePods = candidates
+      .filter((c) => c.endpoint.kind === 'pod' && c.endpoint.namespace === NS)
+      .map((c) => c.id)
+      .sort();
 
     it('the stack namespace has a default-deny ingress policy selecting every pod', () => {
       const denyAll = policies.filter((p) => Object.keys(p.spec.podSelector).length === 0 && (p.spec.ingress ?? []).length === 0);
@@ -446,11 +472,23 @@ describe('stack A: vLLM + LiteLLM + internal TEI on Karpenter pools', () => {
     it('totals are the sums over the models; nothing unpriced', () => {
       const sum = (pick: (m: (typeof summary.models)[number]) => number) => summary.models.reduce((s, m) => s + pick(m), 0);
       expect(summary.unpriced).toEqual([]);
-      expect(summary.hourlyCostUsd.min).toBeCloseTo(sum((m) => m.hourlyCostUsd!.min), 4);
-      expect(summary.hourlyCostUsd.max).toBeCloseTo(sum((m) => m.hourlyCostUsd!.max), 4);
+      expect(summary.hourlyCostUsd.min).toBeCloseTo(
+        sum((m) => m.hourlyCostUsd!.min),
+        4,
+      );
+      expect(summary.hourlyCostUsd.max).toBeCloseTo(
+        sum((m) => m.hourlyCostUsd!.max),
+        4,
+      );
       const fromFacts = A.stack.workers.map((w) => priceOf(w.plan.instanceType!.name) * w.plan.nodesPerReplica);
-      expect(summary.hourlyCostUsd.min).toBeCloseTo(A.stack.workers.reduce((s, w, i) => s + fromFacts[i]! * w.minReplicas, 0), 4);
-      expect(summary.hourlyCostUsd.max).toBeCloseTo(A.stack.workers.reduce((s, w, i) => s + fromFacts[i]! * w.maxReplicas, 0), 4);
+      expect(summary.hourlyCostUsd.min).toBeCloseTo(
+        A.stack.workers.reduce((s, w, i) => s + fromFacts[i]! * w.minReplicas, 0),
+        4,
+      );
+      expect(summary.hourlyCostUsd.max).toBeCloseTo(
+        A.stack.workers.reduce((s, w, i) => s + fromFacts[i]! * w.maxReplicas, 0),
+        4,
+      );
     });
 
     it('formatSummary shows each model, its replicas and $/h, and the totals', () => {
@@ -488,7 +526,13 @@ describe('Pod Security level follows the pods of the namespace', () => {
     expect(enforced(objects)).toBe(computed(objects));
     expect(enforced(objects)).toBe('baseline');
     const levels = podsOf(objects).map((p) => [p.where, podSecurityLevel(p.template.spec, p.template.metadata)]);
-    expect(levels).toEqual(expect.arrayContaining([['Deployment/llm-mistral', 'baseline'], ['Deployment/llm-llama', 'restricted'], ['Deployment/llm-gateway-litellm', 'restricted']]));
+    expect(levels).toEqual(
+      expect.arrayContaining([
+        ['Deployment/llm-mistral', 'baseline'],
+        ['Deployment/llm-llama', 'restricted'],
+        ['Deployment/llm-gateway-litellm', 'restricted'],
+      ]),
+    );
     expect(levels.filter(([, level]) => level !== 'restricted')).toEqual([['Deployment/llm-mistral', 'baseline']]);
     const labels = named(objects, 'Namespace', NS).metadata!.labels!;
     expect([labels['pod-security.kubernetes.io/warn'], labels['pod-security.kubernetes.io/audit']]).toEqual(['restricted', 'restricted']);
@@ -743,47 +787,43 @@ describe('summary() with an on-prem worker', () => {
 // ---------------------------------------------------------------------------------------------------
 
 describe('the examples app (npm run synth) writes the cost summary', () => {
-  it(
-    'dist/cost-summary.txt lists every served model of examples/stack.ts, and totals equal summary()',
-    () => {
-      const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'llm-stack-synth-'));
-      try {
-        const result = spawnSync('npx', ['tsx', 'examples/main.ts'], { cwd: ROOT, env: { ...process.env, CDK8S_OUTDIR: outdir }, encoding: 'utf8', timeout: 240_000 });
-        expect({ status: result.status, stderr: result.status === 0 ? '' : result.stderr }).toEqual({ status: 0, stderr: '' });
-        const text = fs.readFileSync(path.join(outdir, 'cost-summary.txt'), 'utf8');
-        expect(fs.existsSync(path.join(outdir, 'llm.k8s.yaml'))).toBe(true);
+  it('dist/cost-summary.txt lists every served model of examples/stack.ts, and totals equal summary()', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'llm-stack-synth-'));
+    try {
+      const result = spawnSync('npx', ['tsx', 'examples/main.ts'], { cwd: ROOT, env: { ...process.env, CDK8S_OUTDIR: outdir }, encoding: 'utf8', timeout: 240_000 });
+      expect({ status: result.status, stderr: result.status === 0 ? '' : result.stderr }).toEqual({ status: 0, stderr: '' });
+      const text = fs.readFileSync(path.join(outdir, 'cost-summary.txt'), 'utf8');
+      expect(fs.existsSync(path.join(outdir, 'llm.k8s.yaml'))).toBe(true);
 
-        const reference = eksStackExample(new App());
-        const summary = reference.summary();
-        const title = `LlmStack ${reference.node.id} (namespace ${reference.namespace})`;
-        const start = text.indexOf(title);
-        expect(start).toBeGreaterThanOrEqual(0);
-        const block = text.slice(start).split('\n\n')[0]!;
-        const lines = block.split('\n');
-        expect(summary.models.length).toBeGreaterThanOrEqual(2);
-        for (const m of summary.models) {
-          const row = lines.find((l) => l.startsWith(`${m.servedName} `));
-          expect({ model: m.servedName, row: row !== undefined }).toEqual({ model: m.servedName, row: true });
-          const range = m.hourlyCostUsd!.min === m.hourlyCostUsd!.max ? `$${m.hourlyCostUsd!.max.toFixed(2)}` : `$${m.hourlyCostUsd!.min.toFixed(2)}..$${m.hourlyCostUsd!.max.toFixed(2)}`;
-          expect(row).toContain(range);
-          expect(row).toContain(m.instanceType!);
-        }
-        const total = lines.find((l) => l.startsWith('total: '));
-        const match = /^total: \$(\d+\.\d{2})\.\.\$(\d+\.\d{2}) per hour/.exec(total ?? '');
-        expect(match).not.toBeNull();
-        expect(Number(match![1])).toBeCloseTo(summary.hourlyCostUsd.min, 2);
-        expect(Number(match![2])).toBeCloseTo(summary.hourlyCostUsd.max, 2);
-        // Replicas packed onto nodes (issue 14) never cost more than per-replica plan cost x replicas, and
-        // the models' shares add up to the total.
-        const fromPlans = (pick: (w: LlmWorker) => number) => reference.workers.reduce((s, w) => s + w.plan.hourlyCostUsd! * pick(w), 0);
-        expect(summary.hourlyCostUsd.min).toBeLessThanOrEqual(fromPlans((w) => w.minReplicas) + 1e-6);
-        expect(summary.hourlyCostUsd.max).toBeLessThanOrEqual(fromPlans((w) => w.maxReplicas) + 1e-6);
-        const shares = summary.models.reduce((s, m) => s + (m.hourlyCostUsd?.max ?? 0), 0);
-        expect(shares).toBeCloseTo(summary.hourlyCostUsd.max, 2);
-      } finally {
-        fs.rmSync(outdir, { recursive: true, force: true });
+      const reference = eksStackExample(new App());
+      const summary = reference.summary();
+      const title = `LlmStack ${reference.node.id} (namespace ${reference.namespace})`;
+      const start = text.indexOf(title);
+      expect(start).toBeGreaterThanOrEqual(0);
+      const block = text.slice(start).split('\n\n')[0]!;
+      const lines = block.split('\n');
+      expect(summary.models.length).toBeGreaterThanOrEqual(2);
+      for (const m of summary.models) {
+        const row = lines.find((l) => l.startsWith(`${m.servedName} `));
+        expect({ model: m.servedName, row: row !== undefined }).toEqual({ model: m.servedName, row: true });
+        const range = m.hourlyCostUsd!.min === m.hourlyCostUsd!.max ? `$${m.hourlyCostUsd!.max.toFixed(2)}` : `$${m.hourlyCostUsd!.min.toFixed(2)}..$${m.hourlyCostUsd!.max.toFixed(2)}`;
+        expect(row).toContain(range);
+        expect(row).toContain(m.instanceType!);
       }
-    },
-    300_000,
-  );
+      const total = lines.find((l) => l.startsWith('total: '));
+      const match = /^total: \$(\d+\.\d{2})\.\.\$(\d+\.\d{2}) per hour/.exec(total ?? '');
+      expect(match).not.toBeNull();
+      expect(Number(match![1])).toBeCloseTo(summary.hourlyCostUsd.min, 2);
+      expect(Number(match![2])).toBeCloseTo(summary.hourlyCostUsd.max, 2);
+      // Replicas packed onto nodes (issue 14) never cost more than per-replica plan cost x replicas, and
+      // the models' shares add up to the total.
+      const fromPlans = (pick: (w: LlmWorker) => number) => reference.workers.reduce((s, w) => s + w.plan.hourlyCostUsd! * pick(w), 0);
+      expect(summary.hourlyCostUsd.min).toBeLessThanOrEqual(fromPlans((w) => w.minReplicas) + 1e-6);
+      expect(summary.hourlyCostUsd.max).toBeLessThanOrEqual(fromPlans((w) => w.maxReplicas) + 1e-6);
+      const shares = summary.models.reduce((s, m) => s + (m.hourlyCostUsd?.max ?? 0), 0);
+      expect(shares).toBeCloseTo(summary.hourlyCostUsd.max, 2);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  }, 300_000);
 });

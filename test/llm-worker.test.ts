@@ -14,7 +14,6 @@ import { validateObject, type K8sObject } from './support/schemas';
 // Helpers
 // ---------------------------------------------------------------------------------------------------
 
- 
 type Obj = K8sObject & { spec?: any };
 type Container = any;
 type PodTemplate = { metadata?: { labels?: Record<string, string> }; spec: any };
@@ -78,8 +77,22 @@ function envLiteral(container: Container, name: string): string | undefined {
 }
 
 const QUANTITY_SUFFIX: Record<string, number> = {
-  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
-  n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
 };
 
 /** A Kubernetes resource.Quantity (`16Gi`, `500m`, `1e3`, `8`) in base units. */
@@ -280,7 +293,7 @@ describe('vLLM: replicas, PodDisruptionBudget and rollout', () => {
     expect(ofKind(objects, 'PodDisruptionBudget')).toHaveLength(0);
   });
 
-  it("default rollout replaces in place: maxSurge 0 (no spare GPU node), maxUnavailable > 0 so it can progress", () => {
+  it('default rollout replaces in place: maxSurge 0 (no spare GPU node), maxUnavailable > 0 so it can progress', () => {
     const { objects } = build({ ...MISTRAL_A10G, replicas: 2 });
     const strategy = only(objects, 'Deployment').spec.strategy;
     expect(strategy.type).toBe('RollingUpdate');
@@ -828,11 +841,7 @@ describe('bad input fails at construction with a typed, actionable error', () =>
   // The planner refuses to span nodes for engines that cannot (llama-cpp, ollama) before the construct's
   // own multi-node check is reached: the error is the planner's.
   it('llama.cpp needing more than one node (405B on g5.xlarge) -> SizingError on instanceType', () => {
-    const e = expectActionable(
-      attempt({ model: 'meta-llama/Llama-3.1-405B-Instruct', engine: 'llama-cpp', instanceType: 'g5.xlarge', ggufFile: 'x.gguf' }),
-      'instanceType',
-      SizingError,
-    );
+    const e = expectActionable(attempt({ model: 'meta-llama/Llama-3.1-405B-Instruct', engine: 'llama-cpp', instanceType: 'g5.xlarge', ggufFile: 'x.gguf' }), 'instanceType', SizingError);
     expect(e.code).toBe('does-not-fit');
   });
 

@@ -265,13 +265,17 @@ describe('absent vs empty selectors in a peer', () => {
 
 describe('ports', () => {
   const fromAnywhere = (ports: unknown[]) => [policy('p', 'default', { podSelector: {}, ingress: [{ ports }] })];
-  const web = pod('default', { app: 'web' }, {
-    ports: [
-      { name: 'http', containerPort: 8080 },
-      { name: 'dns', containerPort: 5353, protocol: 'UDP' },
-      { name: 'metrics', containerPort: 9090, protocol: 'TCP' },
-    ],
-  });
+  const web = pod(
+    'default',
+    { app: 'web' },
+    {
+      ports: [
+        { name: 'http', containerPort: 8080 },
+        { name: 'dns', containerPort: 5353, protocol: 'UDP' },
+        { name: 'metrics', containerPort: 9090, protocol: 'TCP' },
+      ],
+    },
+  );
   const client = external('192.0.2.10');
 
   it.each<[string, unknown[], number, string, boolean]>([

@@ -10,7 +10,13 @@ const p4de = lookupInstanceType('p4de.24xlarge');
 const p5 = lookupInstanceType('p5.48xlarge');
 const g5 = lookupInstanceType('g5.12xlarge');
 const item = (id: string, it: typeof p5, devices: number, replicas: number, nodesPerReplica = 1): PackItem => ({
-  id, group: it.name, devicesPerNode: it.acceleratorCount, devicesPerReplica: devices, nodesPerReplica, replicas, nodeUsdPerHour: it.onDemandUsdPerHour,
+  id,
+  group: it.name,
+  devicesPerNode: it.acceleratorCount,
+  devicesPerReplica: devices,
+  nodesPerReplica,
+  replicas,
+  nodeUsdPerHour: it.onDemandUsdPerHour,
 });
 
 describe('first-fit packing of replicas onto nodes', () => {

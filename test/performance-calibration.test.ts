@@ -83,7 +83,10 @@ describe('held-out groups (leave one model x GPU x engine group out)', () => {
     for (const group of groups) {
       const idx = samples.flatMap((s, i) => (s.group === group ? [i] : []));
       if (idx.length < 10) continue;
-      const ratio = quantile(idx.map((i) => cv.predictions[i].tpotMs / samples[i].tpotMs), 0.5);
+      const ratio = quantile(
+        idx.map((i) => cv.predictions[i].tpotMs / samples[i].tpotMs),
+        0.5,
+      );
       expect({ group, ok: ratio > 0.4 && ratio < 2.5 }).toEqual({ group, ok: true });
     }
   });

@@ -4,14 +4,18 @@ import { main } from '../lib/cli/main';
 function run(args: string[]): { code: number; out: string; err: string } {
   let out = '';
   let err = '';
-  const code = main(args, (t) => (out += `${t}\n`), (t) => (err += `${t}\n`)) as number; // plan is synchronous (only `model add` returns a Promise)
+  const code = main(
+    args,
+    (t) => (out += `${t}\n`),
+    (t) => (err += `${t}\n`),
+  ) as number; // plan is synchronous (only `model add` returns a Promise)
   return { code, out, err };
 }
 
 const ISSUE = ['plan', '--model', 'meta-llama/Llama-3.1-8B-Instruct', '--input-tokens', '2000', '--output-tokens', '300', '--rps', '20', '--ttft-ms', '1000', '--tpot-ms', '33'];
 
 describe('plan with a workload', () => {
-  it("prints the prediction, replicas and cost per million tokens beside the memory plan, and the candidates", () => {
+  it('prints the prediction, replicas and cost per million tokens beside the memory plan, and the candidates', () => {
     const { code, out } = run(ISSUE);
     expect(code).toBe(0);
     expect(out).toMatch(/Memory per accelerator/);

@@ -24,7 +24,9 @@ describe('LlmWorker with a workload', () => {
   it('runs the replicas that meet the SLO, on the hardware the search chose', () => {
     const expected = planModel({ model: LLAMA_8B, instanceType: 'p5.4xlarge', workload: WORKLOAD });
     let worker!: LlmWorker;
-    const { objects } = synth((stack) => { worker = new LlmWorker(stack, 'llama', { model: LLAMA_8B, instanceType: 'p5.4xlarge', workload: WORKLOAD, internal: true }); });
+    const { objects } = synth((stack) => {
+      worker = new LlmWorker(stack, 'llama', { model: LLAMA_8B, instanceType: 'p5.4xlarge', workload: WORKLOAD, internal: true });
+    });
     const deployment = objects.find((o) => o.kind === 'Deployment')!;
     expect(worker.plan.replicas).toBe(expected.replicas);
     expect(deployment.spec.replicas).toBe(expected.replicas);
@@ -33,13 +35,17 @@ describe('LlmWorker with a workload', () => {
   });
 
   it('an explicit replicas count wins over the workload', () => {
-    const { objects } = synth((stack) => { new LlmWorker(stack, 'llama', { model: LLAMA_8B, instanceType: 'p5.4xlarge', workload: WORKLOAD, replicas: 7, internal: true }); });
+    const { objects } = synth((stack) => {
+      new LlmWorker(stack, 'llama', { model: LLAMA_8B, instanceType: 'p5.4xlarge', workload: WORKLOAD, replicas: 7, internal: true });
+    });
     expect(objects.find((o) => o.kind === 'Deployment')!.spec.replicas).toBe(7);
   });
 
   it('autoscales from 1 to the SLO replicas, holding the queue depth one replica drains within the TTFT target', () => {
     let worker!: LlmWorker;
-    const { objects } = synth((stack) => { worker = new LlmWorker(stack, 'llama', { model: LLAMA_8B, instanceType: 'p5.4xlarge', workload: WORKLOAD, autoscaling: {}, internal: true }); });
+    const { objects } = synth((stack) => {
+      worker = new LlmWorker(stack, 'llama', { model: LLAMA_8B, instanceType: 'p5.4xlarge', workload: WORKLOAD, autoscaling: {}, internal: true });
+    });
     const scaling = workloadScaling(worker.plan, WORKLOAD)!;
     const hpa = objects.find((o) => o.kind === 'HorizontalPodAutoscaler')!;
     expect(hpa.spec.minReplicas).toBe(1);
@@ -68,7 +74,11 @@ describe('LlmWorker with a workload', () => {
 describe('AutoscaledTriton with a workload', () => {
   it('takes maxReplicas from the SLO sizing (TensorRT-LLM factors of the calibration)', () => {
     const chart = new Chart(Testing.app(), 'c');
-    const triton = new AutoscaledTriton(chart, 'triton', { model: LLAMA_8B, instanceType: 'p5.4xlarge', workload: { inputTokens: 1000, outputTokens: 200, requestsPerSecond: 10, slo: { tpotMs: 40 } } });
+    const triton = new AutoscaledTriton(chart, 'triton', {
+      model: LLAMA_8B,
+      instanceType: 'p5.4xlarge',
+      workload: { inputTokens: 1000, outputTokens: 200, requestsPerSecond: 10, slo: { tpotMs: 40 } },
+    });
     const objects = Testing.synth(chart) as Obj[];
     expect(triton.plan.replicas).toBeGreaterThanOrEqual(1);
     expect(triton.worker.maxReplicas).toBe(triton.plan.replicas);

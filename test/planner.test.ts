@@ -214,12 +214,7 @@ function bruteForce(request: SearchRequest, exhaustive = false): Candidate[] {
   }
   return fits.sort(
     (a, b) =>
-      Number(a.nodes > 1) - Number(b.nodes > 1) ||
-      a.cost - b.cost ||
-      Number(a.pp > 1) - Number(b.pp > 1) ||
-      a.devices - b.devices ||
-      b.tp - a.tp ||
-      a.instance.name.localeCompare(b.instance.name),
+      Number(a.nodes > 1) - Number(b.nodes > 1) || a.cost - b.cost || Number(a.pp > 1) - Number(b.pp > 1) || a.devices - b.devices || b.tp - a.tp || a.instance.name.localeCompare(b.instance.name),
   );
 }
 
@@ -243,11 +238,32 @@ const SEARCH_REQUESTS: readonly SearchRequest[] = [
   { model: 'openai-community/gpt2', engine: 'ollama', quantization: 'gguf-q8_0', maxContextLength: 1024, concurrency: 4 },
   { model: 'mistralai/Mistral-7B-Instruct-v0.3', engine: 'tgi-neuron', quantization: 'none', maxContextLength: 4096, concurrency: 4 },
   { model: 'meta-llama/Llama-3.1-70B-Instruct', engine: 'tgi-neuron', quantization: 'none', maxContextLength: 4096, concurrency: 1 },
-  { model: 'meta-llama/Llama-3.1-70B-Instruct', engine: 'vllm', quantization: 'none', maxContextLength: 8192, concurrency: 4, instanceTypes: ['g5.12xlarge', 'g5.48xlarge', 'g6e.12xlarge', 'p4d.24xlarge'] },
+  {
+    model: 'meta-llama/Llama-3.1-70B-Instruct',
+    engine: 'vllm',
+    quantization: 'none',
+    maxContextLength: 8192,
+    concurrency: 4,
+    instanceTypes: ['g5.12xlarge', 'g5.48xlarge', 'g6e.12xlarge', 'p4d.24xlarge'],
+  },
   { model: 'mistralai/Mixtral-8x22B-Instruct-v0.1', engine: 'vllm', quantization: 'none', maxContextLength: 8192, concurrency: 1, instanceTypes: ['g6e.12xlarge', 'g6e.24xlarge', 'p4d.24xlarge'] },
   // Multi-node answers: no single candidate node holds the model.
-  { model: 'meta-llama/Llama-3.1-405B-Instruct', engine: 'vllm', quantization: 'none', maxContextLength: 8192, concurrency: 4, instanceTypes: ['p4d.24xlarge', 'p4de.24xlarge', 'p5.48xlarge', 'g6e.48xlarge'] },
-  { model: 'meta-llama/Llama-3.1-70B-Instruct', engine: 'vllm', quantization: 'none', maxContextLength: 8192, concurrency: 1, instanceTypes: ['g5.xlarge', 'g6e.2xlarge', 'g6e.8xlarge', 'p5.4xlarge'] },
+  {
+    model: 'meta-llama/Llama-3.1-405B-Instruct',
+    engine: 'vllm',
+    quantization: 'none',
+    maxContextLength: 8192,
+    concurrency: 4,
+    instanceTypes: ['p4d.24xlarge', 'p4de.24xlarge', 'p5.48xlarge', 'g6e.48xlarge'],
+  },
+  {
+    model: 'meta-llama/Llama-3.1-70B-Instruct',
+    engine: 'vllm',
+    quantization: 'none',
+    maxContextLength: 8192,
+    concurrency: 1,
+    instanceTypes: ['g5.xlarge', 'g6e.2xlarge', 'g6e.8xlarge', 'p5.4xlarge'],
+  },
 ];
 
 function planFor(request: SearchRequest): ModelPlan {
@@ -395,13 +411,41 @@ interface BadInput {
 const LLAMA = 'meta-llama/Llama-3.1-8B-Instruct';
 
 const BAD_INPUTS: readonly BadInput[] = [
-  { name: 'unknown model (typo)', request: { model: 'meta-llama/Llama-3.1-8B-Instruc' }, field: 'model', code: 'unknown-model', message: /Llama-3\.1-8B-Instruc/, suggestion: /^meta-llama\/Llama-3\.1-8B-Instruct$/m },
-  { name: 'unknown model (other org)', request: { model: 'mistral/Mistral-7B-Instruct-v0.3' }, field: 'model', code: 'unknown-model', message: /Unknown model/, suggestion: /mistralai\/Mistral-7B-Instruct-v0\.3/ },
+  {
+    name: 'unknown model (typo)',
+    request: { model: 'meta-llama/Llama-3.1-8B-Instruc' },
+    field: 'model',
+    code: 'unknown-model',
+    message: /Llama-3\.1-8B-Instruc/,
+    suggestion: /^meta-llama\/Llama-3\.1-8B-Instruct$/m,
+  },
+  {
+    name: 'unknown model (other org)',
+    request: { model: 'mistral/Mistral-7B-Instruct-v0.3' },
+    field: 'model',
+    code: 'unknown-model',
+    message: /Unknown model/,
+    suggestion: /mistralai\/Mistral-7B-Instruct-v0\.3/,
+  },
   { name: 'empty model id', request: { model: '' }, field: 'model', code: 'invalid-model', message: /model/, suggestion: /model/ },
   { name: 'model as a number', request: { model: 42 }, field: 'model', code: 'invalid-model', message: /42/, suggestion: /model: '/ },
-  { name: 'model architecture missing fields', request: { model: { id: 'acme/my-model' } }, field: 'model.totalParams', code: 'invalid-model-architecture', message: /totalParams/, suggestion: /totalParams/ },
+  {
+    name: 'model architecture missing fields',
+    request: { model: { id: 'acme/my-model' } },
+    field: 'model.totalParams',
+    code: 'invalid-model-architecture',
+    message: /totalParams/,
+    suggestion: /totalParams/,
+  },
   { name: 'unknown accelerator', request: { model: LLAMA, accelerator: 'L40X' }, field: 'accelerator', code: 'unknown-accelerator', message: /L40X/, suggestion: /^L40S$/m },
-  { name: 'ambiguous accelerator A100', request: { model: LLAMA, accelerator: 'A100' }, field: 'accelerator', code: 'ambiguous-accelerator', message: /ambiguous/, suggestion: /A100-SXM4-40GB[\s\S]*A100-SXM4-80GB|A100-SXM4-80GB[\s\S]*A100-SXM4-40GB/ },
+  {
+    name: 'ambiguous accelerator A100',
+    request: { model: LLAMA, accelerator: 'A100' },
+    field: 'accelerator',
+    code: 'ambiguous-accelerator',
+    message: /ambiguous/,
+    suggestion: /A100-SXM4-40GB[\s\S]*A100-SXM4-80GB|A100-SXM4-80GB[\s\S]*A100-SXM4-40GB/,
+  },
   { name: 'accelerator as a number', request: { model: LLAMA, accelerator: 5 }, field: 'accelerator', message: /5/, suggestion: /A10G/ },
   { name: 'unknown instance type', request: { model: LLAMA, instanceType: 'g5.xlarg' }, field: 'instanceType', code: 'unknown-instance-type', message: /g5\.xlarg/, suggestion: /^g5\.xlarge$/m },
   { name: 'empty instanceTypes', request: { model: LLAMA, instanceTypes: [] }, field: 'instanceTypes', message: /instanceTypes/, suggestion: /instanceTypes: \[/ },
@@ -422,25 +466,74 @@ const BAD_INPUTS: readonly BadInput[] = [
     suggestion: /maxContextLength: \d+/,
   })),
   // C: GPT-2 n_positions 1024.
-  { name: 'context above the model maximum', request: { model: 'openai-community/gpt2', maxContextLength: 2048 }, field: 'maxContextLength', code: 'context-too-long', message: /1024/, suggestion: /1024/ },
+  {
+    name: 'context above the model maximum',
+    request: { model: 'openai-community/gpt2', maxContextLength: 2048 },
+    field: 'maxContextLength',
+    code: 'context-too-long',
+    message: /1024/,
+    suggestion: /1024/,
+  },
   // D5: Llama-3.1-8B has 32 heads / 8 KV heads: TP 1, 2, 4, 8 (16 with replication).
-  { name: 'TP that does not divide the heads', request: { model: LLAMA, tensorParallel: 3 }, field: 'tensorParallel', code: 'invalid-tensor-parallel', message: /32 attention heads/, suggestion: /1, 2, 4, 8/ },
+  {
+    name: 'TP that does not divide the heads',
+    request: { model: LLAMA, tensorParallel: 3 },
+    field: 'tensorParallel',
+    code: 'invalid-tensor-parallel',
+    message: /32 attention heads/,
+    suggestion: /1, 2, 4, 8/,
+  },
   { name: 'TP as a string', request: { model: LLAMA, tensorParallel: '2' }, field: 'tensorParallel', code: 'invalid-number', message: /tensorParallel/, suggestion: /tensorParallel/ },
   { name: 'pipelineParallel 0', request: { model: LLAMA, pipelineParallel: 0 }, field: 'pipelineParallel', code: 'invalid-number', message: /pipelineParallel/, suggestion: /pipelineParallel/ },
   { name: 'unknown engine', request: { model: LLAMA, engine: 'vllm2' }, field: 'engine', code: 'invalid-engine', message: /engine must be one of/, suggestion: /engine: 'vllm'/ },
-  { name: 'unknown quantization', request: { model: LLAMA, quantization: 'int3' }, field: 'quantization', code: 'invalid-quantization', message: /quantization must be one of/, suggestion: /quantization: '/ },
+  {
+    name: 'unknown quantization',
+    request: { model: LLAMA, quantization: 'int3' },
+    field: 'quantization',
+    code: 'invalid-quantization',
+    message: /quantization must be one of/,
+    suggestion: /quantization: '/,
+  },
   { name: 'unknown KV-cache dtype', request: { model: LLAMA, kvCacheDtype: 'int4' }, field: 'kvCacheDtype', message: /kvCacheDtype/, suggestion: /kvCacheDtype: 'auto'/ },
   { name: 'fp8 KV cache on an engine without one', request: { model: LLAMA, engine: 'tgi-neuron', kvCacheDtype: 'fp8' }, field: 'kvCacheDtype', message: /fp8/, suggestion: /auto/ },
   // D2: vLLM gpu_memory_utilization default 0.92.
   { name: 'gpuMemoryUtilization 0', request: { model: LLAMA, gpuMemoryUtilization: 0 }, field: 'gpuMemoryUtilization', code: 'invalid-number', message: /gpuMemoryUtilization/, suggestion: /0\.92/ },
   { name: 'gpuMemoryUtilization 1.5', request: { model: LLAMA, gpuMemoryUtilization: 1.5 }, field: 'gpuMemoryUtilization', code: 'invalid-number', message: /1\.5/, suggestion: /0\.92/ },
   { name: 'gpuMemoryUtilization NaN', request: { model: LLAMA, gpuMemoryUtilization: Number.NaN }, field: 'gpuMemoryUtilization', code: 'invalid-number', message: /NaN/, suggestion: /0\.92/ },
-  { name: 'instanceType and accelerator conflict', request: { model: LLAMA, instanceType: 'g5.xlarge', accelerator: 'H100' }, field: 'instanceType', code: 'conflicting-hardware', message: /g5\.xlarge[\s\S]*A10G[\s\S]*H100/, suggestion: /A10G|drop accelerator/ },
-  { name: 'acceleratorsPerNode conflicts with the instance type', request: { model: LLAMA, instanceType: 'g5.xlarge', acceleratorsPerNode: 4 }, field: 'acceleratorsPerNode', code: 'conflicting-hardware', message: /acceleratorsPerNode 4/, suggestion: /acceleratorsPerNode/ },
-  { name: 'acceleratorsPerNode 0', request: { model: LLAMA, accelerator: 'MI300X', acceleratorsPerNode: 0 }, field: 'acceleratorsPerNode', code: 'invalid-number', message: /acceleratorsPerNode/, suggestion: /acceleratorsPerNode: 8/ },
+  {
+    name: 'instanceType and accelerator conflict',
+    request: { model: LLAMA, instanceType: 'g5.xlarge', accelerator: 'H100' },
+    field: 'instanceType',
+    code: 'conflicting-hardware',
+    message: /g5\.xlarge[\s\S]*A10G[\s\S]*H100/,
+    suggestion: /A10G|drop accelerator/,
+  },
+  {
+    name: 'acceleratorsPerNode conflicts with the instance type',
+    request: { model: LLAMA, instanceType: 'g5.xlarge', acceleratorsPerNode: 4 },
+    field: 'acceleratorsPerNode',
+    code: 'conflicting-hardware',
+    message: /acceleratorsPerNode 4/,
+    suggestion: /acceleratorsPerNode/,
+  },
+  {
+    name: 'acceleratorsPerNode 0',
+    request: { model: LLAMA, accelerator: 'MI300X', acceleratorsPerNode: 0 },
+    field: 'acceleratorsPerNode',
+    code: 'invalid-number',
+    message: /acceleratorsPerNode/,
+    suggestion: /acceleratorsPerNode: 8/,
+  },
   { name: 'no candidate carries the accelerator', request: { model: LLAMA, instanceTypes: ['g5.xlarge'], accelerator: 'L4' }, field: 'instanceTypes', message: /L4/, suggestion: /L4/ },
   { name: 'no candidate runs the engine', request: { model: LLAMA, instanceTypes: ['inf2.xlarge'] }, field: 'instanceTypes', message: /GPU/, suggestion: /tgi-neuron/ },
-  { name: 'nothing fits the forced hardware', request: { model: 'meta-llama/Llama-3.1-70B-Instruct', instanceType: 'g5.xlarge', pipelineParallel: 1 }, field: 'instanceType', code: 'does-not-fit', message: /does not fit/, suggestion: /quantization|more accelerators|other hardware/ },
+  {
+    name: 'nothing fits the forced hardware',
+    request: { model: 'meta-llama/Llama-3.1-70B-Instruct', instanceType: 'g5.xlarge', pipelineParallel: 1 },
+    field: 'instanceType',
+    code: 'does-not-fit',
+    message: /does not fit/,
+    suggestion: /quantization|more accelerators|other hardware/,
+  },
 ];
 
 describe('bad input: a SizingError naming the field and what would work, never a TypeError', () => {

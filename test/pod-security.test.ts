@@ -11,8 +11,6 @@ import { Chart, Testing } from 'cdk8s';
 import { GpuNodePool, LlmWorker } from '../lib';
 import { namespaceSecurityLevel, podSecurityLevel, podTemplatesOf, type PodSecurityLevel } from '../lib/constructs/stack/pod-security';
 
- 
-
 /** A pod spec that passes every Restricted control: the base every case changes one field of. */
 function restrictedSpec(): any {
   return {
@@ -127,10 +125,13 @@ describe('Restricted controls (a violation of these only -> baseline)', () => {
     ['runAsUser 0 on an init container', (s) => (init(s).securityContext.runAsUser = 0)],
     // Seccomp: RuntimeDefault or Localhost, explicitly; absence is prohibited.
     ['seccompProfile missing', (s) => delete s.securityContext.seccompProfile],
-    ['seccompProfile on the server only (init container unset, pod unset)', (s) => {
-      delete s.securityContext.seccompProfile;
-      server(s).securityContext.seccompProfile = { type: 'RuntimeDefault' };
-    }],
+    [
+      'seccompProfile on the server only (init container unset, pod unset)',
+      (s) => {
+        delete s.securityContext.seccompProfile;
+        server(s).securityContext.seccompProfile = { type: 'RuntimeDefault' };
+      },
+    ],
     // Capabilities: drop must include ALL; add only NET_BIND_SERVICE.
     ['capabilities.drop missing', (s) => delete server(s).securityContext.capabilities],
     ['capabilities.drop without ALL', (s) => (server(s).securityContext.capabilities.drop = ['NET_RAW'])],
@@ -159,14 +160,20 @@ describe('Restricted controls (a violation of these only -> baseline)', () => {
 describe('allowed values keep a pod Restricted', () => {
   const cases: Array<[string, Mutation]> = [
     ['seccomp Localhost', (s) => (s.securityContext.seccompProfile = { type: 'Localhost', localhostProfile: 'profiles/vllm.json' })],
-    ['seccomp on every container instead of the pod', (s) => {
-      delete s.securityContext.seccompProfile;
-      for (const c of [server(s), init(s)]) c.securityContext.seccompProfile = { type: 'RuntimeDefault' };
-    }],
-    ['runAsNonRoot on every container instead of the pod', (s) => {
-      delete s.securityContext.runAsNonRoot;
-      for (const c of [server(s), init(s)]) c.securityContext.runAsNonRoot = true;
-    }],
+    [
+      'seccomp on every container instead of the pod',
+      (s) => {
+        delete s.securityContext.seccompProfile;
+        for (const c of [server(s), init(s)]) c.securityContext.seccompProfile = { type: 'RuntimeDefault' };
+      },
+    ],
+    [
+      'runAsNonRoot on every container instead of the pod',
+      (s) => {
+        delete s.securityContext.runAsNonRoot;
+        for (const c of [server(s), init(s)]) c.securityContext.runAsNonRoot = true;
+      },
+    ],
     ['runAsUser unset (the image USER must then be non-root, checked by the kubelet)', (s) => delete s.securityContext.runAsUser],
     ['capabilities.add NET_BIND_SERVICE', (s) => (server(s).securityContext.capabilities.add = ['NET_BIND_SERVICE'])],
     ['capabilities.drop [ALL, NET_RAW]', (s) => (server(s).securityContext.capabilities.drop = ['NET_RAW', 'ALL'])],
@@ -175,30 +182,46 @@ describe('allowed values keep a pod Restricted', () => {
     ['hostNetwork/hostPID/hostIPC false', (s) => Object.assign(s, { hostNetwork: false, hostPID: false, hostIPC: false })],
     ['privileged false', (s) => (server(s).securityContext.privileged = false)],
     ['hostProcess false', (s) => (s.securityContext.windowsOptions = { hostProcess: false })],
-    ['appArmorProfile RuntimeDefault / Localhost', (s) => {
-      s.securityContext.appArmorProfile = { type: 'RuntimeDefault' };
-      server(s).securityContext.appArmorProfile = { type: 'Localhost', localhostProfile: 'k8s-vllm' };
-    }],
+    [
+      'appArmorProfile RuntimeDefault / Localhost',
+      (s) => {
+        s.securityContext.appArmorProfile = { type: 'RuntimeDefault' };
+        server(s).securityContext.appArmorProfile = { type: 'Localhost', localhostProfile: 'k8s-vllm' };
+      },
+    ],
     ['seLinuxOptions type container_t with a level', (s) => (s.securityContext.seLinuxOptions = { type: 'container_t', level: 's0:c123,c456' })],
-    ['safe sysctls', (s) => (s.securityContext.sysctls = [{ name: 'net.ipv4.tcp_syncookies', value: '1' }, { name: 'net.ipv4.ip_local_port_range', value: '1024 65535' }])],
-    ['every Restricted volume type', (s) => {
-      s.volumes = [
-        { name: 'a', configMap: { name: 'cfg' } },
-        { name: 'b', csi: { driver: 'secrets-store.csi.k8s.io' } },
-        { name: 'c', downwardAPI: { items: [] } },
-        { name: 'd', emptyDir: { medium: 'Memory' } },
-        { name: 'e', ephemeral: { volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } } } },
-        { name: 'f', persistentVolumeClaim: { claimName: 'models' } },
-        { name: 'g', projected: { sources: [] } },
-        { name: 'h', secret: { secretName: 'hf-token' } },
-      ];
-    }],
+    [
+      'safe sysctls',
+      (s) =>
+        (s.securityContext.sysctls = [
+          { name: 'net.ipv4.tcp_syncookies', value: '1' },
+          { name: 'net.ipv4.ip_local_port_range', value: '1024 65535' },
+        ]),
+    ],
+    [
+      'every Restricted volume type',
+      (s) => {
+        s.volumes = [
+          { name: 'a', configMap: { name: 'cfg' } },
+          { name: 'b', csi: { driver: 'secrets-store.csi.k8s.io' } },
+          { name: 'c', downwardAPI: { items: [] } },
+          { name: 'd', emptyDir: { medium: 'Memory' } },
+          { name: 'e', ephemeral: { volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } } } },
+          { name: 'f', persistentVolumeClaim: { claimName: 'models' } },
+          { name: 'g', projected: { sources: [] } },
+          { name: 'h', secret: { secretName: 'hf-token' } },
+        ];
+      },
+    ],
     // Privilege Escalation, Seccomp and Capabilities are Linux-only (v1.25+): relaxed for spec.os.name windows.
-    ['a Windows pod without the Linux-only fields', (s) => {
-      s.os = { name: 'windows' };
-      delete s.securityContext.seccompProfile;
-      for (const c of [server(s), init(s)]) c.securityContext = {};
-    }],
+    [
+      'a Windows pod without the Linux-only fields',
+      (s) => {
+        s.os = { name: 'windows' };
+        delete s.securityContext.seccompProfile;
+        for (const c of [server(s), init(s)]) c.securityContext = {};
+      },
+    ],
   ];
 
   it.each(cases)('%s', (_name, change) => {
@@ -288,7 +311,11 @@ describe('podTemplatesOf', () => {
   describe('on synthesized objects', () => {
     const app = Testing.app();
     const chart = new Chart(app, 'ps', { namespace: 'llm' });
-    const pool = new GpuNodePool(chart, 'gpu', { instanceTypes: ['p5.48xlarge'], karpenter: { clusterName: 'prod', nodeRole: 'KarpenterNodeRole-prod', installDcgmExporter: true }, maxAccelerators: 16 });
+    const pool = new GpuNodePool(chart, 'gpu', {
+      instanceTypes: ['p5.48xlarge'],
+      karpenter: { clusterName: 'prod', nodeRole: 'KarpenterNodeRole-prod', installDcgmExporter: true },
+      maxAccelerators: 16,
+    });
     // One replica of the 405B model spans two p5.48xlarge: a LeaderWorkerSet.
     new LlmWorker(chart, 'llama-405b', { model: 'meta-llama/Llama-3.1-405B-Instruct', nodePool: pool, maxContextLength: 16384, concurrency: 8, hfTokenSecret: { name: 'hf-token', key: 'token' } });
     const objects = Testing.synth(chart) as any[];

@@ -15,8 +15,6 @@ import { GpuNodePool, LlmStack, LlmWorker, type LlmStackProps } from '../lib';
 import { LLM_STACK_TYPE, LlmStackComponent, isCustomResource, planRegistrations, podSpecReferences, resourceName, type KubeObject } from '../lib/pulumi';
 import { buildEksStack } from '../examples/stack';
 
- 
-
 interface Registered {
   readonly type: string;
   readonly name: string;
@@ -101,9 +99,22 @@ const nameOf = (urn: string) => urn.slice(urn.lastIndexOf('::') + 2);
 /** Neuron pool (ServiceAccount + RBAC in kube-system), a multi-node LeaderWorkerSet, a PVC-backed vLLM worker. */
 function buildMixedStack(stack: LlmStack): void {
   const hfTokenSecret = { name: 'hf-token', key: 'token' };
-  const inf2 = new GpuNodePool(stack, 'inf2', { accelerator: 'inferentia2', instanceTypes: ['inf2.xlarge'], karpenter: { clusterName: 'prod', nodeRole: 'KarpenterNodeRole-prod' }, maxAccelerators: 2 });
+  const inf2 = new GpuNodePool(stack, 'inf2', {
+    accelerator: 'inferentia2',
+    instanceTypes: ['inf2.xlarge'],
+    karpenter: { clusterName: 'prod', nodeRole: 'KarpenterNodeRole-prod' },
+    maxAccelerators: 2,
+  });
   new LlmWorker(stack, 'mistral-inf2', { model: 'mistralai/Mistral-7B-Instruct-v0.3', engine: 'tgi-neuron', maxContextLength: 4096, concurrency: 4, nodePool: inf2, hfTokenSecret, internal: true });
-  new LlmWorker(stack, 'llama-405b', { model: 'meta-llama/Llama-3.1-405B-Instruct', instanceType: 'p5.48xlarge', maxContextLength: 16384, concurrency: 8, hfTokenSecret, modelCache: { type: 'emptyDir' }, internal: true });
+  new LlmWorker(stack, 'llama-405b', {
+    model: 'meta-llama/Llama-3.1-405B-Instruct',
+    instanceType: 'p5.48xlarge',
+    maxContextLength: 16384,
+    concurrency: 8,
+    hfTokenSecret,
+    modelCache: { type: 'emptyDir' },
+    internal: true,
+  });
   new LlmWorker(stack, 'mistral', {
     model: 'mistralai/Mistral-7B-Instruct-v0.3',
     servedModelName: 'mistral-awq',
@@ -168,10 +179,7 @@ describe('LlmStackComponent: the EKS example', () => {
 
     // $/hour = the nodes billed after packing replicas (summary()), never more than Σ plan $/hour × replicas.
     const cost = await valueOf(component.hourlyCostUsd);
-    const unpacked = stack.workers.reduce(
-      (sum, w) => ({ min: sum.min + w.plan.hourlyCostUsd! * w.minReplicas, max: sum.max + w.plan.hourlyCostUsd! * w.maxReplicas }),
-      { min: 0, max: 0 },
-    );
+    const unpacked = stack.workers.reduce((sum, w) => ({ min: sum.min + w.plan.hourlyCostUsd! * w.minReplicas, max: sum.max + w.plan.hourlyCostUsd! * w.maxReplicas }), { min: 0, max: 0 });
     expect(stack.workers.every((w) => w.plan.hourlyCostUsd !== undefined)).toBe(true);
     expect(cost.min).toBeCloseTo(stack.summary().hourlyCostUsd.min, 3);
     expect(cost.max).toBeCloseTo(stack.summary().hourlyCostUsd.max, 3);
@@ -187,7 +195,10 @@ describe('LlmStackComponent: the EKS example', () => {
     const component = new LlmStackComponent('llm', { ...props, build: buildEksStack });
     await settle(component);
 
-    const namespace = resourceName('llm', objects.find((o) => o.kind === 'Namespace')!);
+    const namespace = resourceName(
+      'llm',
+      objects.find((o) => o.kind === 'Namespace')!,
+    );
     const k8sRequests = requests.filter((r) => r.type.startsWith('kubernetes:'));
     const dependencies = new Map(k8sRequests.map((r) => [r.name, r.dependencies.map(nameOf)]));
     expect(k8sRequests[0].name).toBe(namespace);
@@ -218,7 +229,11 @@ describe('LlmStackComponent: the EKS example', () => {
     expect(gatewayUrl).toBe(stack.gateways[0].url);
     expect(hourlyCost).toEqual(stack.summary().hourlyCostUsd);
     expect(modelEndpoints).toEqual(Object.fromEntries(stack.workers.map((w) => [w.modelName, w.endpoint])));
-    expect(kubernetes().map((r) => key(r.inputs)).sort()).toEqual(objects.map(key).sort());
+    expect(
+      kubernetes()
+        .map((r) => key(r.inputs))
+        .sort(),
+    ).toEqual(objects.map(key).sort());
 
     const provider = registered.find((r) => r.type === 'pulumi:providers:kubernetes');
     expect(provider?.name).toBe('k8s');
@@ -237,7 +252,11 @@ describe('LlmStackComponent: other trees', () => {
     const component = new LlmStackComponent('mix', { ...props, build: buildMixedStack });
     await settle(component);
 
-    expect(kubernetes().map((r) => key(r.inputs)).sort()).toEqual(objects.map(key).sort());
+    expect(
+      kubernetes()
+        .map((r) => key(r.inputs))
+        .sort(),
+    ).toEqual(objects.map(key).sort());
     expect(kubernetes().find((r) => r.inputs.kind === 'LeaderWorkerSet')?.type).toBe('kubernetes:leaderworkerset.x-k8s.io/v1:LeaderWorkerSet');
     const dependencies = new Map(requests.map((r) => [r.name, r.dependencies.map(nameOf)]));
     expect(dependencies.get('mix-deployment-serving-mix-mistral')?.sort()).toEqual(['mix-namespace-cluster-serving', 'mix-persistentvolumeclaim-serving-mix-mistral-cache']);
@@ -289,7 +308,12 @@ describe('LlmStackComponent: other trees', () => {
 
 describe('planRegistrations (pure)', () => {
   const ns = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-  const obj = (kind: string, name: string, namespace?: string, rest: object = {}): KubeObject => ({ apiVersion: kind === 'LeaderWorkerSet' ? 'leaderworkerset.x-k8s.io/v1' : 'v1', kind, metadata: { name, ...(namespace ? { namespace } : {}) }, ...rest });
+  const obj = (kind: string, name: string, namespace?: string, rest: object = {}): KubeObject => ({
+    apiVersion: kind === 'LeaderWorkerSet' ? 'leaderworkerset.x-k8s.io/v1' : 'v1',
+    kind,
+    metadata: { name, ...(namespace ? { namespace } : {}) },
+    ...rest,
+  });
   const podSpec = {
     serviceAccountName: 'runner',
     volumes: [{ configMap: { name: 'cfg' } }, { persistentVolumeClaim: { claimName: 'cache' } }, { projected: { sources: [{ secret: { name: 'proj' } }] } }],
@@ -302,16 +326,24 @@ describe('planRegistrations (pure)', () => {
 
   test('dependencies come first, whatever the synthesized order; only objects the tree creates, in the same namespace', () => {
     const lws = obj('LeaderWorkerSet', 'big', 'a', { spec: { leaderWorkerTemplate: { leaderTemplate: { spec: podSpec }, workerTemplate: { spec: podSpec } } } });
-    const objects = [lws, obj('ConfigMap', 'cfg', 'a'), obj('ConfigMap', 'cfg', 'b'), obj('Secret', 'keys', 'a'), obj('ServiceAccount', 'runner', 'a'), obj('PersistentVolumeClaim', 'cache', 'a'), ns('a'), obj('ClusterThing', 'x')];
+    const objects = [
+      lws,
+      obj('ConfigMap', 'cfg', 'a'),
+      obj('ConfigMap', 'cfg', 'b'),
+      obj('Secret', 'keys', 'a'),
+      obj('ServiceAccount', 'runner', 'a'),
+      obj('PersistentVolumeClaim', 'cache', 'a'),
+      ns('a'),
+      obj('ClusterThing', 'x'),
+    ];
     const plan = planRegistrations('p', objects);
     const index = new Map(plan.map((r, i) => [r.name, i]));
-    expect(plan.find((r) => r.object === lws)?.dependsOn.slice().sort()).toEqual([
-      'p-configmap-a-cfg',
-      'p-namespace-cluster-a',
-      'p-persistentvolumeclaim-a-cache',
-      'p-secret-a-keys',
-      'p-serviceaccount-a-runner',
-    ]);
+    expect(
+      plan
+        .find((r) => r.object === lws)
+        ?.dependsOn.slice()
+        .sort(),
+    ).toEqual(['p-configmap-a-cfg', 'p-namespace-cluster-a', 'p-persistentvolumeclaim-a-cache', 'p-secret-a-keys', 'p-serviceaccount-a-runner']);
     expect(plan.find((r) => r.name === 'p-configmap-b-cfg')?.dependsOn).toEqual([]); // namespace b is not created here
     expect(plan.find((r) => r.name === 'p-clusterthing-cluster-x')?.dependsOn).toEqual([]);
     for (const r of plan) for (const d of r.dependsOn) expect(index.get(d)!).toBeLessThan(index.get(r.name)!);
@@ -319,7 +351,9 @@ describe('planRegistrations (pure)', () => {
   });
 
   test('two objects with one resource name are an error naming both', () => {
-    expect(() => planRegistrations('p', [obj('ConfigMap', 'x', 'a'), obj('ConfigMap', 'x', 'a')])).toThrow(/v1 ConfigMap a\/x and v1 ConfigMap a\/x would both be registered as Pulumi resource 'p-configmap-a-x'/);
+    expect(() => planRegistrations('p', [obj('ConfigMap', 'x', 'a'), obj('ConfigMap', 'x', 'a')])).toThrow(
+      /v1 ConfigMap a\/x and v1 ConfigMap a\/x would both be registered as Pulumi resource 'p-configmap-a-x'/,
+    );
   });
 });
 

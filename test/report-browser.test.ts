@@ -166,7 +166,11 @@ function checkLatency(s: SectionReadback, plan: ModelPlan, slo: Slo, alternative
     const cost = (c: { costPerMillionTokensUsd?: number }) => c.costPerMillionTokensUsd ?? Infinity;
     // One per configuration (GPU × TP × PP × format), none of the chosen one's: the cheapest of each.
     const labels = new Set([planLabel(plan)]);
-    const best = plan.candidates!.filter((c) => !c.chosen && c.meetsSlo).sort((a, b) => cost(a) - cost(b)).filter((c) => !labels.has(configLabel(c)) && Boolean(labels.add(configLabel(c)))).slice(0, 3);
+    const best = plan
+      .candidates!.filter((c) => !c.chosen && c.meetsSlo)
+      .sort((a, b) => cost(a) - cost(b))
+      .filter((c) => !labels.has(configLabel(c)) && Boolean(labels.add(configLabel(c))))
+      .slice(0, 3);
     const expectedOps = [plan.performance![key], ...best.map((c) => c.performance[key])].sort((a, b) => a - b);
     const ops = p.ops.map((o) => Number(o.data.value)).sort((a, b) => a - b);
     expect(ops.length).toBe(expectedOps.length);
@@ -198,7 +202,13 @@ function checkCost(s: SectionReadback, plan: ModelPlan): void {
     // The frontier: no other candidate is at least as fast and as cheap, and better on one.
     const dominated = priced.some((o) => o.performance.tpotMs <= tpot && o.costPerMillionTokensUsd! <= cost && (o.performance.tpotMs < tpot || o.costPerMillionTokensUsd! < cost));
     const classes = dot?.cls.split(' ') ?? [];
-    expect({ tpot, cost, plotted: dot !== undefined, chosen: classes.includes('chosen'), frontier: classes.includes('on-frontier') }).toEqual({ tpot, cost, plotted: true, chosen: c.chosen, frontier: !dominated });
+    expect({ tpot, cost, plotted: dot !== undefined, chosen: classes.includes('chosen'), frontier: classes.includes('on-frontier') }).toEqual({
+      tpot,
+      cost,
+      plotted: true,
+      chosen: c.chosen,
+      frontier: !dominated,
+    });
     expect(near(dot!.cx, pixelOf(p.xTicks, tpot)) && near(dot!.cy, pixelOf(p.yTicks, cost, p.yLog))).toBe(true);
   }
 }
@@ -211,7 +221,11 @@ function checkCostRows(page: Opened, summary: StackSummary): void {
   page.costRows.rows.forEach((r, i) => {
     const { min, max } = priced[i]!.hourlyCostUsd!;
     expect({ model: r.model, min: same(r.min, min), max: same(r.max, max) }).toEqual({ model: r.model, min: true, max: true });
-    expect({ model: r.model, minEnd: near(r.minEnd, pixelOf(page.costRows.ticks, min)), maxEnd: near(r.maxEnd, pixelOf(page.costRows.ticks, max)) }).toEqual({ model: r.model, minEnd: true, maxEnd: true });
+    expect({ model: r.model, minEnd: near(r.minEnd, pixelOf(page.costRows.ticks, min)), maxEnd: near(r.maxEnd, pixelOf(page.costRows.ticks, max)) }).toEqual({
+      model: r.model,
+      minEnd: true,
+      maxEnd: true,
+    });
   });
 }
 
@@ -290,7 +304,8 @@ describe('the sizing report in headless Chromium', () => {
     const plans = new Map<string, ModelPlan>();
     const real = (p: ModelPlan) => {
       const key = `${p.model.id} ${p.engine} ${p.maxContextLength}`;
-      if (!plans.has(key)) plans.set(key, planModel({ model: p.model.id, engine: p.engine, maxContextLength: p.maxContextLength, workload: { inputTokens: 1024, outputTokens: 256, requestsPerSecond: 2, slo } }));
+      if (!plans.has(key))
+        plans.set(key, planModel({ model: p.model.id, engine: p.engine, maxContextLength: p.maxContextLength, workload: { inputTokens: 1024, outputTokens: 256, requestsPerSecond: 2, slo } }));
       return plans.get(key)!;
     };
     const input = { ...base, models: base.models.map((m) => ({ ...m, plan: real(m.plan), slo })) };

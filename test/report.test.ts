@@ -48,9 +48,24 @@ describe('memory bar terms', () => {
 describe('the cost/latency frontier', () => {
   it('keeps exactly the points no other point beats on both axes', () => {
     // [latency, cost]: (1,10) (2,5) (3,6) (4,1) (5,1) (2,7)
-    const points = [[1, 10], [2, 5], [3, 6], [4, 1], [5, 1], [2, 7]] as const;
-    const frontier = paretoFrontier(points, (p) => p[0], (p) => p[1]);
-    expect(frontier).toEqual([[1, 10], [2, 5], [4, 1]]);
+    const points = [
+      [1, 10],
+      [2, 5],
+      [3, 6],
+      [4, 1],
+      [5, 1],
+      [2, 7],
+    ] as const;
+    const frontier = paretoFrontier(
+      points,
+      (p) => p[0],
+      (p) => p[1],
+    );
+    expect(frontier).toEqual([
+      [1, 10],
+      [2, 5],
+      [4, 1],
+    ]);
   });
 });
 
@@ -123,7 +138,10 @@ describe('llm-constructs plan --report', () => {
 describe('figures a chart cannot place', () => {
   it('are left out of the charts (never NaN coordinates), and kept in the tables', () => {
     const plan = withFakePredictions(plan70b);
-    const broken = { ...plan, candidates: plan.candidates!.map((c, i) => (i === 1 ? { ...c, costPerMillionTokensUsd: NaN } : i === 2 ? { ...c, performance: { ...c.performance, tpotMs: Infinity } } : c)) };
+    const broken = {
+      ...plan,
+      candidates: plan.candidates!.map((c, i) => (i === 1 ? { ...c, costPerMillionTokensUsd: NaN } : i === 2 ? { ...c, performance: { ...c.performance, tpotMs: Infinity } } : c)),
+    };
     const estimate = (p: ModelPlan, load: Load) => {
       const e = fakeEstimate(p, load);
       if (load.concurrency > 8) return { ...e, ttftMs: NaN };
@@ -172,12 +190,18 @@ describe('the best alternatives (curves on a plan page)', () => {
   it('are the three cheapest other candidates that meet the SLO, each planned on its own hardware, TP and format', () => {
     const plan = withFakePredictions(plan70b);
     const cost = (c: PlanCandidate) => c.costPerMillionTokensUsd ?? Infinity;
-    const best = plan.candidates!.filter((c) => !c.chosen && c.meetsSlo).sort((a, b) => cost(a) - cost(b)).slice(0, 3);
+    const best = plan
+      .candidates!.filter((c) => !c.chosen && c.meetsSlo)
+      .sort((a, b) => cost(a) - cost(b))
+      .slice(0, 3);
     const plans = bestAlternativePlans(plan);
     expect(plans.length).toBeGreaterThan(0);
     for (const alt of plans) {
       const match = best.find((c) => c.accelerator === alt.accelerator.id && c.tensorParallel === alt.tensorParallel && c.quantization === alt.quantization);
-      expect({ alt: `${alt.accelerator.id} TP${alt.tensorParallel} ${alt.quantization}`, isBest: match !== undefined }).toEqual({ alt: `${alt.accelerator.id} TP${alt.tensorParallel} ${alt.quantization}`, isBest: true });
+      expect({ alt: `${alt.accelerator.id} TP${alt.tensorParallel} ${alt.quantization}`, isBest: match !== undefined }).toEqual({
+        alt: `${alt.accelerator.id} TP${alt.tensorParallel} ${alt.quantization}`,
+        isBest: true,
+      });
       expect([alt.model.id, alt.engine, alt.maxContextLength, alt.concurrency]).toEqual([plan.model.id, plan.engine, plan.maxContextLength, plan.concurrency]);
     }
   });

@@ -9,7 +9,7 @@ import type { K8sObject } from './support/schemas';
  * reference and documented privileges live in examples.test.ts): network isolation, API keys at the
  * gateway, Pod Security labels that the namespace's pods pass.
  */
- 
+
 const charts = allExamples(Testing.app());
 const synthOf = new Map<Chart, any[]>(charts.map((c) => [c, Testing.synth(c) as any[]]));
 
@@ -18,14 +18,22 @@ describe.each(charts.filter(LlmStack.isLlmStack).map((c) => [c.node.id, c] as co
 
   test('its namespace has a default-deny ingress policy (selects every pod, allows nothing)', () => {
     const denyAll = objects.filter(
-      (o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === stack.namespace && Object.keys(o.spec.podSelector ?? {}).length === 0 && o.spec.policyTypes.includes('Ingress') && (o.spec.ingress ?? []).length === 0,
+      (o) =>
+        o.kind === 'NetworkPolicy' &&
+        o.metadata.namespace === stack.namespace &&
+        Object.keys(o.spec.podSelector ?? {}).length === 0 &&
+        o.spec.policyTypes.includes('Ingress') &&
+        (o.spec.ingress ?? []).length === 0,
     );
     expect(denyAll.length).toBe(1);
   });
 
   test('the Namespace enforces the strictest Pod Security level its own pods pass, and they pass it', () => {
     const ns = objects.find((o) => o.kind === 'Namespace');
-    const own = objects.filter((o) => o.metadata?.namespace === stack.namespace).flatMap(podTemplatesOf).map((t) => t.spec);
+    const own = objects
+      .filter((o) => o.metadata?.namespace === stack.namespace)
+      .flatMap(podTemplatesOf)
+      .map((t) => t.spec);
     const enforced = ns.metadata.labels['pod-security.kubernetes.io/enforce'];
     expect(enforced).toBe(namespaceSecurityLevel(own));
     const order = ['restricted', 'baseline', 'privileged'];
@@ -44,7 +52,10 @@ describe.each(charts.map((c) => [c.node.id, c] as const))('example %s', (_id, ch
         if (wholeInternet) {
           // Only a public Service the user asked for without source ranges may be open to any address.
           const external = objects.find((o: any) => o.kind === 'Service' && ['NodePort', 'LoadBalancer'].includes(o.spec?.type)) as any;
-          expect({ policy: policy.metadata.name, publicServiceWithoutRanges: external !== undefined && !external.spec.loadBalancerSourceRanges }).toEqual({ policy: policy.metadata.name, publicServiceWithoutRanges: true });
+          expect({ policy: policy.metadata.name, publicServiceWithoutRanges: external !== undefined && !external.spec.loadBalancerSourceRanges }).toEqual({
+            policy: policy.metadata.name,
+            publicServiceWithoutRanges: true,
+          });
         }
       }
     }

@@ -51,7 +51,6 @@ function sizingError(fn: () => unknown): SizingError {
   throw new Error('expected a SizingError, but the call returned');
 }
 
-
 describe('weights of Llama-3.1-8B (facts C derived checks, D4, D6)', () => {
   const llama8b = lookupModel('meta-llama/Llama-3.1-8B');
 
@@ -215,9 +214,7 @@ describe('required memory grows with context and concurrency, KV linearly (every
   const cases = MODELS.flatMap((model) => ENGINES.map((engine) => [model.id, engine, model] as const));
 
   test.each(cases)('%s on %s', (_id, engine, model) => {
-    const contexts = [...new Set([128, 512, 1024, 4096, 32768, model.maxContextLength])]
-      .filter((c) => c <= model.maxContextLength)
-      .sort((a, b) => a - b);
+    const contexts = [...new Set([128, 512, 1024, 4096, 32768, model.maxContextLength])].filter((c) => c <= model.maxContextLength).sort((a, b) => a - b);
     for (const tp of [1, largestAllowedTp(model, 8)]) {
       const perToken = estimate(model, engine, 1, 1, tp).kvCacheBytesPerToken;
       expect(perToken).toBeGreaterThan(0);
@@ -230,10 +227,13 @@ describe('required memory grows with context and concurrency, KV linearly (every
       }
       // Strictly growing with the concurrency.
       const context = contexts[0];
-      for (const [fewer, more] of [[1, 2], [2, 4], [4, 16], [16, 256]]) {
-        expect(estimate(model, engine, context, more, tp).requiredBytesPerAccelerator).toBeGreaterThan(
-          estimate(model, engine, context, fewer, tp).requiredBytesPerAccelerator,
-        );
+      for (const [fewer, more] of [
+        [1, 2],
+        [2, 4],
+        [4, 16],
+        [16, 256],
+      ]) {
+        expect(estimate(model, engine, context, more, tp).requiredBytesPerAccelerator).toBeGreaterThan(estimate(model, engine, context, fewer, tp).requiredBytesPerAccelerator);
       }
       // Linear: KV = tokens x bytes per token, doubling the context doubles it.
       for (const c of contexts) {
@@ -283,17 +283,13 @@ describe('what does not fit (facts C, D6, D7)', () => {
   // Mistral-7B-v0.3: 7,248,023,552 x 2 B = 13.5 GiB of bf16 weights; a T4 exposes 14.75 GiB (D7), of which
   // vLLM may use 92% (D2): the weights alone nearly fill it, leaving no room for overhead and KV.
   test('a 7B model in bf16 does not fit one T4 under vLLM at TP 1', () => {
-    const error = sizingError(() =>
-      planModel({ model: 'mistralai/Mistral-7B-v0.3', engine: 'vllm', instanceType: 'g4dn.xlarge', tensorParallel: 1 }),
-    );
+    const error = sizingError(() => planModel({ model: 'mistralai/Mistral-7B-v0.3', engine: 'vllm', instanceType: 'g4dn.xlarge', tensorParallel: 1 }));
     expect(error.code).toBe('does-not-fit');
     expect(error.suggestions.join('\n')).toMatch(/quantization|more accelerators/);
   });
 
   test('a 7B model in bf16 does not fit one T4 even when the planner may pick any T4 instance at TP 1 x PP 1', () => {
-    const error = sizingError(() =>
-      planModel({ model: 'mistralai/Mistral-7B-v0.3', accelerator: 'T4', tensorParallel: 1, pipelineParallel: 1 }),
-    );
+    const error = sizingError(() => planModel({ model: 'mistralai/Mistral-7B-v0.3', accelerator: 'T4', tensorParallel: 1, pipelineParallel: 1 }));
     expect(error.code).toBe('does-not-fit');
     expect(error.field).toBe('accelerator');
   });
@@ -305,9 +301,7 @@ describe('what does not fit (facts C, D6, D7)', () => {
     expect(plan.memory.totalWeightsBytes).toBeLessThan(100e9);
     expect(plan.tensorParallel).toBeGreaterThanOrEqual(2);
     expect(plan.acceleratorsPerReplica).toBeGreaterThanOrEqual(2);
-    const error = sizingError(() =>
-      planModel({ model: 'mistralai/Mixtral-8x7B-v0.1', instanceType: 'p5.48xlarge', tensorParallel: 1, pipelineParallel: 1 }),
-    );
+    const error = sizingError(() => planModel({ model: 'mistralai/Mixtral-8x7B-v0.1', instanceType: 'p5.48xlarge', tensorParallel: 1, pipelineParallel: 1 }));
     expect(error.code).toBe('does-not-fit');
   });
 
@@ -316,9 +310,7 @@ describe('what does not fit (facts C, D6, D7)', () => {
     const plan = planModel({ model: 'meta-llama/Llama-3.2-90B-Vision', accelerator: 'H200' });
     expect(plan.accelerator.id).toBe('H200-SXM-141GB');
     expect(plan.acceleratorsPerReplica).toBeGreaterThanOrEqual(2);
-    const error = sizingError(() =>
-      planModel({ model: 'meta-llama/Llama-3.2-90B-Vision', accelerator: 'H200', tensorParallel: 1, pipelineParallel: 1 }),
-    );
+    const error = sizingError(() => planModel({ model: 'meta-llama/Llama-3.2-90B-Vision', accelerator: 'H200', tensorParallel: 1, pipelineParallel: 1 }));
     expect(error.code).toBe('does-not-fit');
   });
 });

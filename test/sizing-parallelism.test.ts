@@ -72,15 +72,17 @@ describe('valid tensor-parallel sizes of facts D5', () => {
   test('catalog models that D5 does not list are exactly those checked by the rule alone', () => {
     const listed = new Set(D5_VALID_TP.flatMap((row) => row.ids));
     const unlisted = MODELS.map((m) => m.id).filter((id) => !listed.has(id));
-    expect(unlisted.sort()).toEqual([
-      'Qwen/Qwen2.5-72B',
-      'deepseek-ai/DeepSeek-V3',
-      'meta-llama/Llama-3.2-11B-Vision',
-      'meta-llama/Llama-3.2-1B',
-      'meta-llama/Llama-3.2-3B',
-      'meta-llama/Llama-3.2-90B-Vision',
-      'meta-llama/Llama-3.3-70B-Instruct',
-    ].sort());
+    expect(unlisted.sort()).toEqual(
+      [
+        'Qwen/Qwen2.5-72B',
+        'deepseek-ai/DeepSeek-V3',
+        'meta-llama/Llama-3.2-11B-Vision',
+        'meta-llama/Llama-3.2-1B',
+        'meta-llama/Llama-3.2-3B',
+        'meta-llama/Llama-3.2-90B-Vision',
+        'meta-llama/Llama-3.3-70B-Instruct',
+      ].sort(),
+    );
   });
 
   test.each(MODELS.map((m) => [m.id, m] as const))('%s follows the D5 rule for TP 1..64', (_id, model) => {
@@ -140,7 +142,7 @@ describe('the planner keeps tensor parallelism inside one node', () => {
     if (engine !== 'vllm') expect(plan.nodesPerReplica).toBe(1);
   });
 
-  test('a forced TP larger than the instance\'s GPUs is refused, naming both numbers', () => {
+  test("a forced TP larger than the instance's GPUs is refused, naming both numbers", () => {
     const error = sizingError(() => planModel({ model: 'meta-llama/Llama-3.1-8B', instanceType: 'g5.12xlarge', tensorParallel: 8 }));
     expect(['tensorParallel', 'instanceType']).toContain(error.field);
     expect(error.message).toMatch(/tensorParallel/);

@@ -22,7 +22,6 @@ import { ValidationError } from '../lib/errors';
 import { planModel, startupBudgetSeconds, type ModelPlan } from '../lib/sizing';
 import { validateObject, type K8sObject } from './support/schemas';
 
- 
 type Obj = K8sObject & { spec?: any };
 
 const secret = { name: 'hf-model-pull', key: 'password' };
@@ -92,8 +91,8 @@ describe('Triton TensorRT-LLM recipe', () => {
   });
 
   test('another TP or PP is another engine directory', () => {
-    const dirs = [gpt2(), llamaTp2(), llamaTp2Pp2(), { ...llamaTp2(), tensorParallel: 4, acceleratorsPerReplica: 4 }].map(
-      (plan) => literal(tritonTrtllmRecipe(plan, options).env, TRITON_ENV.engineDir),
+    const dirs = [gpt2(), llamaTp2(), llamaTp2Pp2(), { ...llamaTp2(), tensorParallel: 4, acceleratorsPerReplica: 4 }].map((plan) =>
+      literal(tritonTrtllmRecipe(plan, options).env, TRITON_ENV.engineDir),
     );
     expect(new Set(dirs).size).toBe(dirs.length);
   });
@@ -235,18 +234,41 @@ describe('Triton TensorRT-LLM scripts (stubbed image)', () => {
     write('hub/gpt2/config.json', '{"model_type": "gpt2"}');
     write('py/huggingface_hub/__init__.py', `def snapshot_download(repo, allow_patterns=None):\n    return ${JSON.stringify(path.join(root, 'hub/gpt2'))}\n`);
     // The real fill_template.py logic: Template + assert that each key exists.
-    write('app/tools/fill_template.py', [
-      'import sys', 'from string import Template',
-      'path, subs = sys.argv[2], sys.argv[3]', 'text = open(path).read()', 'd = {"max_queue_size": 0, "max_queue_delay_microseconds": 0}',
-      'for sub in subs.split(","):', '    k, v = sub.split(":", 1)', '    assert k in text, k', '    d[k] = v',
-      'open(path, "w").write(Template(text).safe_substitute(d))', '',
-    ].join('\n'));
+    write(
+      'app/tools/fill_template.py',
+      [
+        'import sys',
+        'from string import Template',
+        'path, subs = sys.argv[2], sys.argv[3]',
+        'text = open(path).read()',
+        'd = {"max_queue_size": 0, "max_queue_delay_microseconds": 0}',
+        'for sub in subs.split(","):',
+        '    k, v = sub.split(":", 1)',
+        '    assert k in text, k',
+        '    d[k] = v',
+        'open(path, "w").write(Template(text).safe_substitute(d))',
+        '',
+      ].join('\n'),
+    );
     write('app/all_models/inflight_batcher_llm/ensemble/config.pbtxt', 'max_batch_size: ${triton_max_batch_size}\noutput [ { data_type: ${logits_datatype} } ]\n');
-    write('app/all_models/inflight_batcher_llm/preprocessing/config.pbtxt', 'max_batch_size: ${triton_max_batch_size}\nparameters { key: "tokenizer_dir" value: { string_value: "${tokenizer_dir}" } }\ninstance_group [ { count: ${preprocessing_instance_count} } ]\n');
-    write('app/all_models/inflight_batcher_llm/tensorrt_llm/config.pbtxt', 'backend: "${triton_backend}"\nmax_batch_size: ${triton_max_batch_size}\nmodel_transaction_policy { decoupled: ${decoupled_mode} }\nparameters: { key: "gpt_model_path" value: { string_value: "${engine_dir}" } }\nparameters: { key: "max_beam_width" value: { string_value: "${max_beam_width}" } }\n');
-    write('app/all_models/inflight_batcher_llm/postprocessing/config.pbtxt', 'max_batch_size: ${triton_max_batch_size}\nparameters { key: "tokenizer_dir" value: { string_value: "${tokenizer_dir}" } }\ninstance_group [ { count: ${postprocessing_instance_count} } ]\n');
+    write(
+      'app/all_models/inflight_batcher_llm/preprocessing/config.pbtxt',
+      'max_batch_size: ${triton_max_batch_size}\nparameters { key: "tokenizer_dir" value: { string_value: "${tokenizer_dir}" } }\ninstance_group [ { count: ${preprocessing_instance_count} } ]\n',
+    );
+    write(
+      'app/all_models/inflight_batcher_llm/tensorrt_llm/config.pbtxt',
+      'backend: "${triton_backend}"\nmax_batch_size: ${triton_max_batch_size}\nmodel_transaction_policy { decoupled: ${decoupled_mode} }\nparameters: { key: "gpt_model_path" value: { string_value: "${engine_dir}" } }\nparameters: { key: "max_beam_width" value: { string_value: "${max_beam_width}" } }\n',
+    );
+    write(
+      'app/all_models/inflight_batcher_llm/postprocessing/config.pbtxt',
+      'max_batch_size: ${triton_max_batch_size}\nparameters { key: "tokenizer_dir" value: { string_value: "${tokenizer_dir}" } }\ninstance_group [ { count: ${postprocessing_instance_count} } ]\n',
+    );
     write('app/examples/models/core/gpt/convert_checkpoint.py', 'import os, sys\na = sys.argv\nos.makedirs(a[a.index("--output_dir") + 1], exist_ok=True)\nprint("convert", " ".join(a[1:]))\n');
-    write('bin/trtllm-build', '#!/bin/bash\necho "trtllm-build $*"\nwhile [ $# -gt 0 ]; do case "$1" in --output_dir) out=$2; shift;; --workers) n=$2; shift;; esac; shift; done\nmkdir -p "$out"; echo {} > "$out/config.json"; for ((i = 0; i < n; i++)); do touch "$out/rank$i.engine"; done\n', 0o755);
+    write(
+      'bin/trtllm-build',
+      '#!/bin/bash\necho "trtllm-build $*"\nwhile [ $# -gt 0 ]; do case "$1" in --output_dir) out=$2; shift;; --workers) n=$2; shift;; esac; shift; done\nmkdir -p "$out"; echo {} > "$out/config.json"; for ((i = 0; i < n; i++)); do touch "$out/rank$i.engine"; done\n',
+      0o755,
+    );
     write('bin/tritonserver', '#!/bin/bash\necho "tritonserver $*"\n', 0o755);
     write('bin/mpirun', '#!/bin/bash\necho "mpirun $*"\n', 0o755);
   });

@@ -169,7 +169,10 @@ export function lookupInstanceType(name: string, field = 'instanceType'): Instan
   if (found !== undefined) return found;
   throw new SizingError('unknown-instance-type', `Unknown instance type ${show(name)} (${field}): not an EC2 accelerator instance type of the catalog.`, {
     field,
-    suggestions: nearestNames(name.trim(), INSTANCE_TYPES.map((it) => it.name)),
+    suggestions: nearestNames(
+      name.trim(),
+      INSTANCE_TYPES.map((it) => it.name),
+    ),
   });
 }
 
@@ -185,14 +188,10 @@ export function instanceTypesInFamilies(families: readonly string[]): InstanceTy
   for (const family of families as readonly unknown[]) {
     const key = typeof family === 'string' ? family.trim().toLowerCase() : '';
     if (!FAMILY_NAMES.includes(key)) {
-      throw new SizingError(
-        'unknown-instance-family',
-        `Unknown instance family ${show(family)} in instanceFamilies. Known families: ${FAMILY_NAMES.join(', ')}.`,
-        {
-          field: 'instanceFamilies',
-          suggestions: nearestNames(typeof family === 'string' ? family : '', FAMILY_NAMES, FAMILY_NAMES.length),
-        },
-      );
+      throw new SizingError('unknown-instance-family', `Unknown instance family ${show(family)} in instanceFamilies. Known families: ${FAMILY_NAMES.join(', ')}.`, {
+        field: 'instanceFamilies',
+        suggestions: nearestNames(typeof family === 'string' ? family : '', FAMILY_NAMES, FAMILY_NAMES.length),
+      });
     }
     wanted.add(key);
   }
@@ -204,7 +203,10 @@ export function karpenterLabels(instance: InstanceType): Record<string, string> 
   const found = findAccelerator(instance.acceleratorId);
   const accelerator = found === undefined ? undefined : karpenterName(found);
   if (accelerator === undefined) {
-    const named = INSTANCE_TYPES.map((it) => it.acceleratorId).filter((id) => { const a = findAccelerator(id); return a !== undefined && karpenterName(a) !== undefined; });
+    const named = INSTANCE_TYPES.map((it) => it.acceleratorId).filter((id) => {
+      const a = findAccelerator(id);
+      return a !== undefined && karpenterName(a) !== undefined;
+    });
     throw new SizingError('unknown-accelerator', `No Karpenter name known for accelerator ${show(instance.acceleratorId)}.`, {
       field: 'acceleratorId',
       suggestions: nearestNames(String(instance.acceleratorId), [...new Set(named)]),

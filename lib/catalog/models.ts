@@ -20,7 +20,7 @@ function config(hubId: string): string {
 
 const GEMMA2_SLIDING_WINDOW_CAVEAT =
   'Sliding-window attention (window 4096) on every other layer: engines without a hybrid KV-cache ' +
-  'allocator reserve full-length KV for all layers, so full-length KV is an upper bound; vLLM\'s ' +
+  "allocator reserve full-length KV for all layers, so full-length KV is an upper bound; vLLM's " +
   'hybrid KV-cache manager allocates the sliding-window layers up to the window only.';
 /*
  * GEMMA2_LAYER_TYPES_SOURCE: which Gemma 2 layers slide. Gemma 2's config.json has no `layer_types`;
@@ -29,9 +29,7 @@ const GEMMA2_SLIDING_WINDOW_CAVEAT =
  * and transformers' Gemma2Config defaults it to sliding on every even layer index, as the original
  * Gemma2DecoderLayer `is_sliding = not bool(layer_idx % 2)` did: ceil(layers / 2) sliding layers.
  */
-const GEMMA2_FLOAT32_CAVEAT =
-  'The base checkpoint is stored in float32 (config torch_dtype float32, 4 bytes per parameter as ' +
-  'downloaded); the -it release is bfloat16.';
+const GEMMA2_FLOAT32_CAVEAT = 'The base checkpoint is stored in float32 (config torch_dtype float32, 4 bytes per parameter as ' + 'downloaded); the -it release is bfloat16.';
 
 /** Text KV of the Llama-3.2 Vision models covers only the self-attention layers. */
 function visionKvCaveat(selfAttentionLayers: number, layers: number): string {
@@ -355,10 +353,7 @@ export const MODELS: readonly ModelArchitecture[] = [
     dtype: 'bfloat16',
     tiedEmbeddings: false,
     slidingWindow: 2047,
-    caveats: [
-      'config.json sets sliding_window 2047; engines that ignore it reserve full-length KV, which is ' +
-        'therefore an upper bound.',
-    ],
+    caveats: ['config.json sets sliding_window 2047; engines that ignore it reserve full-length KV, which is ' + 'therefore an upper bound.'],
     sources: [config('microsoft/Phi-3-mini-4k-instruct')],
   },
 
@@ -401,10 +396,8 @@ export const MODELS: readonly ModelArchitecture[] = [
       'Multi-head latent attention: the KV cache holds one latent of kv_lora_rank + qk_rope_head_dim = ' +
         '576 values per layer and token (61 x 576 x 2 B = 70,272 B/token in bf16; 35,136 B with an fp8 ' +
         'KV cache); 2 x layers x kvHeads x headDim does not apply. vLLM counts MLA as 1 KV head per rank.',
-      'The checkpoint ships FP8 (e4m3) weights, block-quantized 128x128 (config quantization_config), ' +
-        'although torch_dtype is bfloat16.',
-      'totalParams is the 671B main model; the checkpoint also holds a 14B multi-token-prediction (MTP) ' +
-        'module, 685B in all.',
+      'The checkpoint ships FP8 (e4m3) weights, block-quantized 128x128 (config quantization_config), ' + 'although torch_dtype is bfloat16.',
+      'totalParams is the 671B main model; the checkpoint also holds a 14B multi-token-prediction (MTP) ' + 'module, 685B in all.',
     ],
     sources: [config('deepseek-ai/DeepSeek-V3'), 'vllm-project/vllm vllm/v1/kv_cache_interface.py (MLAAttentionSpec)'],
   },
@@ -464,8 +457,7 @@ export const MODEL_VARIANTS: readonly ModelVariant[] = [
     // Facts D4: "DeepSeek-R1-Distill-Llama-8B (Llama-3.1-8B architecture)", measured on vLLM.
     id: 'deepseek-ai/DeepSeek-R1-Distill-Llama-8B',
     baseId: 'meta-llama/Llama-3.1-8B',
-    source:
-      'https://github.com/awslabs/data-on-eks/blob/203430549f008325cf24fa6d5410d18ec42e860c/website/docs/gen-ai/inference/GPUs/ray-vllm-deepseek.md',
+    source: 'https://github.com/awslabs/data-on-eks/blob/203430549f008325cf24fa6d5410d18ec42e860c/website/docs/gen-ai/inference/GPUs/ray-vllm-deepseek.md',
   },
 ];
 
@@ -521,11 +513,10 @@ const INDEX = buildIndex();
  */
 export function lookupModel(id: string): ModelArchitecture {
   if (typeof id !== 'string' || id.trim() === '') {
-    throw new SizingError(
-      'invalid-model',
-      `model must be a non-empty Hugging Face hub id such as "meta-llama/Llama-3.1-8B", or a ModelArchitecture object; got ${describe(id)}.`,
-      { field: 'model', suggestions: ["model: 'meta-llama/Llama-3.1-8B-Instruct'", 'a ModelArchitecture object with the fields of its config.json'] },
-    );
+    throw new SizingError('invalid-model', `model must be a non-empty Hugging Face hub id such as "meta-llama/Llama-3.1-8B", or a ModelArchitecture object; got ${describe(id)}.`, {
+      field: 'model',
+      suggestions: ["model: 'meta-llama/Llama-3.1-8B-Instruct'", 'a ModelArchitecture object with the fields of its config.json'],
+    });
   }
   const wanted = id.trim().toLowerCase();
   const exact = INDEX.byId.get(wanted);
@@ -534,11 +525,10 @@ export function lookupModel(id: string): ModelArchitecture {
     const named = INDEX.byName.get(wanted) ?? [];
     if (named.length === 1) return named[0];
     if (named.length > 1) {
-      throw new SizingError(
-        'unknown-model',
-        `model "${id}" matches several catalog models; give the full hub id (organisation/name).`,
-        { field: 'model', suggestions: named.map((model) => model.id) },
-      );
+      throw new SizingError('unknown-model', `model "${id}" matches several catalog models; give the full hub id (organisation/name).`, {
+        field: 'model',
+        suggestions: named.map((model) => model.id),
+      });
     }
   }
   const recorded = lookupModelRecord(id.trim());
@@ -550,10 +540,7 @@ export function lookupModel(id: string): ModelArchitecture {
       'passed as a ModelArchitecture object (modelFromConfig(id, configJson) builds one).',
     {
       field: 'model',
-      suggestions: [
-        ...nearestNames(id, INDEX.ids, 3),
-        ...(id.includes('/') ? [`llm-constructs model add ${id.trim()}`] : []),
-      ],
+      suggestions: [...nearestNames(id, INDEX.ids, 3), ...(id.includes('/') ? [`llm-constructs model add ${id.trim()}`] : [])],
     },
   );
 }

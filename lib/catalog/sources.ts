@@ -30,7 +30,9 @@ export const SOURCES: Readonly<Record<string, string>> = {
   'NV-GH200': 'https://www.nvidia.com/en-us/data-center/grace-hopper-superchip/ (GH200 datasheet: 96 GB HBM3 at 4 TB/s; H100 tensor cores: BF16 989, FP8 1,979 TFLOPS dense)',
   'NV-H20': 'NVIDIA H20 product brief (96 GB HBM3, 4.0 TB/s, FP16/BF16 148, FP8 296 TFLOPS dense)',
   'AMD-MI325X': 'https://www.amd.com/en/products/accelerators/instinct/mi300/mi325x.html (256 GB HBM3E, 6 TB/s, FP16/BF16 1,307.4, FP8 2,614.9 TFLOPS dense)',
-  'NEURON-TRN2': 'aws-neuron/aws-neuron-sdk general/arch/neuron-hardware/trainium2.rst and trn2-arch.rst (8 NeuronCore-v3, 96 GiB HBM at 2.9 TB/s, BF16 667, FP8 1,299 TFLOPS dense per chip); https://aws.amazon.com/ec2/instance-types/trn2/',
-  'AWS-TRN2': 'https://aws.amazon.com/ec2/instance-types/trn2/ (trn2.48xlarge: 16 Trainium2 chips, 1.5 TB HBM, 192 vCPU, 2 TiB memory, 4 x 1.9 TB NVMe, 3.2 Tbps EFAv3); KP-IT lists trn2.48xlarge (trainium2, 16 devices / 128 NeuronCores) with no price in KP-PRICE',
+  'NEURON-TRN2':
+    'aws-neuron/aws-neuron-sdk general/arch/neuron-hardware/trainium2.rst and trn2-arch.rst (8 NeuronCore-v3, 96 GiB HBM at 2.9 TB/s, BF16 667, FP8 1,299 TFLOPS dense per chip); https://aws.amazon.com/ec2/instance-types/trn2/',
+  'AWS-TRN2':
+    'https://aws.amazon.com/ec2/instance-types/trn2/ (trn2.48xlarge: 16 Trainium2 chips, 1.5 TB HBM, 192 vCPU, 2 TiB memory, 4 x 1.9 TB NVMe, 3.2 Tbps EFAv3); KP-IT lists trn2.48xlarge (trainium2, 16 devices / 128 NeuronCores) with no price in KP-PRICE',
   D7: 'catalog-facts.md D7: software-visible memory totals (nvidia-smi minus Reserved; PyTorch/vLLM total)',
 };

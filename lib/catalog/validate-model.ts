@@ -36,10 +36,7 @@ const FIELD_ORIGINS: Readonly<Record<string, string>> = {
 
 const DTYPES: readonly string[] = ['bfloat16', 'float16', 'float32'];
 /** Optional layer-layout and checkpoint counts (positive integers when present). */
-const LAYOUT_COUNTS = [
-  'slidingWindowLayers', 'attentionChunkSize', 'chunkedAttentionLayers', 'linearAttentionLayers',
-  'linearStateBytesPerLayer', 'visionParams', 'mtpParams',
-] as const;
+const LAYOUT_COUNTS = ['slidingWindowLayers', 'attentionChunkSize', 'chunkedAttentionLayers', 'linearAttentionLayers', 'linearStateBytesPerLayer', 'visionParams', 'mtpParams'] as const;
 
 /** A value as it should appear in an error message. */
 export function describe(value: unknown): string {
@@ -73,11 +70,10 @@ export function validateModelArchitecture(arch: unknown, field = 'model'): Model
   const fail = (name: string, value: unknown, expected: string): never => {
     const key = name.slice(name.lastIndexOf('.') + 1);
     const origin = FIELD_ORIGINS[key];
-    throw new SizingError(
-      'invalid-model-architecture',
-      `${name} is ${describe(value)}; expected ${expected}${origin ? ` (from ${origin})` : ''}.`,
-      { field: name, suggestions: [`${name}: ${expected}${origin ? ` (from ${origin})` : ''}`] },
-    );
+    throw new SizingError('invalid-model-architecture', `${name} is ${describe(value)}; expected ${expected}${origin ? ` (from ${origin})` : ''}.`, {
+      field: name,
+      suggestions: [`${name}: ${expected}${origin ? ` (from ${origin})` : ''}`],
+    });
   };
   if (!isRecord(arch)) {
     return fail(field, arch, 'a ModelArchitecture object (id, totalParams, layers, hiddenSize, ...) or a catalog id');

@@ -51,7 +51,12 @@ export function templateVersions(): TemplateVersions {
 
 /** Writes the app; returns the files written (relative to dir). */
 export function initApp(dir: string, pulumi: boolean): string[] {
-  const name = path.basename(path.resolve(dir)).toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'llm-app';
+  const name =
+    path
+      .basename(path.resolve(dir))
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'llm-app';
   const files: Record<string, string> = {
     'package.json': packageJson(name, templateVersions(), pulumi),
     'tsconfig.json': TSCONFIG,

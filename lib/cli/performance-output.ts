@@ -19,7 +19,9 @@ export const WORKLOAD_FLAGS = {
 
 export const WORKLOAD_OPTIONS = Object.fromEntries(Object.keys(WORKLOAD_FLAGS).map((flag) => [flag, { type: 'string' as const }]));
 
-export const WORKLOAD_USAGE = Object.entries(WORKLOAD_FLAGS).map(([flag, { help }]) => `  --${flag.padEnd(24)}${help}`).join('\n');
+export const WORKLOAD_USAGE = Object.entries(WORKLOAD_FLAGS)
+  .map(([flag, { help }]) => `  --${flag.padEnd(24)}${help}`)
+  .join('\n');
 
 /** The flag of a `workload.*` field, for error messages. */
 export function workloadFlagFor(field: string | undefined): string | undefined {

@@ -42,7 +42,9 @@ Plans how to serve a model: accelerator, instance type, tensor/pipeline parallel
 accelerator, maximum concurrent sequences and $/hour per replica. Exit code 1 when nothing fits.
 
 Options:
-${Object.entries(PLAN_FLAGS).map(([flag, { help }]) => `  --${flag.padEnd(24)}${help}`).join('\n')}
+${Object.entries(PLAN_FLAGS)
+  .map(([flag, { help }]) => `  --${flag.padEnd(24)}${help}`)
+  .join('\n')}
 ${WORKLOAD_USAGE}
   --json                    print the plan (or the error) as JSON
   --report <file.html>      also write the plan as a self-contained HTML page (charts, data tables)
@@ -68,7 +70,11 @@ export function parsePlanArgs(args: string[]): { request: PlanRequest; json: boo
     const raw = (values as Record<string, unknown>)[flag];
     if (typeof raw !== 'string') continue;
     if (NUMERIC.has(flag)) request[spec.field] = raw.trim() !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
-    else if (flag === 'instance-types') request[spec.field] = raw.split(',').map((s) => s.trim()).filter(Boolean);
+    else if (flag === 'instance-types')
+      request[spec.field] = raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     else request[spec.field] = raw;
   }
   request.workload = parseWorkloadFlags(values);
@@ -125,7 +131,10 @@ function writeReport(file: string, html: string): void {
   try {
     writeFileSync(file, html);
   } catch (error) {
-    throw new ValidationError('report-not-written', `--report ${file}: cannot write the report (${(error as Error).message})`, { field: 'report', suggestions: ['--report plan.html (a writable path)'] });
+    throw new ValidationError('report-not-written', `--report ${file}: cannot write the report (${(error as Error).message})`, {
+      field: 'report',
+      suggestions: ['--report plan.html (a writable path)'],
+    });
   }
 }
 

@@ -93,10 +93,14 @@ export class AutoscaledTriton extends Construct {
     rejectUnknownProps(`AutoscaledTriton ${id}`, props, AUTOSCALED_TRITON_SPEC);
     const prebuilt = props.prebuiltEngines;
     if (prebuilt && props.modelCache) {
-      throw new ValidationError('engines-and-cache', `AutoscaledTriton ${id}: prebuiltEngines ${describe(prebuilt)} mounts its claim as the model cache, and modelCache ${describe(props.modelCache)} is set too: set one`, {
-        field: 'prebuiltEngines',
-        suggestions: ['prebuiltEngines: { claimName, path } alone', 'modelCache alone (engines are built at start)'],
-      });
+      throw new ValidationError(
+        'engines-and-cache',
+        `AutoscaledTriton ${id}: prebuiltEngines ${describe(prebuilt)} mounts its claim as the model cache, and modelCache ${describe(props.modelCache)} is set too: set one`,
+        {
+          field: 'prebuiltEngines',
+          suggestions: ['prebuiltEngines: { claimName, path } alone', 'modelCache alone (engines are built at start)'],
+        },
+      );
     }
     if (prebuilt && (typeof prebuilt.claimName !== 'string' || prebuilt.claimName.trim() === '')) {
       throw new ValidationError('engines-claim', `AutoscaledTriton ${id}: prebuiltEngines.claimName must name a PersistentVolumeClaim, got ${describe(prebuilt.claimName)}`, {
@@ -106,10 +110,14 @@ export class AutoscaledTriton extends Construct {
     }
 
     if (prebuilt && (typeof prebuilt.path !== 'string' || prebuilt.path.startsWith('/') || prebuilt.path.split('/').includes('..'))) {
-      throw new ValidationError('engines-path', `AutoscaledTriton ${id}: prebuiltEngines.path ${JSON.stringify(prebuilt.path)} must be a path inside the claim, relative to its root (the claim is mounted as the model cache)`, {
-        field: 'prebuiltEngines.path',
-        suggestions: [`prebuiltEngines.path: '${String(prebuilt.path ?? 'engines/gpt2/tp1-pp1').replace(/^\/+/, '')}'`],
-      });
+      throw new ValidationError(
+        'engines-path',
+        `AutoscaledTriton ${id}: prebuiltEngines.path ${JSON.stringify(prebuilt.path)} must be a path inside the claim, relative to its root (the claim is mounted as the model cache)`,
+        {
+          field: 'prebuiltEngines.path',
+          suggestions: [`prebuiltEngines.path: '${String(prebuilt.path ?? 'engines/gpt2/tp1-pp1').replace(/^\/+/, '')}'`],
+        },
+      );
     }
     this.worker = new LlmWorker(this, id, {
       ...Object.fromEntries(WORKER_PROPS.filter((key) => props[key] !== undefined).map((key) => [key, props[key]])),

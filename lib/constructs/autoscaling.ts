@@ -50,8 +50,7 @@ const NODE_PROVISIONING_SECONDS = 300;
 
 /** Checks the props against the engine; returns the metric the autoscaler uses. */
 export function checkAutoscaling(props: AutoscalingProps, engine: Engine, worker: string): string {
-  const fail = (field: string, message: string, suggestions: string[]) =>
-    new ValidationError('invalid-autoscaling', `${worker}: ${message}`, { field: `autoscaling.${field}`, suggestions });
+  const fail = (field: string, message: string, suggestions: string[]) => new ValidationError('invalid-autoscaling', `${worker}: ${message}`, { field: `autoscaling.${field}`, suggestions });
   if (typeof props !== 'object' || props === null || Array.isArray(props)) {
     throw new ValidationError('invalid-autoscaling', `${worker}: autoscaling must be an object { minReplicas, maxReplicas, ... }, got ${describe(props)}`, {
       field: 'autoscaling',
@@ -66,7 +65,8 @@ export function checkAutoscaling(props: AutoscalingProps, engine: Engine, worker
   const scaler = props.scaler ?? 'hpa';
   if (scaler !== 'hpa' && scaler !== 'keda') throw fail('scaler', `scaler must be 'hpa' or 'keda', got ${JSON.stringify(scaler)}`, ["scaler: 'hpa'"]);
   if (min === 0 && !props.scaleToZero) throw fail('minReplicas', 'minReplicas 0 needs scaleToZero: true (with scaler keda)', ['minReplicas: 1', "scaleToZero: true, scaler: 'keda'"]);
-  if (props.scaleToZero && scaler !== 'keda') throw fail('scaleToZero', `scaleToZero needs scaler 'keda', got scaler ${describe(scaler)}: an HPA cannot scale to zero replicas`, ["scaler: 'keda'", 'scaleToZero: false']);
+  if (props.scaleToZero && scaler !== 'keda')
+    throw fail('scaleToZero', `scaleToZero needs scaler 'keda', got scaler ${describe(scaler)}: an HPA cannot scale to zero replicas`, ["scaler: 'keda'", 'scaleToZero: false']);
   if (props.scaleToZero && (typeof props.wakeUpQuery !== 'string' || props.wakeUpQuery.trim() === '')) {
     throw fail('wakeUpQuery', 'scaleToZero needs a wakeUpQuery: at zero replicas no pod exports the queue metric, so nothing would ever scale it up again', [
       `wakeUpQuery: 'sum(rate(litellm_proxy_total_requests_metric_total{model="<served name>"}[2m]))' (requests reaching the gateway)`,
@@ -79,10 +79,11 @@ export function checkAutoscaling(props: AutoscalingProps, engine: Engine, worker
   const { queue, exported } = ENGINE_METRICS[engine];
   const metric = props.metric ?? queue;
   if (metric === undefined || !exported.includes(metric)) {
-    throw fail('metric', `${engine} exports no ${metric === undefined ? 'queue metric' : `metric '${metric}'`} to scale on${exported.length ? `; it exports ${exported.join(', ')}` : ' (no Prometheus metrics at all)'}`, [
-      ...exported.map((m) => `metric: '${m}'`),
-      ...(exported.length === 0 ? ['replicas: a fixed count', "engine: 'vllm' (exports vllm:num_requests_waiting)"] : []),
-    ]);
+    throw fail(
+      'metric',
+      `${engine} exports no ${metric === undefined ? 'queue metric' : `metric '${metric}'`} to scale on${exported.length ? `; it exports ${exported.join(', ')}` : ' (no Prometheus metrics at all)'}`,
+      [...exported.map((m) => `metric: '${m}'`), ...(exported.length === 0 ? ['replicas: a fixed count', "engine: 'vllm' (exports vllm:num_requests_waiting)"] : [])],
+    );
   }
   return metric;
 }
@@ -124,7 +125,10 @@ export function metricAutoscaler(scope: Construct, target: ScaleTarget, props: A
     });
     if (props.scaleToZero) {
       const coldStart = NODE_PROVISIONING_SECONDS + target.startupBudgetSeconds;
-      warnAtSynth(scope, `scaleToZero: after idle, a replica needs a GPU node (~${NODE_PROVISIONING_SECONDS / 60} min) and its weights loaded (up to ${Math.ceil(target.startupBudgetSeconds / 60)} min): a cold start of up to ~${Math.ceil(coldStart / 60)} minutes, during which requests wait at a retrying gateway or fail`);
+      warnAtSynth(
+        scope,
+        `scaleToZero: after idle, a replica needs a GPU node (~${NODE_PROVISIONING_SECONDS / 60} min) and its weights loaded (up to ${Math.ceil(target.startupBudgetSeconds / 60)} min): a cold start of up to ~${Math.ceil(coldStart / 60)} minutes, during which requests wait at a retrying gateway or fail`,
+      );
     }
     return;
   }

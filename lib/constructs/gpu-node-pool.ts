@@ -132,7 +132,9 @@ export class GpuNodePool extends Construct {
     for (const key of ['karpenter', 'onPrem'] as const) {
       const options: unknown = props[key];
       if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
-        throw fail(key, `${key} must be an object, got ${describe(options)}`, [key === 'karpenter' ? "karpenter: { clusterName: 'prod', nodeRole: 'KarpenterNodeRole-prod' }" : 'onPrem: { nodes: 4, acceleratorsPerNode: 8 }']);
+        throw fail(key, `${key} must be an object, got ${describe(options)}`, [
+          key === 'karpenter' ? "karpenter: { clusterName: 'prod', nodeRole: 'KarpenterNodeRole-prod' }" : 'onPrem: { nodes: 4, acceleratorsPerNode: 8 }',
+        ]);
       }
     }
     this.name = checkDnsLabel(props.name ?? `${Chart.of(this).node.id}-${id}`, props.name ? 'name' : 'id');
@@ -140,10 +142,15 @@ export class GpuNodePool extends Construct {
     this.onPrem = props.onPrem;
     this.sharing = (props.karpenter ?? props.onPrem)?.gpuSharing;
 
-    const capacity = constructStep(this, `GpuNodePool ${id}`, () => {
-      checkSharing(this.sharing, `${this.kind === 'karpenter' ? 'karpenter' : 'onPrem'}.gpuSharing`);
-      return props.karpenter ? karpenterCapacity(this, props) : onPremCapacity(this, props, fail);
-    }, true);
+    const capacity = constructStep(
+      this,
+      `GpuNodePool ${id}`,
+      () => {
+        checkSharing(this.sharing, `${this.kind === 'karpenter' ? 'karpenter' : 'onPrem'}.gpuSharing`);
+        return props.karpenter ? karpenterCapacity(this, props) : onPremCapacity(this, props, fail);
+      },
+      true,
+    );
     this.instanceTypes = capacity.instanceTypes;
     this.accelerators = capacity.accelerators;
     this.acceleratorsPerNode = capacity.acceleratorsPerNode;
@@ -161,19 +168,30 @@ export class GpuNodePool extends Construct {
     const nodes = props.karpenter ? this.karpenterNodes(props, props.karpenter, accelerator, labels, fail) : onPremNodes(this, props.onPrem!);
     this.taint = nodes.taint;
     this.runtimeClassName = nodes.runtimeClassName;
-    this.installPlumbing(props.karpenter ?? props.onPrem!, props.karpenter?.amiAlias, {
-      name: this.name,
-      nodeAffinity: nodes.plumbingAffinity,
-      tolerations: this.tolerations(),
-      labels,
-      runtimeClassName: this.runtimeClassName,
-      namespace: (props.karpenter ?? props.onPrem)?.plumbingNamespace,
-    }, accelerator);
+    this.installPlumbing(
+      props.karpenter ?? props.onPrem!,
+      props.karpenter?.amiAlias,
+      {
+        name: this.name,
+        nodeAffinity: nodes.plumbingAffinity,
+        tolerations: this.tolerations(),
+        labels,
+        runtimeClassName: this.runtimeClassName,
+        namespace: (props.karpenter ?? props.onPrem)?.plumbingNamespace,
+      },
+      accelerator,
+    );
     this.node.addValidation({ validate: () => [...this.capacityErrors(), ...this.plumbingOverlapErrors()] });
   }
 
   /** The Karpenter NodePool and EC2NodeClass that launch this pool's nodes, tainted for GPU workloads only. */
-  private karpenterNodes(props: GpuNodePoolProps, karpenter: KarpenterPoolOptions, accelerator: Accelerator, labels: Record<string, string>, fail: (field: string, message: string, suggestions: string[]) => Error): PoolNodes {
+  private karpenterNodes(
+    props: GpuNodePoolProps,
+    karpenter: KarpenterPoolOptions,
+    accelerator: Accelerator,
+    labels: Record<string, string>,
+    fail: (field: string, message: string, suggestions: string[]) => Error,
+  ): PoolNodes {
     checkKarpenterOptions(karpenter, props.capacityTypes ?? ['on-demand'], fail);
     karpenterPool(this, {
       name: this.name,
@@ -195,9 +213,7 @@ export class GpuNodePool extends Construct {
 
   /** Sizing inputs of a worker on this pool: its instance types, or its accelerator and node size. */
   public planRequest(): Pick<PlanRequest, 'instanceTypes' | 'accelerator' | 'acceleratorsPerNode'> {
-    return this.kind === 'karpenter'
-      ? { instanceTypes: this.instanceTypes.map((it) => it.name) }
-      : { accelerator: this.accelerators[0].id, acceleratorsPerNode: this.acceleratorsPerNode };
+    return this.kind === 'karpenter' ? { instanceTypes: this.instanceTypes.map((it) => it.name) } : { accelerator: this.accelerators[0].id, acceleratorsPerNode: this.acceleratorsPerNode };
   }
 
   /**
@@ -208,11 +224,7 @@ export class GpuNodePool extends Construct {
   public placement(accelerator?: Accelerator, instanceType?: string): Placement {
     // A worker naming its instance type gets exactly it (its host resources were sized for it);
     // on a pool of several accelerators, a worker gets the types that carry its plan's accelerator.
-    const carrying = instanceType
-      ? [instanceType]
-      : accelerator && this.accelerators.length > 1
-        ? this.instanceTypes.filter((it) => it.acceleratorId === accelerator.id).map((it) => it.name)
-        : [];
+    const carrying = instanceType ? [instanceType] : accelerator && this.accelerators.length > 1 ? this.instanceTypes.filter((it) => it.acceleratorId === accelerator.id).map((it) => it.name) : [];
     const terms: k8s.NodeSelectorTerm[] =
       this.kind === 'karpenter'
         ? [
@@ -223,9 +235,11 @@ export class GpuNodePool extends Construct {
               ],
             },
           ]
-        : acceleratorTerms(this.accelerators[0]).slice(0, 1).map((term) => ({
-            matchExpressions: [...(term.matchExpressions ?? []).map((e) => this.sharedProduct(e)), ...selectorExpressions(this.onPrem?.nodeSelector ?? {})],
-          }));
+        : acceleratorTerms(this.accelerators[0])
+            .slice(0, 1)
+            .map((term) => ({
+              matchExpressions: [...(term.matchExpressions ?? []).map((e) => this.sharedProduct(e)), ...selectorExpressions(this.onPrem?.nodeSelector ?? {})],
+            }));
     return { affinity: { nodeAffinity: requiredTerms(terms) }, tolerations: this.tolerations() };
   }
 

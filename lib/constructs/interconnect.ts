@@ -47,11 +47,7 @@ export function interconnectFor(plan: ModelPlan, onPrem?: OnPremInterconnect): I
   if (instance && instance.efa > 0) {
     return {
       resources: { [EFA_RESOURCE]: instance.efa },
-      env: [
-        { name: 'FI_PROVIDER', value: 'efa' },
-        ...(RDMA_FAMILIES.test(instance.name) ? [{ name: 'FI_EFA_USE_DEVICE_RDMA', value: '1' }] : []),
-        { name: 'FI_EFA_FORK_SAFE', value: '1' },
-      ],
+      env: [{ name: 'FI_PROVIDER', value: 'efa' }, ...(RDMA_FAMILIES.test(instance.name) ? [{ name: 'FI_EFA_USE_DEVICE_RDMA', value: '1' }] : []), { name: 'FI_EFA_FORK_SAFE', value: '1' }],
       capabilities: [],
       prerequisites:
         `${instance.name} pods request its ${instance.efa} EFA interfaces (${EFA_RESOURCE}): install the EFA device plugin (EKS AMIs do not ship it), ` +
@@ -82,8 +78,11 @@ export function checkOnPremInterconnect(value: unknown, fail: (field: string, me
   if (typeof value !== 'object' || value === null || typeof v.resource !== 'string' || !/^[a-z0-9.-]+\/[A-Za-z0-9_.-]+$/.test(v.resource)) {
     throw fail('onPrem.interconnect', `onPrem.interconnect.resource must name the RDMA device plugin's extended resource (domain/name), got ${JSON.stringify(value)}`, [hint]);
   }
-  if (v.perNode !== undefined && !(Number.isSafeInteger(v.perNode) && v.perNode > 0)) throw fail('onPrem.interconnect.perNode', `perNode must be a positive integer, got ${JSON.stringify(v.perNode)}`, [hint]);
-  if (v.ibHca !== undefined && !(typeof v.ibHca === 'string' && /^[\^=]?[\w:,.-]+$/.test(v.ibHca))) throw fail('onPrem.interconnect.ibHca', `ibHca must be an NCCL_IB_HCA list, got ${JSON.stringify(v.ibHca)}`, [hint]);
-  if (v.gidIndex !== undefined && !(Number.isSafeInteger(v.gidIndex) && v.gidIndex >= 0)) throw fail('onPrem.interconnect.gidIndex', `gidIndex must be a non-negative integer, got ${JSON.stringify(v.gidIndex)}`, [hint]);
+  if (v.perNode !== undefined && !(Number.isSafeInteger(v.perNode) && v.perNode > 0))
+    throw fail('onPrem.interconnect.perNode', `perNode must be a positive integer, got ${JSON.stringify(v.perNode)}`, [hint]);
+  if (v.ibHca !== undefined && !(typeof v.ibHca === 'string' && /^[\^=]?[\w:,.-]+$/.test(v.ibHca)))
+    throw fail('onPrem.interconnect.ibHca', `ibHca must be an NCCL_IB_HCA list, got ${JSON.stringify(v.ibHca)}`, [hint]);
+  if (v.gidIndex !== undefined && !(Number.isSafeInteger(v.gidIndex) && v.gidIndex >= 0))
+    throw fail('onPrem.interconnect.gidIndex', `gidIndex must be a non-negative integer, got ${JSON.stringify(v.gidIndex)}`, [hint]);
   return v;
 }

@@ -1,7 +1,19 @@
 import { Lazy } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { Ec2NodeClass, Ec2NodeClassSpecBlockDeviceMappingsEbsVolumeType, Ec2NodeClassSpecInstanceStorePolicy, Ec2NodeClassSpecMetadataOptionsHttpEndpoint, Ec2NodeClassSpecMetadataOptionsHttpTokens } from '../../imports/karpenter.k8s.aws';
-import { NodePool, NodePoolSpecDisruptionConsolidationPolicy, NodePoolSpecLimits, NodePoolSpecTemplateSpecRequirementsOperator, NodePoolSpecTemplateSpecTaintsEffect } from '../../imports/karpenter.sh';
+import {
+  Ec2NodeClass,
+  Ec2NodeClassSpecBlockDeviceMappingsEbsVolumeType,
+  Ec2NodeClassSpecInstanceStorePolicy,
+  Ec2NodeClassSpecMetadataOptionsHttpEndpoint,
+  Ec2NodeClassSpecMetadataOptionsHttpTokens,
+} from '../../imports/karpenter.k8s.aws';
+import {
+  NodePool,
+  NodePoolSpecDisruptionConsolidationPolicy,
+  NodePoolSpecLimits,
+  NodePoolSpecTemplateSpecRequirementsOperator,
+  NodePoolSpecTemplateSpecTaintsEffect,
+} from '../../imports/karpenter.sh';
 import type { Accelerator, InstanceType } from '../catalog/types';
 import { poolShape } from '../sizing/pool';
 import { clusterScoped } from './cluster-scoped';
@@ -55,13 +67,19 @@ const BUDGET_NODES = /^((100|[0-9]{1,2})%|[0-9]+)$/;
 export function checkKarpenterOptions(options: KarpenterOptions, capacityTypes: readonly string[], fail: (field: string, message: string, suggestions: string[]) => Error): void {
   const text = (value: unknown) => typeof value === 'string' && value.trim() !== '';
   if (!text(options.clusterName)) throw fail('karpenter.clusterName', `karpenter.clusterName must name the EKS cluster, got ${JSON.stringify(options.clusterName)}`, ["karpenter.clusterName: 'prod'"]);
-  if (!text(options.nodeRole)) throw fail('karpenter.nodeRole', `karpenter.nodeRole must name the nodes' IAM role, got ${JSON.stringify(options.nodeRole)}`, ["karpenter.nodeRole: 'KarpenterNodeRole-prod'"]);
+  if (!text(options.nodeRole))
+    throw fail('karpenter.nodeRole', `karpenter.nodeRole must name the nodes' IAM role, got ${JSON.stringify(options.nodeRole)}`, ["karpenter.nodeRole: 'KarpenterNodeRole-prod'"]);
   if (options.amiAlias !== undefined && !AMI_ALIAS.test(options.amiAlias)) {
-    throw fail('karpenter.amiAlias', `karpenter.amiAlias '${options.amiAlias}' is not <family>@<version> with family al2023 or bottlerocket`, ["karpenter.amiAlias: 'al2023@latest'", "karpenter.amiAlias: 'bottlerocket@latest'"]);
+    throw fail('karpenter.amiAlias', `karpenter.amiAlias '${options.amiAlias}' is not <family>@<version> with family al2023 or bottlerocket`, [
+      "karpenter.amiAlias: 'al2023@latest'",
+      "karpenter.amiAlias: 'bottlerocket@latest'",
+    ]);
   }
   const root = options.rootVolumeGiB;
   if (root !== undefined && !(Number.isSafeInteger(root) && root > 0)) {
-    throw fail('karpenter.rootVolumeGiB', `karpenter.rootVolumeGiB must be a positive integer, got ${JSON.stringify(root)}`, [`karpenter.rootVolumeGiB: ${IMAGE_VOLUME_GIB} or more, or omit it (sized from the workers' caches)`]);
+    throw fail('karpenter.rootVolumeGiB', `karpenter.rootVolumeGiB must be a positive integer, got ${JSON.stringify(root)}`, [
+      `karpenter.rootVolumeGiB: ${IMAGE_VOLUME_GIB} or more, or omit it (sized from the workers' caches)`,
+    ]);
   }
   const weight = options.weight;
   if (weight !== undefined && !(Number.isSafeInteger(weight) && weight >= 1 && weight <= 100)) {
@@ -74,16 +92,22 @@ export function checkKarpenterOptions(options: KarpenterOptions, capacityTypes: 
     }
     const d = disruption as KarpenterDisruption;
     if (d.consolidationPolicy !== undefined && !CONSOLIDATION_POLICIES.includes(d.consolidationPolicy)) {
-      throw fail('karpenter.disruption.consolidationPolicy', `karpenter.disruption.consolidationPolicy must be ${CONSOLIDATION_POLICIES.join(' or ')}, got ${JSON.stringify(d.consolidationPolicy)}`, ["karpenter.disruption.consolidationPolicy: 'WhenEmpty'"]);
+      throw fail('karpenter.disruption.consolidationPolicy', `karpenter.disruption.consolidationPolicy must be ${CONSOLIDATION_POLICIES.join(' or ')}, got ${JSON.stringify(d.consolidationPolicy)}`, [
+        "karpenter.disruption.consolidationPolicy: 'WhenEmpty'",
+      ]);
     }
     for (const key of ['consolidateAfter', 'expireAfter'] as const) {
       const value = d[key];
       if (value !== undefined && !(typeof value === 'string' && DURATION.test(value))) {
-        throw fail(`karpenter.disruption.${key}`, `karpenter.disruption.${key} must be a duration such as '10m', '720h' or 'Never', got ${JSON.stringify(value)}`, [`karpenter.disruption.${key}: '${key === 'expireAfter' ? '720h' : '10m'}'`]);
+        throw fail(`karpenter.disruption.${key}`, `karpenter.disruption.${key} must be a duration such as '10m', '720h' or 'Never', got ${JSON.stringify(value)}`, [
+          `karpenter.disruption.${key}: '${key === 'expireAfter' ? '720h' : '10m'}'`,
+        ]);
       }
     }
     if (d.budgetNodes !== undefined && !(typeof d.budgetNodes === 'string' && BUDGET_NODES.test(d.budgetNodes))) {
-      throw fail('karpenter.disruption.budgetNodes', `karpenter.disruption.budgetNodes must be a count or a percentage such as '1' or '10%', got ${JSON.stringify(d.budgetNodes)}`, ["karpenter.disruption.budgetNodes: '1'"]);
+      throw fail('karpenter.disruption.budgetNodes', `karpenter.disruption.budgetNodes must be a count or a percentage such as '1' or '10%', got ${JSON.stringify(d.budgetNodes)}`, [
+        "karpenter.disruption.budgetNodes: '1'",
+      ]);
     }
   }
   const unknown = (Array.isArray(capacityTypes) ? capacityTypes : [capacityTypes]).filter((c) => !CAPACITY_TYPES.includes(c));
@@ -117,69 +141,79 @@ export function karpenterPool(scope: Construct, input: KarpenterPoolInput): { no
   const discovery = [{ tags: { 'karpenter.sh/discovery': options.clusterName } }];
   const rootGiB = Lazy.any({ produce: () => `${options.rootVolumeGiB ?? IMAGE_VOLUME_GIB + (nvme ? 0 : input.cacheGiB())}Gi` });
   const ebs = { volumeSize: rootGiB as unknown as string, volumeType: Ec2NodeClassSpecBlockDeviceMappingsEbsVolumeType.GP3, encrypted: true, deleteOnTermination: true };
-  const nodeClass = clusterScoped(new Ec2NodeClass(scope, 'node-class', {
-    metadata: { name, labels: input.labels },
-    spec: {
-      amiSelectorTerms: [{ alias: options.amiAlias ?? 'al2023@latest' }],
-      role: options.nodeRole,
-      subnetSelectorTerms: (options.subnetSelectorTerms ?? discovery).map((t) => ({ ...t })),
-      securityGroupSelectorTerms: (options.securityGroupSelectorTerms ?? discovery).map((t) => ({ ...t })),
-      // Bottlerocket: a small OS volume and a data volume for images and pods; AL2023: one root volume.
-      blockDeviceMappings: bottlerocket
-        ? [
-            { deviceName: '/dev/xvda', ebs: { ...ebs, volumeSize: '4Gi' } },
-            { deviceName: '/dev/xvdb', ebs },
-          ]
-        : [{ deviceName: '/dev/xvda', ebs, rootVolume: true }],
-      instanceStorePolicy: nvme ? Ec2NodeClassSpecInstanceStorePolicy.RAID0 : undefined,
-      // IMDSv2 only, and a hop limit of 1 so that pods cannot reach the node's credentials.
-      metadataOptions: {
-        httpEndpoint: Ec2NodeClassSpecMetadataOptionsHttpEndpoint.ENABLED,
-        httpTokens: Ec2NodeClassSpecMetadataOptionsHttpTokens.REQUIRED,
-        httpPutResponseHopLimit: 1,
+  const nodeClass = clusterScoped(
+    new Ec2NodeClass(scope, 'node-class', {
+      metadata: { name, labels: input.labels },
+      spec: {
+        amiSelectorTerms: [{ alias: options.amiAlias ?? 'al2023@latest' }],
+        role: options.nodeRole,
+        subnetSelectorTerms: (options.subnetSelectorTerms ?? discovery).map((t) => ({ ...t })),
+        securityGroupSelectorTerms: (options.securityGroupSelectorTerms ?? discovery).map((t) => ({ ...t })),
+        // Bottlerocket: a small OS volume and a data volume for images and pods; AL2023: one root volume.
+        blockDeviceMappings: bottlerocket
+          ? [
+              { deviceName: '/dev/xvda', ebs: { ...ebs, volumeSize: '4Gi' } },
+              { deviceName: '/dev/xvdb', ebs },
+            ]
+          : [{ deviceName: '/dev/xvda', ebs, rootVolume: true }],
+        instanceStorePolicy: nvme ? Ec2NodeClassSpecInstanceStorePolicy.RAID0 : undefined,
+        // IMDSv2 only, and a hop limit of 1 so that pods cannot reach the node's credentials.
+        metadataOptions: {
+          httpEndpoint: Ec2NodeClassSpecMetadataOptionsHttpEndpoint.ENABLED,
+          httpTokens: Ec2NodeClassSpecMetadataOptionsHttpTokens.REQUIRED,
+          httpPutResponseHopLimit: 1,
+        },
+        tags: { ...options.tags, 'llm-constructs.io/pool': name },
       },
-      tags: { ...options.tags, 'llm-constructs.io/pool': name },
-    },
-  }));
+    }),
+  );
 
   const shape = poolShape(instanceTypes, input.maxAccelerators);
   const disruption = options.disruption ?? {};
   const inValues = (key: string, values: readonly string[]) => ({ key, operator: NodePoolSpecTemplateSpecRequirementsOperator.IN, values: [...new Set(values)] });
-  const nodePool = clusterScoped(new NodePool(scope, 'node-pool', {
-    metadata: { name, labels: input.labels },
-    spec: {
-      template: {
-        metadata: { labels: input.labels },
-        spec: {
-          nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name },
-          requirements: [
-            inValues(karpenterName(accelerator)?.label ?? 'karpenter.k8s.aws/instance-gpu-name', input.acceleratorNames),
-            inValues('karpenter.k8s.aws/instance-family', instanceTypes.map((it) => it.family)),
-            inValues('node.kubernetes.io/instance-type', instanceTypes.map((it) => it.name)),
-            inValues('karpenter.sh/capacity-type', input.capacityTypes),
-            inValues('kubernetes.io/arch', ['amd64']),
-            inValues('kubernetes.io/os', ['linux']),
-          ],
-          // Only pods that tolerate the device taint (the pool's workers and plumbing) land here.
-          taints: [{ key: accelerator.resourceName, effect: NodePoolSpecTemplateSpecTaintsEffect.NO_SCHEDULE }],
-          expireAfter: disruption.expireAfter ?? '720h',
+  const nodePool = clusterScoped(
+    new NodePool(scope, 'node-pool', {
+      metadata: { name, labels: input.labels },
+      spec: {
+        template: {
+          metadata: { labels: input.labels },
+          spec: {
+            nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name },
+            requirements: [
+              inValues(karpenterName(accelerator)?.label ?? 'karpenter.k8s.aws/instance-gpu-name', input.acceleratorNames),
+              inValues(
+                'karpenter.k8s.aws/instance-family',
+                instanceTypes.map((it) => it.family),
+              ),
+              inValues(
+                'node.kubernetes.io/instance-type',
+                instanceTypes.map((it) => it.name),
+              ),
+              inValues('karpenter.sh/capacity-type', input.capacityTypes),
+              inValues('kubernetes.io/arch', ['amd64']),
+              inValues('kubernetes.io/os', ['linux']),
+            ],
+            // Only pods that tolerate the device taint (the pool's workers and plumbing) land here.
+            taints: [{ key: accelerator.resourceName, effect: NodePoolSpecTemplateSpecTaintsEffect.NO_SCHEDULE }],
+            expireAfter: disruption.expireAfter ?? '720h',
+          },
         },
+        disruption: {
+          consolidationPolicy:
+            disruption.consolidationPolicy === 'WhenEmptyOrUnderutilized'
+              ? NodePoolSpecDisruptionConsolidationPolicy.WHEN_EMPTY_OR_UNDERUTILIZED
+              : NodePoolSpecDisruptionConsolidationPolicy.WHEN_EMPTY,
+          consolidateAfter: disruption.consolidateAfter ?? '10m',
+          budgets: [{ nodes: disruption.budgetNodes ?? '1' }],
+        },
+        limits: {
+          [accelerator.resourceName]: NodePoolSpecLimits.fromNumber(input.maxAccelerators),
+          cpu: NodePoolSpecLimits.fromNumber(shape.cpuLimit),
+          memory: NodePoolSpecLimits.fromString(`${shape.memoryLimitMiB}Mi`),
+        },
+        weight: options.weight,
       },
-      disruption: {
-        consolidationPolicy:
-          disruption.consolidationPolicy === 'WhenEmptyOrUnderutilized'
-            ? NodePoolSpecDisruptionConsolidationPolicy.WHEN_EMPTY_OR_UNDERUTILIZED
-            : NodePoolSpecDisruptionConsolidationPolicy.WHEN_EMPTY,
-        consolidateAfter: disruption.consolidateAfter ?? '10m',
-        budgets: [{ nodes: disruption.budgetNodes ?? '1' }],
-      },
-      limits: {
-        [accelerator.resourceName]: NodePoolSpecLimits.fromNumber(input.maxAccelerators),
-        cpu: NodePoolSpecLimits.fromNumber(shape.cpuLimit),
-        memory: NodePoolSpecLimits.fromString(`${shape.memoryLimitMiB}Mi`),
-      },
-      weight: options.weight,
-    },
-  }));
+    }),
+  );
   return { nodePool, nodeClass };
 }

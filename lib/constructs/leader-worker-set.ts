@@ -51,7 +51,10 @@ export class LeaderWorkerSet extends ApiObject {
  * vLLM over Ray as a LeaderWorkerSet of `nodes` pods per replica: the leader starts the Ray head and
  * serves; workers join the head and block.
  */
-export function rayLeaderWorkerSet(scope: Construct, input: { readonly name: string; readonly replicas?: number; readonly nodes: number; readonly recipe: ContainerRecipe; readonly template: PodTemplateInput }): LeaderWorkerSet {
+export function rayLeaderWorkerSet(
+  scope: Construct,
+  input: { readonly name: string; readonly replicas?: number; readonly nodes: number; readonly recipe: ContainerRecipe; readonly template: PodTemplateInput },
+): LeaderWorkerSet {
   const { template } = input;
   // The recipe's args already carry `--distributed-executor-backend ray` for a multi-node plan.
   const serve = [...(input.recipe.command ?? ['python3', '-m', 'vllm.entrypoints.openai.api_server']), ...input.recipe.args];

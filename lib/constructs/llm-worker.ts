@@ -104,16 +104,21 @@ export class LlmWorker extends Construct {
     this.endpoint = `http://${name}.${chart.namespace ?? 'default'}.svc.cluster.local:${this.recipe.ports.http}${this.recipe.openAiBasePath ?? ''}`;
     // 5. policies: autoscaler, network policies, disruption budget
     if (autoscaling && metric) {
-      metricAutoscaler(this, {
-        name,
-        namespace: chart.namespace ?? 'default',
-        apiVersion: multiNode ? 'leaderworkerset.x-k8s.io/v1' : 'apps/v1',
-        kind: multiNode ? 'LeaderWorkerSet' : 'Deployment',
-        engine: plan.engine,
-        instance: name,
-        startupBudgetSeconds: template.startupBudgetSeconds,
-        labels,
-      }, autoscaling, metric);
+      metricAutoscaler(
+        this,
+        {
+          name,
+          namespace: chart.namespace ?? 'default',
+          apiVersion: multiNode ? 'leaderworkerset.x-k8s.io/v1' : 'apps/v1',
+          kind: multiNode ? 'LeaderWorkerSet' : 'Deployment',
+          engine: plan.engine,
+          instance: name,
+          startupBudgetSeconds: template.startupBudgetSeconds,
+          labels,
+        },
+        autoscaling,
+        metric,
+      );
     }
     this.policies(name, labels, props.monitoring ?? DEFAULT_MONITORING);
   }
@@ -149,7 +154,9 @@ export class LlmWorker extends Construct {
     const template: PodTemplateInput = {
       plan: this.plan,
       recipe: this.recipe,
-      cache: constructStep(this, `LlmWorker ${this.node.id}`, () => cacheVolume(this, `${name}-cache`, props.modelCache ?? { type: 'emptyDir' }, this.plan, this.maxReplicas, undefined, this.recipe.downloadBytes)),
+      cache: constructStep(this, `LlmWorker ${this.node.id}`, () =>
+        cacheVolume(this, `${name}-cache`, props.modelCache ?? { type: 'emptyDir' }, this.plan, this.maxReplicas, undefined, this.recipe.downloadBytes),
+      ),
       cachePath: CACHE_PATH,
       placement: pool ? pool.placement(this.plan.accelerator, props.instanceType) : planPlacement(this.plan, props.instanceType !== undefined),
       runtimeClassName: pool?.runtimeClassName,
@@ -230,9 +237,8 @@ export class LlmWorker extends Construct {
   /** Until a gateway attaches the worker, its controller URL is unknown: resolved at synth, checked there. */
   private lazyControllerUrl(): string {
     this.node.addValidation({
-      validate: () => (this.controllerUrl === undefined
-        ? [`LlmWorker ${this.node.id} (fastchat-vllm) is not attached to a FastChat InferenceGateway and has no controllerUrl: it would register nowhere`]
-        : []),
+      validate: () =>
+        this.controllerUrl === undefined ? [`LlmWorker ${this.node.id} (fastchat-vllm) is not attached to a FastChat InferenceGateway and has no controllerUrl: it would register nowhere`] : [],
     });
     return Lazy.any({ produce: () => this.controllerUrl ?? 'unattached' }) as unknown as string;
   }

@@ -71,10 +71,14 @@ export function cacheVolume(
       const size = checkSize(cache.sizeGiB);
       const accessMode = cache.accessMode ?? 'ReadWriteOnce';
       if (accessMode === 'ReadWriteOnce' && replicas > 1) {
-        throw new ValidationError('cache-single-node', `${prop}.accessMode 'ReadWriteOnce': the claim attaches to one node, but ${replicas} replicas would share it (the second pod on another node fails with a Multi-Attach error)`, {
-          field: `${prop}.accessMode`,
-          suggestions: [`${prop}.accessMode: 'ReadWriteMany' with an EFS, FSx or NFS storage class`, `${prop}: { type: 'emptyDir' } (a cache per pod)`],
-        });
+        throw new ValidationError(
+          'cache-single-node',
+          `${prop}.accessMode 'ReadWriteOnce': the claim attaches to one node, but ${replicas} replicas would share it (the second pod on another node fails with a Multi-Attach error)`,
+          {
+            field: `${prop}.accessMode`,
+            suggestions: [`${prop}.accessMode: 'ReadWriteMany' with an EFS, FSx or NFS storage class`, `${prop}: { type: 'emptyDir' } (a cache per pod)`],
+          },
+        );
       }
       new k8s.KubePersistentVolumeClaim(scope, 'cache', {
         metadata: { name: claimName },

@@ -25,7 +25,7 @@ export function modelNameErrors(owner: string, workers: readonly LlmWorker[]): s
           : `${implicit.map((w) => w.node.path).join(', ')} did not choose the name (servedModelName unset)`;
     errors.push(
       `${owner}: served model name '${name}' is used by ${group.map((w) => w.node.path).join(' and ')}, but ${why}: clients could not tell them apart. ` +
-        "Set a distinct servedModelName, or, to serve one model from several worker groups behind one name, set the same servedModelName on each.",
+        'Set a distinct servedModelName, or, to serve one model from several worker groups behind one name, set the same servedModelName on each.',
     );
   }
   return errors;

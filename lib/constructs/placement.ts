@@ -22,7 +22,11 @@ export function acceleratorTerms(accelerator: Accelerator, instanceTypeName?: st
     terms.push({ matchExpressions: [{ key: 'nvidia.com/gpu.product', operator: 'In', values: [accelerator.gfdProduct] }] });
   }
   if (accelerator.nodeLabels) {
-    terms.push({ matchExpressions: Object.entries(accelerator.nodeLabels).slice(0, 1).map(([key, value]) => ({ key, operator: 'In', values: [value] })) });
+    terms.push({
+      matchExpressions: Object.entries(accelerator.nodeLabels)
+        .slice(0, 1)
+        .map(([key, value]) => ({ key, operator: 'In', values: [value] })),
+    });
   }
   const karpenter = karpenterName(accelerator);
   if (karpenter) {

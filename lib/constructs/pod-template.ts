@@ -91,11 +91,7 @@ export function podTemplate(input: PodTemplateInput): k8s.PodTemplateSpec {
     },
     readinessProbe: { ...probeHandler(recipe.readyPath, 'http'), periodSeconds: PROBE_PERIOD_SECONDS, timeoutSeconds: 5, failureThreshold: 3 },
     livenessProbe: { ...probeHandler(recipe.healthPath, 'http'), periodSeconds: 30, timeoutSeconds: 10, failureThreshold: 5 },
-    volumeMounts: [
-      { name: CACHE_VOLUME, mountPath: input.cachePath },
-      ...(shm > 0 ? [{ name: 'dshm', mountPath: '/dev/shm' }] : []),
-      ...writable.map((w) => ({ name: w.volume, mountPath: w.path })),
-    ],
+    volumeMounts: [{ name: CACHE_VOLUME, mountPath: input.cachePath }, ...(shm > 0 ? [{ name: 'dshm', mountPath: '/dev/shm' }] : []), ...writable.map((w) => ({ name: w.volume, mountPath: w.path }))],
     securityContext: {
       allowPrivilegeEscalation: false,
       capabilities: { drop: ['ALL'], add: fabric && fabric.capabilities.length > 0 ? [...fabric.capabilities] : undefined },

@@ -35,22 +35,26 @@ export function karpenterCapacity(scope: Construct, props: GpuNodePoolProps): Po
 }
 
 /** An on-prem inventory: `onPrem.nodes` x `onPrem.acceleratorsPerNode` devices of one named form factor. */
-export function onPremCapacity(
-  scope: Construct,
-  props: GpuNodePoolProps,
-  fail: (field: string, message: string, suggestions: string[]) => ValidationError,
-): PoolCapacity {
+export function onPremCapacity(scope: Construct, props: GpuNodePoolProps, fail: (field: string, message: string, suggestions: string[]) => ValidationError): PoolCapacity {
   const onPrem = props.onPrem!;
   const interconnect = checkOnPremInterconnect(onPrem.interconnect, fail);
   if (!props.accelerator) throw fail('accelerator', `an on-prem pool needs its accelerator, got ${describe(props.accelerator)}`, ["accelerator: 'A100-40GB'"]);
   const variants = formFactorVariants(props.accelerator);
-  if (variants) throw fail('accelerator', `an on-prem pool must name the form factor of its GPUs: '${props.accelerator}' may be any of ${variants.join(', ')}`, variants.map((v) => `accelerator: '${v}'`));
+  if (variants)
+    throw fail(
+      'accelerator',
+      `an on-prem pool must name the form factor of its GPUs: '${props.accelerator}' may be any of ${variants.join(', ')}`,
+      variants.map((v) => `accelerator: '${v}'`),
+    );
   const accelerators = [lookupAccelerator(props.accelerator)];
   const acceleratorsPerNode = positiveInteger(scope, 'GpuNodePool', 'invalid-node-pool', onPrem.acceleratorsPerNode, 'onPrem.acceleratorsPerNode', 'onPrem.acceleratorsPerNode: 8');
   const nodes = positiveInteger(scope, 'GpuNodePool', 'invalid-node-pool', onPrem.nodes, 'onPrem.nodes', 'onPrem.nodes: 4');
   const capacity = nodes * acceleratorsPerNode;
   if (props.maxAccelerators !== undefined && props.maxAccelerators !== capacity) {
-    throw fail('maxAccelerators', `maxAccelerators ${describe(props.maxAccelerators)} contradicts the on-prem capacity, onPrem.nodes x onPrem.acceleratorsPerNode = ${capacity}`, ['omit maxAccelerators on-prem', `maxAccelerators: ${capacity}`]);
+    throw fail('maxAccelerators', `maxAccelerators ${describe(props.maxAccelerators)} contradicts the on-prem capacity, onPrem.nodes x onPrem.acceleratorsPerNode = ${capacity}`, [
+      'omit maxAccelerators on-prem',
+      `maxAccelerators: ${capacity}`,
+    ]);
   }
   return { instanceTypes: [], accelerators, acceleratorsPerNode, capacity, interconnect };
 }
@@ -77,10 +81,14 @@ function resolveInstanceTypes(props: GpuNodePoolProps): InstanceType[] {
       ...(props.instanceTypes !== undefined ? [`instanceTypes ${describe(props.instanceTypes)}`] : []),
       ...(props.instanceFamilies !== undefined ? [`instanceFamilies ${describe(props.instanceFamilies)}`] : []),
     ];
-    throw new ValidationError('no-instance-types', `name the accelerator, instanceTypes or instanceFamilies (and make them agree); ${given.length > 0 ? `${given.join(' and ')} leave no instance type` : 'got none of them'}`, {
-      field: props.accelerator === undefined ? 'accelerator' : props.instanceTypes !== undefined ? 'instanceTypes' : props.instanceFamilies !== undefined ? 'instanceFamilies' : 'accelerator',
-      suggestions: ["accelerator: 'A10G'", "instanceTypes: ['g5.2xlarge', 'g5.12xlarge']", "instanceFamilies: ['g5', 'g6']"],
-    });
+    throw new ValidationError(
+      'no-instance-types',
+      `name the accelerator, instanceTypes or instanceFamilies (and make them agree); ${given.length > 0 ? `${given.join(' and ')} leave no instance type` : 'got none of them'}`,
+      {
+        field: props.accelerator === undefined ? 'accelerator' : props.instanceTypes !== undefined ? 'instanceTypes' : props.instanceFamilies !== undefined ? 'instanceFamilies' : 'accelerator',
+        suggestions: ["accelerator: 'A10G'", "instanceTypes: ['g5.2xlarge', 'g5.12xlarge']", "instanceFamilies: ['g5', 'g6']"],
+      },
+    );
   }
   return candidates;
 }

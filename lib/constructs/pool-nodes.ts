@@ -19,11 +19,7 @@ export interface PoolNodes {
  * `[vendor]`: `pci-10de`. Any of the three, as the GPU Operator's own node check does (NVIDIA/gpu-operator
  * controllers/state_manager.go `gpuNodeLabels`). Terms of a node affinity are OR'ed.
  */
-export const NFD_NVIDIA_LABELS = [
-  'feature.node.kubernetes.io/pci-0302_10de.present',
-  'feature.node.kubernetes.io/pci-0300_10de.present',
-  'feature.node.kubernetes.io/pci-10de.present',
-] as const;
+export const NFD_NVIDIA_LABELS = ['feature.node.kubernetes.io/pci-0302_10de.present', 'feature.node.kubernetes.io/pci-0300_10de.present', 'feature.node.kubernetes.io/pci-10de.present'] as const;
 
 /** Existing servers: their taint, if any, and the NVIDIA RuntimeClass when asked for. */
 export function onPremNodes(scope: Construct, onPrem: OnPremOptions): PoolNodes {
@@ -33,9 +29,7 @@ export function onPremNodes(scope: Construct, onPrem: OnPremOptions): PoolNodes 
     runtimeClassName: onPrem.runtimeClass ? 'nvidia' : undefined,
     // Before GPU Feature Discovery labels a node, NFD's PCI label (or the user's selector) finds it.
     plumbingAffinity: requiredTerms(
-      onPrem.nodeSelector
-        ? [{ matchExpressions: selectorExpressions(onPrem.nodeSelector) }]
-        : NFD_NVIDIA_LABELS.map((key) => ({ matchExpressions: [{ key, operator: 'In', values: ['true'] }] })),
+      onPrem.nodeSelector ? [{ matchExpressions: selectorExpressions(onPrem.nodeSelector) }] : NFD_NVIDIA_LABELS.map((key) => ({ matchExpressions: [{ key, operator: 'In', values: ['true'] }] })),
     ),
   };
 }

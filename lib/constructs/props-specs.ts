@@ -21,10 +21,16 @@ const MODEL_CACHE = propSpec<ModelCache>()({ type: true, storageClassName: true,
 const PARENT_REF = propSpec<ParentRef>()({ name: true, namespace: true, sectionName: true, dataPlaneNamespace: true });
 
 const AUTOSCALING = propSpec<AutoscalingProps>()({
-  minReplicas: true, maxReplicas: true, metric: true, target: true, scaler: true, scaleToZero: true, wakeUpQuery: true, prometheusUrl: true,
+  minReplicas: true,
+  maxReplicas: true,
+  metric: true,
+  target: true,
+  scaler: true,
+  scaleToZero: true,
+  wakeUpQuery: true,
+  prometheusUrl: true,
 });
 
- 
 const { instanceTypes: _notOnAWorker, ...WORKER_SIZING } = PLAN_REQUEST_SPEC;
 
 export const LLM_WORKER_SPEC = propSpec<LlmWorkerProps>()({
@@ -97,7 +103,19 @@ export const INFERENCE_GATEWAY_SPEC = propSpec<InferenceGatewayProps>()({
   workers: true,
   apiKeySecret: SECRET_KEY_REF,
   allowUnauthenticated: true,
-  expose: { type: true, nodePort: true, sourceRanges: true, host: true, tlsSecret: true, className: true, controllerNamespace: true, parentRef: PARENT_REF, hostnames: true, annotations: true, externalTrafficPolicy: true },
+  expose: {
+    type: true,
+    nodePort: true,
+    sourceRanges: true,
+    host: true,
+    tlsSecret: true,
+    className: true,
+    controllerNamespace: true,
+    parentRef: PARENT_REF,
+    hostnames: true,
+    annotations: true,
+    externalTrafficPolicy: true,
+  },
   clients: true,
   monitoring: true,
   gatewayApi: { parentRef: PARENT_REF, hostnames: true, inferenceExtension: { endpointPickers: true } },

@@ -9,9 +9,24 @@ import type { Construct, IConstruct } from 'constructs';
 
 /** Kinds without a namespace: their names are unique cluster-wide. */
 const CLUSTER_SCOPED = new Set([
-  'Namespace', 'Node', 'PersistentVolume', 'StorageClass', 'PriorityClass', 'RuntimeClass', 'ClusterRole', 'ClusterRoleBinding',
-  'CustomResourceDefinition', 'APIService', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'IngressClass',
-  'GatewayClass', 'NodePool', 'NodeClaim', 'EC2NodeClass', 'ClusterTriggerAuthentication',
+  'Namespace',
+  'Node',
+  'PersistentVolume',
+  'StorageClass',
+  'PriorityClass',
+  'RuntimeClass',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'APIService',
+  'ValidatingWebhookConfiguration',
+  'MutatingWebhookConfiguration',
+  'IngressClass',
+  'GatewayClass',
+  'NodePool',
+  'NodeClaim',
+  'EC2NodeClass',
+  'ClusterTriggerAuthentication',
 ]);
 const GUARDED = Symbol.for('llm-constructs.uniqueNames');
 

@@ -33,10 +33,14 @@ export interface WorkerPlan {
 export function planWorker(scope: Construct, props: LlmWorkerProps): WorkerPlan {
   const id = scope.node.id;
   if (props.autoscaling && props.replicas !== undefined) {
-    throw invalid(scope, 'LlmWorker', 'replicas-and-autoscaling', 'replicas', `replicas ${describe(props.replicas)} and autoscaling ${describe(props.autoscaling)} are both set: set one (the autoscaler owns the replica count)`, [
-      'autoscaling: { minReplicas, maxReplicas }',
-      'replicas: N without autoscaling',
-    ]);
+    throw invalid(
+      scope,
+      'LlmWorker',
+      'replicas-and-autoscaling',
+      'replicas',
+      `replicas ${describe(props.replicas)} and autoscaling ${describe(props.autoscaling)} are both set: set one (the autoscaler owns the replica count)`,
+      ['autoscaling: { minReplicas, maxReplicas }', 'replicas: N without autoscaling'],
+    );
   }
   checkWorkerProps(scope, props);
   const fixed = props.replicas ?? 1;
@@ -46,9 +50,10 @@ export function planWorker(scope: Construct, props: LlmWorkerProps): WorkerPlan 
   const pool = props.nodePool;
   const plan = constructStep(scope, `LlmWorker ${pool ? `${id} on ${pool.describe()}` : id}`, () => planModel(planRequest(props)));
   const sized = workloadScaling(plan, props.workload);
-  const autoscaling = props.autoscaling && sized
-    ? ({ minReplicas: 1, maxReplicas: sized.replicas, ...(props.autoscaling.metric === undefined ? { target: sized.queueDepthTarget } : {}), ...definedOnly(props.autoscaling) } as AutoscalingProps)
-    : (props.autoscaling as AutoscalingProps | undefined);
+  const autoscaling =
+    props.autoscaling && sized
+      ? ({ minReplicas: 1, maxReplicas: sized.replicas, ...(props.autoscaling.metric === undefined ? { target: sized.queueDepthTarget } : {}), ...definedOnly(props.autoscaling) } as AutoscalingProps)
+      : (props.autoscaling as AutoscalingProps | undefined);
   return { plan, replicas: props.replicas ?? sized?.replicas ?? fixed, autoscaling };
 }
 
@@ -93,7 +98,8 @@ function checkWorkerProps(scope: Construct, props: LlmWorkerProps): void {
     throw fail('loadBandwidthBytesPerSecond', 'a positive number of bytes per second', bandwidth, 'loadBandwidthBytesPerSecond: 200e6 (200 MB/s)');
   }
   if (props.servedModelName !== undefined && !text(props.servedModelName)) throw fail('servedModelName', 'a non-empty string', props.servedModelName, "servedModelName: 'mistral-7b'");
-  if (props.image !== undefined && !(text(props.image) && !/\s/.test(props.image))) throw fail('image', 'an image reference without spaces', props.image, "image: 'registry.example.com/vllm-openai:v0.11.0'");
+  if (props.image !== undefined && !(text(props.image) && !/\s/.test(props.image)))
+    throw fail('image', 'an image reference without spaces', props.image, "image: 'registry.example.com/vllm-openai:v0.11.0'");
   if (props.internal !== undefined && typeof props.internal !== 'boolean') throw fail('internal', 'true or false', props.internal, 'internal: true');
 }
 
@@ -112,10 +118,14 @@ function planRequest(props: LlmWorkerProps): PlanRequest {
   if (!nodePool) return request;
   const onPool = nodePool.planRequest();
   if (props.instanceType !== undefined && !nodePool.instanceTypes.some((it) => it.name === props.instanceType)) {
-    throw new ValidationError('instance-type-not-in-pool', `instanceType ${props.instanceType} is not one of the pool's (${nodePool.instanceTypes.map((it) => it.name).join(', ') || 'on-prem nodes'})`, {
-      field: 'instanceType',
-      suggestions: ['omit instanceType: the planner picks the cheapest of the pool', ...nodePool.instanceTypes.slice(0, 3).map((it) => `instanceType: '${it.name}'`)],
-    });
+    throw new ValidationError(
+      'instance-type-not-in-pool',
+      `instanceType ${props.instanceType} is not one of the pool's (${nodePool.instanceTypes.map((it) => it.name).join(', ') || 'on-prem nodes'})`,
+      {
+        field: 'instanceType',
+        suggestions: ['omit instanceType: the planner picks the cheapest of the pool', ...nodePool.instanceTypes.slice(0, 3).map((it) => `instanceType: '${it.name}'`)],
+      },
+    );
   }
   const sharing = nodePool.sharing;
   if (sharing && 'mig' in sharing) {

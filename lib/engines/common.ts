@@ -144,7 +144,10 @@ export function weightsRepo(plan: ModelPlan, options: EngineOptions): string {
     const q = plan.quantization.toUpperCase();
     throw new ValidationError('checkpoint-required', `quantization '${plan.quantization}' loads a checkpoint already quantized to ${q}, and ${plan.model.id} is the ${plan.model.dtype} original`, {
       field: 'checkpoint',
-      suggestions: [`checkpoint: the hub repo of a ${q} export of ${plan.model.id} (e.g. '<org>/${plan.model.id.split('/').pop()}-${q}')`, "quantization: 'fp8' or 'bitsandbytes-nf4' (quantized while loading)"],
+      suggestions: [
+        `checkpoint: the hub repo of a ${q} export of ${plan.model.id} (e.g. '<org>/${plan.model.id.split('/').pop()}-${q}')`,
+        "quantization: 'fp8' or 'bitsandbytes-nf4' (quantized while loading)",
+      ],
     });
   }
   return plan.model.id;
@@ -216,7 +219,10 @@ export function finishRecipe(parts: RecipeParts, image: string, options: EngineO
     cacheEnv: mergeEnv(parts.cacheEnv, forCache),
     initSteps: (parts.initSteps ?? []).map((step) => ({
       ...step,
-      env: mergeEnv((step.env ?? []).filter((e) => !cacheNames.has(e.name)), forEnv),
+      env: mergeEnv(
+        (step.env ?? []).filter((e) => !cacheNames.has(e.name)),
+        forEnv,
+      ),
     })),
   };
 }

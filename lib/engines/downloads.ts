@@ -85,7 +85,7 @@ export interface DownloadPlan {
  * fetch the consolidated copy too. With prefetch the engine runs offline on exactly the prefetched files.
  */
 export function downloadPlan(plan: ModelPlan, options: EngineOptions): DownloadPlan {
-  const repo = plan.quantization.startsWith('gguf-') ? options.ggufRepo ?? plan.model.id : weightsRepo(plan, options);
+  const repo = plan.quantization.startsWith('gguf-') ? (options.ggufRepo ?? plan.model.id) : weightsRepo(plan, options);
   const weights = loadedWeightBytes(plan.engine, plan.model, plan.quantization);
   const copies = options.checkpoint ? {} : repoCopies(repo);
   switch (plan.engine) {

@@ -1,16 +1,6 @@
 import { ValidationError } from '../errors';
 import type { ModelPlan } from '../sizing/types';
-import {
-  SCRATCH_DIR,
-  acceleratorRequest,
-  assertEngine,
-  cacheDir,
-  finishRecipe,
-  hfTokenEnv,
-  literal,
-  requireOption,
-  weightsRepo,
-} from './common';
+import { SCRATCH_DIR, acceleratorRequest, assertEngine, cacheDir, finishRecipe, hfTokenEnv, literal, requireOption, weightsRepo } from './common';
 import { pythonNonRootEnv, vllmEngineArgs } from './vllm';
 import type { ContainerRecipe, EngineOptions, EnvVar } from './types';
 
@@ -52,16 +42,10 @@ const FASTCHAT_IMAGE_HINT =
  */
 export function fastchatVllmRecipe(plan: ModelPlan, options: EngineOptions): ContainerRecipe {
   assertEngine(plan, 'fastchat-vllm');
-  const image = requireOption(options.image, 'image', 'fastchat-vllm', 'FastChat publishes no container image', [
-    FASTCHAT_IMAGE_HINT,
+  const image = requireOption(options.image, 'image', 'fastchat-vllm', 'FastChat publishes no container image', [FASTCHAT_IMAGE_HINT]);
+  const controllerUrl = requireOption(options.controllerUrl, 'controllerUrl', 'fastchat-vllm', 'the worker registers with a FastChat controller', [
+    `controllerUrl: e.g. 'http://fastchat-controller:${FASTCHAT_CONTROLLER_PORT}' (the controller Service)`,
   ]);
-  const controllerUrl = requireOption(
-    options.controllerUrl,
-    'controllerUrl',
-    'fastchat-vllm',
-    'the worker registers with a FastChat controller',
-    [`controllerUrl: e.g. 'http://fastchat-controller:${FASTCHAT_CONTROLLER_PORT}' (the controller Service)`],
-  );
   if (plan.quantization.startsWith('gguf-')) {
     throw new ValidationError('unsupported-quantization', `fastchat-vllm does not serve GGUF weights ('${plan.quantization}')`, {
       field: 'quantization',
@@ -70,13 +54,19 @@ export function fastchatVllmRecipe(plan: ModelPlan, options: EngineOptions): Con
   }
 
   const args = [
-    '--model-path', weightsRepo(plan, options),
-    '--model-names', options.servedModelName,
-    '--num-gpus', String(plan.tensorParallel),
-    '--controller-address', controllerUrl,
+    '--model-path',
+    weightsRepo(plan, options),
+    '--model-names',
+    options.servedModelName,
+    '--num-gpus',
+    String(plan.tensorParallel),
+    '--controller-address',
+    controllerUrl,
     ...(options.workerAddress ? ['--worker-address', options.workerAddress] : []),
-    '--host', '0.0.0.0',
-    '--port', String(FASTCHAT_WORKER_PORT),
+    '--host',
+    '0.0.0.0',
+    '--port',
+    String(FASTCHAT_WORKER_PORT),
     ...vllmEngineArgs(plan),
   ];
 

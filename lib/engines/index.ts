@@ -17,18 +17,7 @@ import type { ContainerRecipe, EngineOptions } from './types';
 import { vllmRecipe } from './vllm';
 
 export * from './types';
-export {
-  LLAMA_CPP_IMAGE,
-  NON_ROOT_UID,
-  OLLAMA_IMAGE,
-  SCRATCH_DIR,
-  TEI_IMAGE_REPOSITORY,
-  TEI_VERSION,
-  TGI_IMAGE,
-  TGI_NEURON_IMAGE,
-  TRITON_TRTLLM_IMAGE,
-  VLLM_IMAGE,
-} from './common';
+export { LLAMA_CPP_IMAGE, NON_ROOT_UID, OLLAMA_IMAGE, SCRATCH_DIR, TEI_IMAGE_REPOSITORY, TEI_VERSION, TGI_IMAGE, TGI_NEURON_IMAGE, TRITON_TRTLLM_IMAGE, VLLM_IMAGE } from './common';
 export { downloadPlan, loadedWeightBytes, type DownloadPlan } from './downloads';
 export { VLLM_MAX_NUM_SEQS, VLLM_PORT, vllmRecipe } from './vllm';
 export { TGI_PORT, tgiRecipe } from './tgi';

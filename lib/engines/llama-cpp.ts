@@ -1,18 +1,5 @@
 import type { ModelPlan } from '../sizing/types';
-import {
-  LLAMA_CPP_IMAGE,
-  NON_ROOT_UID,
-  SCRATCH_DIR,
-  acceleratorRequest,
-  assertEngine,
-  cacheDir,
-  finishRecipe,
-  hfTokenEnv,
-  imageFor,
-  literal,
-  requireOption,
-  scratchHomeEnv,
-} from './common';
+import { LLAMA_CPP_IMAGE, NON_ROOT_UID, SCRATCH_DIR, acceleratorRequest, assertEngine, cacheDir, finishRecipe, hfTokenEnv, imageFor, literal, requireOption, scratchHomeEnv } from './common';
 import type { ContainerRecipe, EngineOptions, EnvVar } from './types';
 
 /** llama-server's default port; the image's HEALTHCHECK probes http://localhost:8080/health (.devops/cuda.Dockerfile). */
@@ -46,18 +33,24 @@ export function llamaCppRecipe(plan: ModelPlan, options: EngineOptions): Contain
   const gpus = plan.acceleratorsPerReplica / plan.nodesPerReplica;
 
   const args = [
-    '--hf-repo', repo,
-    '--hf-file', file,
-    '--alias', options.servedModelName,
-    '--n-gpu-layers', String(ALL_GPU_LAYERS),
-    '--ctx-size', String(plan.maxContextLength * plan.concurrency),
-    '--parallel', String(plan.concurrency),
-    ...(plan.pipelineParallel > 1
-      ? ['--split-mode', 'layer', '--tensor-split', Array.from({ length: gpus }, () => '1').join(',')]
-      : []),
+    '--hf-repo',
+    repo,
+    '--hf-file',
+    file,
+    '--alias',
+    options.servedModelName,
+    '--n-gpu-layers',
+    String(ALL_GPU_LAYERS),
+    '--ctx-size',
+    String(plan.maxContextLength * plan.concurrency),
+    '--parallel',
+    String(plan.concurrency),
+    ...(plan.pipelineParallel > 1 ? ['--split-mode', 'layer', '--tensor-split', Array.from({ length: gpus }, () => '1').join(',')] : []),
     '--metrics',
-    '--host', '0.0.0.0',
-    '--port', String(LLAMA_CPP_PORT),
+    '--host',
+    '0.0.0.0',
+    '--port',
+    String(LLAMA_CPP_PORT),
   ];
 
   const cacheEnv: EnvVar[] = [literal('LLAMA_CACHE', cacheDir(options))];

@@ -1,18 +1,6 @@
 import { ValidationError } from '../errors';
 import type { ModelPlan } from '../sizing/types';
-import {
-  NON_ROOT_UID,
-  OLLAMA_IMAGE,
-  SCRATCH_DIR,
-  acceleratorRequest,
-  assertEngine,
-  cacheDir,
-  finishRecipe,
-  ggufQuantTag,
-  imageFor,
-  literal,
-  scratchHomeEnv,
-} from './common';
+import { NON_ROOT_UID, OLLAMA_IMAGE, SCRATCH_DIR, acceleratorRequest, assertEngine, cacheDir, finishRecipe, ggufQuantTag, imageFor, literal, scratchHomeEnv } from './common';
 import type { ContainerRecipe, EngineOptions, EnvVar, InitStep } from './types';
 
 /** Ollama's default port (envconfig: OLLAMA_HOST "default 127.0.0.1:11434"). */
@@ -32,10 +20,7 @@ export function ollamaModelName(plan: ModelPlan, options: EngineOptions): string
   if (options.ggufRepo && quant) return `hf.co/${options.ggufRepo}:${quant}`;
   throw new ValidationError('missing-option', "ollama needs 'ollamaModel': the Ollama model to pull", {
     field: 'ollamaModel',
-    suggestions: [
-      "ollamaModel: an Ollama library tag, e.g. 'llama3.1:8b'",
-      "or ggufRepo: a Hugging Face GGUF repo, pulled as 'hf.co/<repo>:<quant>'",
-    ],
+    suggestions: ["ollamaModel: an Ollama library tag, e.g. 'llama3.1:8b'", "or ggufRepo: a Hugging Face GGUF repo, pulled as 'hf.co/<repo>:<quant>'"],
   });
 }
 
@@ -84,12 +69,7 @@ export function ollamaRecipe(plan: ModelPlan, options: EngineOptions): Container
     name: 'ollama-pull',
     image,
     command: ['/bin/bash', '-c', PULL_SCRIPT],
-    env: [
-      ...home,
-      literal('OLLAMA_HOST', `127.0.0.1:${OLLAMA_PORT}`),
-      literal('OLLAMA_PULL_MODEL', model),
-      literal('OLLAMA_SERVED_MODEL', options.servedModelName),
-    ],
+    env: [...home, literal('OLLAMA_HOST', `127.0.0.1:${OLLAMA_PORT}`), literal('OLLAMA_PULL_MODEL', model), literal('OLLAMA_SERVED_MODEL', options.servedModelName)],
   };
 
   const env: EnvVar[] = [

@@ -1,18 +1,7 @@
 import { ValidationError } from '../errors';
 import type { Accelerator } from '../catalog/types';
 import type { ModelPlan } from '../sizing/types';
-import {
-  NON_ROOT_UID,
-  SCRATCH_DIR,
-  TEI_IMAGE_REPOSITORY,
-  TEI_VERSION,
-  acceleratorRequest,
-  assertEngine,
-  finishRecipe,
-  hfTokenEnv,
-  scratchHomeEnv,
-  weightsRepo,
-} from './common';
+import { NON_ROOT_UID, SCRATCH_DIR, TEI_IMAGE_REPOSITORY, TEI_VERSION, acceleratorRequest, assertEngine, finishRecipe, hfTokenEnv, scratchHomeEnv, weightsRepo } from './common';
 import { hfCacheEnv, hubCacheArgs } from './tgi';
 import type { ContainerRecipe, EngineOptions } from './types';
 
@@ -48,8 +37,7 @@ export function teiImageFor(accelerator: Accelerator): string {
   if (!entry) {
     throw new ValidationError(
       'unsupported-accelerator',
-      `TEI ${TEI_VERSION} publishes no image for ${accelerator.id}` +
-        (cc === undefined ? ' (not an NVIDIA GPU)' : ` (compute capability ${cc.toFixed(1)})`),
+      `TEI ${TEI_VERSION} publishes no image for ${accelerator.id}` + (cc === undefined ? ' (not an NVIDIA GPU)' : ` (compute capability ${cc.toFixed(1)})`),
       {
         field: 'image',
         suggestions: [
@@ -74,11 +62,16 @@ export function teiRecipe(plan: ModelPlan, options: EngineOptions): ContainerRec
   const image = options.image ?? teiImageFor(plan.accelerator);
 
   const args = [
-    '--model-id', weightsRepo(plan, options),
-    '--served-model-name', options.servedModelName,
-    '--hostname', '0.0.0.0',
-    '--port', String(TEI_PORT),
-    '--prometheus-port', String(TEI_METRICS_PORT),
+    '--model-id',
+    weightsRepo(plan, options),
+    '--served-model-name',
+    options.servedModelName,
+    '--hostname',
+    '0.0.0.0',
+    '--port',
+    String(TEI_PORT),
+    '--prometheus-port',
+    String(TEI_METRICS_PORT),
     ...hubCacheArgs(options),
   ];
 

@@ -1,18 +1,6 @@
 import { ValidationError } from '../errors';
 import type { ModelPlan } from '../sizing/types';
-import {
-  SCRATCH_DIR,
-  TGI_NEURON_IMAGE,
-  acceleratorRequest,
-  assertEngine,
-  finishRecipe,
-  hfTokenEnv,
-  imageFor,
-  joinPath,
-  literal,
-  scratchHomeEnv,
-  weightsRepo,
-} from './common';
+import { SCRATCH_DIR, TGI_NEURON_IMAGE, acceleratorRequest, assertEngine, finishRecipe, hfTokenEnv, imageFor, joinPath, literal, scratchHomeEnv, weightsRepo } from './common';
 import { HF_TOKEN_NAMES, TGI_API, TGI_PORT, hfCacheEnv, hubCacheArgs, tgiTokenLimits } from './tgi';
 import type { ContainerRecipe, EngineOptions } from './types';
 
@@ -53,11 +41,10 @@ export function tgiNeuronRecipe(plan: ModelPlan, options: EngineOptions): Contai
   const coresPerDevice = plan.accelerator.neuronCoresPerDevice ?? 2;
   const availableCores = (plan.acceleratorsPerReplica / plan.nodesPerReplica) * coresPerDevice;
   if (plan.tensorParallel > availableCores) {
-    throw new ValidationError(
-      'not-enough-neuron-cores',
-      `HF_NUM_CORES ${plan.tensorParallel} exceeds the ${availableCores} NeuronCores of ${plan.acceleratorsPerReplica} device(s)`,
-      { field: 'tensorParallel', suggestions: [`tensorParallel <= ${availableCores}`] },
-    );
+    throw new ValidationError('not-enough-neuron-cores', `HF_NUM_CORES ${plan.tensorParallel} exceeds the ${availableCores} NeuronCores of ${plan.acceleratorsPerReplica} device(s)`, {
+      field: 'tensorParallel',
+      suggestions: [`tensorParallel <= ${availableCores}`],
+    });
   }
 
   const image = imageFor(options, TGI_NEURON_IMAGE);
@@ -65,13 +52,20 @@ export function tgiNeuronRecipe(plan: ModelPlan, options: EngineOptions): Contai
   const batchSize = plan.concurrency;
 
   const args = [
-    '--model-id', weightsRepo(plan, options),
-    '--max-batch-size', String(batchSize),
-    '--max-input-tokens', String(maxInputTokens),
-    '--max-total-tokens', String(maxTotalTokens),
-    '--max-batch-prefill-tokens', String(batchSize * maxInputTokens),
-    '--hostname', '0.0.0.0',
-    '--port', String(TGI_PORT),
+    '--model-id',
+    weightsRepo(plan, options),
+    '--max-batch-size',
+    String(batchSize),
+    '--max-input-tokens',
+    String(maxInputTokens),
+    '--max-total-tokens',
+    String(maxTotalTokens),
+    '--max-batch-prefill-tokens',
+    String(batchSize * maxInputTokens),
+    '--hostname',
+    '0.0.0.0',
+    '--port',
+    String(TGI_PORT),
     ...hubCacheArgs(options),
   ];
 
@@ -101,9 +95,7 @@ export function tgiNeuronRecipe(plan: ModelPlan, options: EngineOptions): Contai
       accelerator: acceleratorRequest(plan),
       // NeuronCores talk through the Neuron runtime, not NCCL over /dev/shm.
       needsSharedMemory: false,
-      rootReason:
-        'the Neuron TGI image runs as root and the Neuron runtime/compiler write outside the documented ' +
-        'paths (/var/tmp, working directory); no non-root run of it was found documented',
+      rootReason: 'the Neuron TGI image runs as root and the Neuron runtime/compiler write outside the documented ' + 'paths (/var/tmp, working directory); no non-root run of it was found documented',
       readOnlyRootFilesystem: false,
       writablePaths: [SCRATCH_DIR],
       initSteps: [],

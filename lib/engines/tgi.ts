@@ -1,19 +1,6 @@
 import { ValidationError } from '../errors';
 import type { ModelPlan, Quantization } from '../sizing/types';
-import {
-  SCRATCH_DIR,
-  TGI_IMAGE,
-  acceleratorRequest,
-  assertEngine,
-  cacheDir,
-  finishRecipe,
-  hfTokenEnv,
-  imageFor,
-  joinPath,
-  literal,
-  scratchHomeEnv,
-  weightsRepo,
-} from './common';
+import { SCRATCH_DIR, TGI_IMAGE, acceleratorRequest, assertEngine, cacheDir, finishRecipe, hfTokenEnv, imageFor, joinPath, literal, scratchHomeEnv, weightsRepo } from './common';
 import type { ContainerRecipe, EngineOptions, EnvVar } from './types';
 
 /**
@@ -100,20 +87,27 @@ export function tgiRecipe(plan: ModelPlan, options: EngineOptions): ContainerRec
   const quantize = tgiQuantize(plan);
 
   const args = [
-    '--model-id', weightsRepo(plan, options),
-    '--num-shard', String(plan.tensorParallel),
+    '--model-id',
+    weightsRepo(plan, options),
+    '--num-shard',
+    String(plan.tensorParallel),
     ...(quantize ? ['--quantize', quantize] : []),
     // `--dtype` "cannot be used with --quantize" (launcher.md DTYPE); without it TGI would pick bf16,
     // which T4/V100 lack.
     ...(!quantize && !plan.accelerator.supportsBf16 ? ['--dtype', 'float16'] : []),
     // TGI's KV-cache dtypes are the two FP8 layouts (launcher.md KV_CACHE_DTYPE); e4m3 is vLLM's `fp8` too.
     ...(plan.kvCacheDtype === 'fp8' ? ['--kv-cache-dtype', 'fp8_e4m3fn'] : []),
-    '--max-input-tokens', String(maxInputTokens),
-    '--max-total-tokens', String(maxTotalTokens),
+    '--max-input-tokens',
+    String(maxInputTokens),
+    '--max-total-tokens',
+    String(maxTotalTokens),
     // >= max-input-tokens (router validation); 4096 when the context is shorter, as TGI would choose.
-    '--max-batch-prefill-tokens', String(Math.max(maxInputTokens, TGI_DEFAULT_PREFILL_TOKENS)),
-    '--hostname', '0.0.0.0',
-    '--port', String(TGI_PORT),
+    '--max-batch-prefill-tokens',
+    String(Math.max(maxInputTokens, TGI_DEFAULT_PREFILL_TOKENS)),
+    '--hostname',
+    '0.0.0.0',
+    '--port',
+    String(TGI_PORT),
     ...hubCacheArgs(options),
   ];
 

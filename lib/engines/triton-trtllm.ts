@@ -156,10 +156,14 @@ function assertBuildable(plan: ModelPlan): void {
     });
   }
   if (plan.kvCacheDtype !== 'auto') {
-    throw new ValidationError('trtllm-build-unsupported', `the Triton TensorRT-LLM recipe builds engines with a 16-bit KV cache; kvCacheDtype '${plan.kvCacheDtype}' is set when the checkpoint is converted`, {
-      field: 'kvCacheDtype',
-      suggestions: ["kvCacheDtype: 'auto'", prebuilt],
-    });
+    throw new ValidationError(
+      'trtllm-build-unsupported',
+      `the Triton TensorRT-LLM recipe builds engines with a 16-bit KV cache; kvCacheDtype '${plan.kvCacheDtype}' is set when the checkpoint is converted`,
+      {
+        field: 'kvCacheDtype',
+        suggestions: ["kvCacheDtype: 'auto'", prebuilt],
+      },
+    );
   }
   const model = plan.model;
   if (model.embedding || model.mla || model.kvCacheLayers !== undefined) {
@@ -287,4 +291,3 @@ export function tritonTrtllmRecipe(plan: ModelPlan, options: EngineOptions): Con
     options,
   );
 }
-

@@ -7,9 +7,7 @@ export interface SecretKeyRef {
 }
 
 /** An environment variable: a literal (never a secret) or a Secret reference. */
-export type EnvVar =
-  | { readonly name: string; readonly value: string }
-  | { readonly name: string; readonly secretKeyRef: SecretKeyRef };
+export type EnvVar = { readonly name: string; readonly value: string } | { readonly name: string; readonly secretKeyRef: SecretKeyRef };
 
 /** What the construct tells an engine adapter besides the plan. */
 export interface EngineOptions {

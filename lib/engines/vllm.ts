@@ -86,12 +86,16 @@ export function vllmQuantization(plan: ModelPlan): string | undefined {
  */
 export function vllmEngineArgs(plan: ModelPlan): string[] {
   const args = [
-    '--pipeline-parallel-size', String(plan.pipelineParallel),
-    '--max-model-len', String(plan.maxContextLength),
+    '--pipeline-parallel-size',
+    String(plan.pipelineParallel),
+    '--max-model-len',
+    String(plan.maxContextLength),
     // Exactly the batch settings the memory plan profiled (vLLM sizes its KV cache from them).
-    '--max-num-seqs', String(plan.maxNumSeqs ?? Math.max(VLLM_MAX_NUM_SEQS, plan.concurrency)),
+    '--max-num-seqs',
+    String(plan.maxNumSeqs ?? Math.max(VLLM_MAX_NUM_SEQS, plan.concurrency)),
     ...(plan.maxNumBatchedTokens === undefined ? [] : ['--max-num-batched-tokens', String(plan.maxNumBatchedTokens)]),
-    '--gpu-memory-utilization', String(plan.gpuMemoryUtilization),
+    '--gpu-memory-utilization',
+    String(plan.gpuMemoryUtilization),
   ];
   if (plan.enforceEager) args.push('--enforce-eager');
   const quantization = vllmQuantization(plan);
@@ -122,11 +126,7 @@ export function ggufLocalPath(cachePath: string, repo: string, file: string): st
  * An init step downloads it with huggingface_hub, which the vLLM image ships, and fails the pod on error.
  */
 function ggufDownloadStep(image: string, options: EngineOptions, repo: string, file: string, env: EnvVar[]): InitStep {
-  const script = [
-    'import sys',
-    'from huggingface_hub import hf_hub_download',
-    'print(hf_hub_download(repo_id=sys.argv[1], filename=sys.argv[2], local_dir=sys.argv[3]))',
-  ].join('; ');
+  const script = ['import sys', 'from huggingface_hub import hf_hub_download', 'print(hf_hub_download(repo_id=sys.argv[1], filename=sys.argv[2], local_dir=sys.argv[3]))'].join('; ');
   return {
     name: 'download-gguf',
     image,
@@ -187,13 +187,16 @@ export function vllmRecipe(plan: ModelPlan, options: EngineOptions): ContainerRe
     // should provide the model as a positional argument ...", vllm/utils/argparse_utils.py).
     model,
     ...modelArgs,
-    '--served-model-name', options.servedModelName,
-    '--tensor-parallel-size', String(plan.tensorParallel),
+    '--served-model-name',
+    options.servedModelName,
+    '--tensor-parallel-size',
+    String(plan.tensorParallel),
     ...vllmEngineArgs(plan),
     // One replica over several nodes runs its ranks through Ray (vLLM docs/serving/distributed_serving.md);
     // the LeaderWorkerSet construct starts the Ray head/workers around this command.
     ...(plan.nodesPerReplica > 1 ? ['--distributed-executor-backend', 'ray'] : []),
-    '--port', String(VLLM_PORT),
+    '--port',
+    String(VLLM_PORT),
   ];
 
   return finishRecipe(

@@ -64,9 +64,7 @@ async function get(url: string, what: string, id: string, options: HubOptions): 
     if (response.headers.get('x-error-code') === 'RepoNotFound') throw notFound(id, options, url);
     throw new HubError('hub-gated', `${what} of ${id}: the Hub refused access (HTTP ${response.status}): a gated or private model`, {
       field: 'token',
-      suggestions: [
-        `accept the license at ${options.endpoint ?? DEFAULT_HF_ENDPOINT}/${id} and set HF_TOKEN to a token of that account (or --token-env VAR)`,
-      ],
+      suggestions: [`accept the license at ${options.endpoint ?? DEFAULT_HF_ENDPOINT}/${id} and set HF_TOKEN to a token of that account (or --token-env VAR)`],
     });
   }
   if (response.status === 404) throw notFound(id, options, url);
@@ -114,7 +112,12 @@ export async function fetchHubModel(id: string, options: HubOptions = {}): Promi
       ? { total: st.total, parameters: Object.fromEntries(Object.entries(st.parameters).filter(([, v]) => typeof v === 'number')) as Record<string, number> }
       : undefined;
   return {
-    id, sha, requestedRevision, apiUrl: `${endpoint}/api/models/${id}/revision/${sha}`, configUrl, config,
+    id,
+    sha,
+    requestedRevision,
+    apiUrl: `${endpoint}/api/models/${id}/revision/${sha}`,
+    configUrl,
+    config,
     ...(safetensors ? { safetensors } : {}),
     ...(typeof info.pipeline_tag === 'string' ? { pipelineTag: info.pipeline_tag } : {}),
   };

@@ -18,7 +18,7 @@ export const CALIBRATION: Calibration = {
     perLayerMs: 3.4165,
     perMoeLayerMs: 2.4134,
     perAllReduceMs: 1.1395,
-    link: 2.7133
+    link: 2.7133,
   },
   ttft: {
     prefill16: 2.1589,
@@ -32,30 +32,30 @@ export const CALIBRATION: Calibration = {
     perMoeLayerMs: 11.663,
     queue: 0,
     burst: 0.11141,
-    steps: 5.8783
+    steps: 5.8783,
   },
   cells: {
     'blackwell/vllm': {
       tpot: 1.2182,
       ttft: 1.209,
-      runs: 305
+      runs: 305,
     },
     'blackwell/trtllm': {
       tpot: 0.96011,
       ttft: 1.3049,
-      runs: 357
+      runs: 357,
     },
     'hopper/trtllm': {
       tpot: 1.025,
       ttft: 1.4382,
-      runs: 508
+      runs: 508,
     },
     'hopper/vllm': {
       tpot: 1.0303,
       ttft: 0.90981,
-      runs: 228
-    }
-  }
+      runs: 228,
+    },
+  },
 };
 
 /** Leave-one-group-out cross-validated absolute error, percent (group = model x GPU x engine). */
@@ -63,13 +63,13 @@ export const CROSS_VALIDATED = {
   tpot: {
     p50: 11.5,
     p68: 17.2,
-    p90: 30.1
+    p90: 30.1,
   },
   ttft: {
     p50: 29.3,
     p68: 43,
-    p90: 83
+    p90: 83,
   },
   runs: 1398,
-  groups: 15
+  groups: 15,
 };

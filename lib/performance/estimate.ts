@@ -28,7 +28,11 @@ export function uncertaintyOf(plan: ModelPlan): { ttftPct: number; tpotPct: numb
 }
 
 function checkLoad(load: Load): void {
-  const fields: Array<[keyof Load, number]> = [['inputTokens', 1], ['outputTokens', 1], ['concurrency', 1]];
+  const fields: Array<[keyof Load, number]> = [
+    ['inputTokens', 1],
+    ['outputTokens', 1],
+    ['concurrency', 1],
+  ];
   for (const [field, min] of fields) {
     const value = load?.[field];
     if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {

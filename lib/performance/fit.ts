@@ -5,10 +5,7 @@
  * per (GPU generation, engine) cell, the geometric mean of measured / predicted, shrunk towards 1 for
  * cells with few runs.
  */
-import {
-  TPOT_TERMS, TTFT_TERMS, dot, kvQueueMs, predict, tpotFeatures, ttftFeatures,
-  effectivePrefillMs, type Calibration, type CellKey, type TpotCoefficients, type TtftCoefficients,
-} from './model';
+import { TPOT_TERMS, TTFT_TERMS, dot, kvQueueMs, predict, tpotFeatures, ttftFeatures, effectivePrefillMs, type Calibration, type CellKey, type TpotCoefficients, type TtftCoefficients } from './model';
 import type { PhysicsTerms } from './physics';
 import type { Load } from './types';
 
@@ -76,24 +73,53 @@ function geometricScale(ratios: readonly number[]): number {
 /** Fits the pooled physics coefficients, then the cell factors. */
 export function fitCalibration(samples: readonly Sample[]): Calibration {
   const tpotRows = samples.map((s) => tpotFeatures(s.terms));
-  const tpot = record(TPOT_TERMS, nonNegativeLeastSquares(tpotRows, samples.map((s) => s.tpotMs), samples.map((s) => 1 / s.tpotMs ** 2), lowerBounds(TPOT_TERMS))) as TpotCoefficients;
-  const tpotCells = cellScales(samples, (s, i) => s.tpotMs / dot(TPOT_TERMS.map((k) => tpot[k]), tpotRows[i]));
+  const tpot = record(
+    TPOT_TERMS,
+    nonNegativeLeastSquares(
+      tpotRows,
+      samples.map((s) => s.tpotMs),
+      samples.map((s) => 1 / s.tpotMs ** 2),
+      lowerBounds(TPOT_TERMS),
+    ),
+  ) as TpotCoefficients;
+  const tpotCells = cellScales(
+    samples,
+    (s, i) =>
+      s.tpotMs /
+      dot(
+        TPOT_TERMS.map((k) => tpot[k]),
+        tpotRows[i],
+      ),
+  );
   // TTFT features use the TPOT predicted with its cell factor, as at prediction time.
-  const predictedTpot = samples.map((s, i) => dot(TPOT_TERMS.map((k) => tpot[k]), tpotRows[i]) * (tpotCells.get(s.cell) ?? 1));
+  const predictedTpot = samples.map(
+    (s, i) =>
+      dot(
+        TPOT_TERMS.map((k) => tpot[k]),
+        tpotRows[i],
+      ) * (tpotCells.get(s.cell) ?? 1),
+  );
   const ttftRows = samples.map((s, i) => ttftFeatures(s.terms, predictedTpot[i], effectivePrefillMs(tpot, s.terms)));
   // Waiting for KV-cache room is physics with no coefficient: take it out of the target (approximately: at the measured TTFT).
   const targets = samples.map((s, i) => Math.max(0.05 * s.ttftMs, s.ttftMs - kvQueueMs(s.terms, s.load, s.ttftMs + (s.load.outputTokens - 1) * predictedTpot[i])));
-  const ttft = record(TTFT_TERMS, nonNegativeLeastSquares(ttftRows, targets, samples.map((s) => 1 / s.ttftMs ** 2), lowerBounds(TTFT_TERMS))) as TtftCoefficients;
+  const ttft = record(
+    TTFT_TERMS,
+    nonNegativeLeastSquares(
+      ttftRows,
+      targets,
+      samples.map((s) => 1 / s.ttftMs ** 2),
+      lowerBounds(TTFT_TERMS),
+    ),
+  ) as TtftCoefficients;
   const withTpotCells: Calibration = {
-    tpot, ttft,
+    tpot,
+    ttft,
     cells: Object.fromEntries([...tpotCells].map(([cell, f]) => [cell, { tpot: f, ttft: 1, runs: 0 }])),
   };
   const ttftCells = cellScales(samples, (s) => s.ttftMs / predict(s.terms, s.load, withTpotCells, s.cell).ttftMs);
   const runs = new Map<CellKey, number>();
   for (const s of samples) runs.set(s.cell, (runs.get(s.cell) ?? 0) + 1);
-  const cells = Object.fromEntries(
-    [...runs].map(([cell, n]) => [cell, { tpot: round(tpotCells.get(cell) ?? 1), ttft: round(ttftCells.get(cell) ?? 1), runs: n }]),
-  );
+  const cells = Object.fromEntries([...runs].map(([cell, n]) => [cell, { tpot: round(tpotCells.get(cell) ?? 1), ttft: round(ttftCells.get(cell) ?? 1), runs: n }]));
   return { tpot: roundAll(tpot), ttft: roundAll(ttft), cells };
 }
 

@@ -39,7 +39,11 @@ export const INTERCONNECTS: Readonly<Record<string, InterconnectFacts>> = {
   // 7 Infinity Fabric links of 128 GB/s (bidirectional) to the other 7 GPUs of the platform.
   MI300X: { kind: 'infinity-fabric', gbps: 448, source: 'https://www.amd.com/en/products/accelerators/instinct/mi300/mi300x.html (896 GB/s aggregate peer bandwidth)' },
   // The MI325X platform is the MI300X's UBB board: the same 7 fully meshed links of 128 GB/s.
-  MI325X: { kind: 'infinity-fabric', gbps: 448, source: 'https://www.amd.com/en/products/accelerators/instinct/mi300/mi325x.html (7 Infinity Fabric links, 896 GB/s aggregate peer bandwidth, as MI300X)' },
+  MI325X: {
+    kind: 'infinity-fabric',
+    gbps: 448,
+    source: 'https://www.amd.com/en/products/accelerators/instinct/mi300/mi325x.html (7 Infinity Fabric links, 896 GB/s aggregate peer bandwidth, as MI300X)',
+  },
   // The Hopper GPU of the superchip keeps its 18 NVLink 4 links (GH200 NVL2 / NVL32 join them GPU to GPU).
   'GH200-96GB': { kind: 'nvlink', gbps: 450, source: 'https://www.nvidia.com/en-us/data-center/grace-hopper-superchip/ (NVLink 4: 900 GB/s bidirectional per GPU)' },
   H20: { kind: 'nvlink', gbps: 450, source: 'NVIDIA H20 product brief (NVLink 900 GB/s bidirectional, HGX 8-GPU)' },

@@ -45,16 +45,20 @@ export function explainImpossible(ranked: readonly SizedCandidate[], workload: W
   if (slo.ttftMs !== undefined && fastestTtft.e.ttftMs > slo.ttftMs) {
     const { c, e } = fastestTtft;
     const h = hints(c, ranked);
-    return new SizingError('slo-impossible', `${what}: TTFT ${ms(slo.ttftMs)} is beyond prefill compute — a ${workload.inputTokens}-token prompt alone takes ${ms(e.ttftMs)} on the fastest, ${describe(c)}`, {
-      field: 'workload.slo.ttftMs',
-      suggestions: [
-        ...faster((a) => a.denseTflops.bf16 ?? a.denseTflops.fp16, c, 'TFLOPS'),
-        ...(h.moreTp ? ['more tensor parallelism (tensorParallel up to the node size)'] : []),
-        ...(h.fp8 ? ["quantization: 'fp8' (FP8 tensor cores double the prefill rate)"] : []),
-        `a shorter input (workload.inputTokens below ${workload.inputTokens})`,
-        `slo.ttftMs: ${Math.ceil(e.ttftMs * 1.1)} or more`,
-      ],
-    });
+    return new SizingError(
+      'slo-impossible',
+      `${what}: TTFT ${ms(slo.ttftMs)} is beyond prefill compute — a ${workload.inputTokens}-token prompt alone takes ${ms(e.ttftMs)} on the fastest, ${describe(c)}`,
+      {
+        field: 'workload.slo.ttftMs',
+        suggestions: [
+          ...faster((a) => a.denseTflops.bf16 ?? a.denseTflops.fp16, c, 'TFLOPS'),
+          ...(h.moreTp ? ['more tensor parallelism (tensorParallel up to the node size)'] : []),
+          ...(h.fp8 ? ["quantization: 'fp8' (FP8 tensor cores double the prefill rate)"] : []),
+          `a shorter input (workload.inputTokens below ${workload.inputTokens})`,
+          `slo.ttftMs: ${Math.ceil(e.ttftMs * 1.1)} or more`,
+        ],
+      },
+    );
   }
   if (slo.tpotMs !== undefined && fastestTpot.e.tpotMs > slo.tpotMs) {
     const { c, e } = fastestTpot;
@@ -74,8 +78,12 @@ export function explainImpossible(ranked: readonly SizedCandidate[], workload: W
     });
   }
   const best = ranked[0];
-  return new SizingError('slo-impossible', `${what} at this load within the replica limit: the closest, ${describe(best)} with ${best.sizing.replicas} replicas, predicts TTFT ${ms(best.sizing.performance.ttftMs)} and TPOT ${ms1(best.sizing.performance.tpotMs)}`, {
-    field: 'workload.slo',
-    suggestions: ['relax slo.ttftMs or slo.tpotMs', 'a lower requestsPerSecond or concurrentRequests per deployment (split it)', "quantization: 'auto' to compare weight formats"],
-  });
+  return new SizingError(
+    'slo-impossible',
+    `${what} at this load within the replica limit: the closest, ${describe(best)} with ${best.sizing.replicas} replicas, predicts TTFT ${ms(best.sizing.performance.ttftMs)} and TPOT ${ms1(best.sizing.performance.tpotMs)}`,
+    {
+      field: 'workload.slo',
+      suggestions: ['relax slo.ttftMs or slo.tpotMs', 'a lower requestsPerSecond or concurrentRequests per deployment (split it)', "quantization: 'auto' to compare weight formats"],
+    },
+  );
 }

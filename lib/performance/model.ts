@@ -13,9 +13,7 @@ import type { Generation } from './hardware';
 import type { PhysicsTerms } from './physics';
 import type { Load } from './types';
 
-export const TPOT_TERMS = [
-  'weights', 'weightsDequant', 'kv', 'compute', 'prefill16', 'prefillFp8', 'prefillFp4', 'fixedMs', 'perLayerMs', 'perMoeLayerMs', 'perAllReduceMs', 'link',
-] as const;
+export const TPOT_TERMS = ['weights', 'weightsDequant', 'kv', 'compute', 'prefill16', 'prefillFp8', 'prefillFp4', 'fixedMs', 'perLayerMs', 'perMoeLayerMs', 'perAllReduceMs', 'link'] as const;
 export const TTFT_TERMS = ['prefill16', 'prefillFp8', 'prefillFp4', 'prefillMoe', 'link', 'weights', 'fixedMs', 'perLayerMs', 'perMoeLayerMs', 'queue', 'burst', 'steps'] as const;
 export type TpotCoefficients = Readonly<Record<(typeof TPOT_TERMS)[number], number>>;
 export type TtftCoefficients = Readonly<Record<(typeof TTFT_TERMS)[number], number>>;
@@ -35,8 +33,16 @@ export interface Calibration {
 export function tpotFeatures(t: PhysicsTerms): number[] {
   const p = t.prefillsPerStep;
   return [
-    t.dequantizes ? 0 : t.weightReadMs, t.dequantizes ? t.weightReadMs : 0, t.kvReadMs, t.decodeComputeMs, ...byFormat(t, p * t.prefillMs),
-    1, t.layers / 100, t.moeLayers / 100, t.allReduces / 100, t.allReduceMs + p * t.prefillAllReduceMs,
+    t.dequantizes ? 0 : t.weightReadMs,
+    t.dequantizes ? t.weightReadMs : 0,
+    t.kvReadMs,
+    t.decodeComputeMs,
+    ...byFormat(t, p * t.prefillMs),
+    1,
+    t.layers / 100,
+    t.moeLayers / 100,
+    t.allReduces / 100,
+    t.allReduceMs + p * t.prefillAllReduceMs,
   ];
 }
 

@@ -87,9 +87,7 @@ export function expertsTouched(model: ModelArchitecture, tokens: number): number
 function attentionFlopsPerPair(model: ModelArchitecture, phase: 'prefill' | 'decode'): number {
   const mla = model.mla;
   if (!mla) return 2 * model.attentionHeads * 2 * model.headDim;
-  return phase === 'decode'
-    ? 2 * model.attentionHeads * (mla.kvLoraRank + mla.qkRopeHeadDim + mla.kvLoraRank)
-    : 2 * model.attentionHeads * (mla.qkNopeHeadDim + mla.qkRopeHeadDim + mla.vHeadDim);
+  return phase === 'decode' ? 2 * model.attentionHeads * (mla.kvLoraRank + mla.qkRopeHeadDim + mla.kvLoraRank) : 2 * model.attentionHeads * (mla.qkNopeHeadDim + mla.qkRopeHeadDim + mla.vHeadDim);
 }
 
 /** Keys one query attends to, averaged over layers (sliding-window layers see at most the window). */
@@ -131,7 +129,7 @@ export function physicsTerms(plan: ModelPlan, load: Load): PhysicsTerms {
   const kvReadMs = kvRead / bandwidth;
 
   const activeParams = model.activeParams ?? model.totalParams;
-  const decodeFlops = batch * (2 * activeParams + attentionFlopsPerPair(model, 'decode') * layers * attendedKeys(model, meanContext)) / tp;
+  const decodeFlops = (batch * (2 * activeParams + attentionFlopsPerPair(model, 'decode') * layers * attendedKeys(model, meanContext))) / tp;
   const decodeComputeMs = decodeFlops / flops;
 
   const allReduces = tp > 1 ? 2 * layers : 0;
@@ -152,8 +150,21 @@ export function physicsTerms(plan: ModelPlan, load: Load): PhysicsTerms {
   const prefillsPerStep = batch / load.outputTokens;
 
   return {
-    batch, kvCapacitySequences, weightReadMs, kvReadMs, decodeComputeMs, prefillsPerStep,
-    allReduces, allReduceMs, layers, moeLayers: model.moe ? layers : 0, computeFormat: computeFormat(accelerator, plan.quantization),
-    dequantizes: isFourBit(plan.quantization) && computeFormat(accelerator, plan.quantization) === '16-bit', prefillMs, prefillAllReduceMs, prefillWeightMs, prefillChunks,
+    batch,
+    kvCapacitySequences,
+    weightReadMs,
+    kvReadMs,
+    decodeComputeMs,
+    prefillsPerStep,
+    allReduces,
+    allReduceMs,
+    layers,
+    moeLayers: model.moe ? layers : 0,
+    computeFormat: computeFormat(accelerator, plan.quantization),
+    dequantizes: isFourBit(plan.quantization) && computeFormat(accelerator, plan.quantization) === '16-bit',
+    prefillMs,
+    prefillAllReduceMs,
+    prefillWeightMs,
+    prefillChunks,
   };
 }

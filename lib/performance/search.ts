@@ -17,9 +17,7 @@ import { checkWorkload, costPerMillionTokens, sizeReplicas, type SizedCandidate 
 export function deploymentHourlyCost(plan: ModelPlan, replicas: number): number | undefined {
   const price = plan.instanceType?.onDemandUsdPerHour;
   if (price === undefined) return undefined;
-  const instances = plan.nodesPerReplica > 1
-    ? replicas * plan.nodesPerReplica
-    : Math.ceil((replicas * plan.acceleratorsPerReplica) / plan.acceleratorsPerNode);
+  const instances = plan.nodesPerReplica > 1 ? replicas * plan.nodesPerReplica : Math.ceil((replicas * plan.acceleratorsPerReplica) / plan.acceleratorsPerNode);
   return Math.round(instances * price * 1e4) / 1e4;
 }
 
@@ -39,9 +37,7 @@ function autoFormats(request: PlanRequest, option: HardwareOption, model: ModelP
 }
 
 function hardwareOf(option: HardwareOption): Pick<PlanRequest, 'instanceType' | 'accelerator' | 'acceleratorsPerNode'> {
-  return option.instanceType
-    ? { instanceType: option.instanceType.name }
-    : { accelerator: option.accelerator.id, acceleratorsPerNode: option.devicesPerNode };
+  return option.instanceType ? { instanceType: option.instanceType.name } : { accelerator: option.accelerator.id, acceleratorsPerNode: option.devicesPerNode };
 }
 
 /** Plans every (hardware, format, TP) the request allows and that fits; sizes each for the workload. */

@@ -42,10 +42,13 @@ export function checkWorkload(workload: unknown): Workload {
   }
   const requestsPerSecond = w.requestsPerSecond === undefined ? undefined : positive(w.requestsPerSecond, 'requestsPerSecond', 'workload.requestsPerSecond: 20', false);
   const concurrentRequests = w.concurrentRequests === undefined ? undefined : positive(w.concurrentRequests, 'concurrentRequests', 'workload.concurrentRequests: 64', true);
-  const slo = w.slo === undefined ? undefined : {
-    ttftMs: w.slo.ttftMs === undefined ? undefined : positive(w.slo.ttftMs, 'slo.ttftMs', 'workload.slo.ttftMs: 1000', false),
-    tpotMs: w.slo.tpotMs === undefined ? undefined : positive(w.slo.tpotMs, 'slo.tpotMs', 'workload.slo.tpotMs: 33 (30 tokens/s per user)', false),
-  };
+  const slo =
+    w.slo === undefined
+      ? undefined
+      : {
+          ttftMs: w.slo.ttftMs === undefined ? undefined : positive(w.slo.ttftMs, 'slo.ttftMs', 'workload.slo.ttftMs: 1000', false),
+          tpotMs: w.slo.tpotMs === undefined ? undefined : positive(w.slo.tpotMs, 'slo.tpotMs', 'workload.slo.tpotMs: 33 (30 tokens/s per user)', false),
+        };
   return { inputTokens, outputTokens, requestsPerSecond, concurrentRequests, slo };
 }
 
@@ -55,7 +58,9 @@ export function meetsSlo(estimate: PerformanceEstimate, workload: Workload): boo
 }
 
 const loadAt = (workload: Workload, concurrency: number): Load => ({
-  inputTokens: workload.inputTokens, outputTokens: workload.outputTokens, concurrency: Math.max(1, concurrency),
+  inputTokens: workload.inputTokens,
+  outputTokens: workload.outputTokens,
+  concurrency: Math.max(1, concurrency),
 });
 
 /**
@@ -129,8 +134,7 @@ export interface SizedCandidate {
 /** The estimate of one replica at its share of the workload with `replicas` replicas. */
 function shareOf(plan: ModelPlan, workload: Workload, replicas: number): PerformanceEstimate {
   if (workload.requestsPerSecond !== undefined) {
-    return estimateAtRate(plan, workload, workload.requestsPerSecond / replicas)
-      ?? estimatePerformance(plan, loadAt(workload, maxUsefulConcurrency(plan, workload) + 1));
+    return estimateAtRate(plan, workload, workload.requestsPerSecond / replicas) ?? estimatePerformance(plan, loadAt(workload, maxUsefulConcurrency(plan, workload) + 1));
   }
   return estimatePerformance(plan, loadAt(workload, Math.ceil((workload.concurrentRequests ?? 1) / replicas)));
 }
@@ -164,8 +168,6 @@ export function sizeReplicas(plan: ModelPlan, workload: Workload): Sizing {
 /** USD per million output tokens: the replicas' hourly cost over the output tokens they deliver per hour. */
 export function costPerMillionTokens(hourlyCostUsd: number | undefined, sizing: Sizing, workload: Workload): number | undefined {
   if (hourlyCostUsd === undefined) return undefined;
-  const tokensPerSecond = workload.requestsPerSecond !== undefined
-    ? workload.requestsPerSecond * workload.outputTokens
-    : sizing.performance.outputTokensPerSecond * sizing.replicas;
-  return Math.round(((hourlyCostUsd / (tokensPerSecond * 3600)) * 1e6) * 1e4) / 1e4;
+  const tokensPerSecond = workload.requestsPerSecond !== undefined ? workload.requestsPerSecond * workload.outputTokens : sizing.performance.outputTokensPerSecond * sizing.replicas;
+  return Math.round((hourlyCostUsd / (tokensPerSecond * 3600)) * 1e6 * 1e4) / 1e4;
 }

@@ -84,9 +84,7 @@ export function planRegistrations(prefix: string, objects: readonly KubeObject[]
     const name = resourceName(prefix, object);
     const clash = names.get(name);
     if (clash) {
-      throw new Error(
-        `LlmStackComponent ${prefix}: ${describe(clash)} and ${describe(object)} would both be registered as Pulumi resource '${name}'`,
-      );
+      throw new Error(`LlmStackComponent ${prefix}: ${describe(clash)} and ${describe(object)} would both be registered as Pulumi resource '${name}'`);
     }
     names.set(name, object);
     byKindAndName.set(`${object.metadata.namespace ?? ''}/${object.kind}/${object.metadata.name}`, name);

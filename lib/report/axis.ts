@@ -28,7 +28,10 @@ export function linear(max: number, range: [number, number], min = 0): Scale {
 
 /** A base-2 log scale for counts (concurrency 1, 2, 4, ...). */
 export function log2(min: number, max: number, range: [number, number]): Scale {
-  return scaleLog().base(2).domain([Math.max(1, min), Math.max(2, max)]).range(range);
+  return scaleLog()
+    .base(2)
+    .domain([Math.max(1, min), Math.max(2, max)])
+    .range(range);
 }
 
 /** The 1-2-5 values (…, 0.5, 1, 2, 5, 10, …) from the one at or below `min` to the one at or above `max`. */
@@ -50,7 +53,9 @@ export function steps125(min: number, max: number): number[] {
  */
 export function log10(min: number, max: number, range: [number, number]): Scale {
   const s = steps125(min, Math.max(max, min * 1.01));
-  return scaleLog().domain([s[0]!, s[s.length - 1]!]).range(range);
+  return scaleLog()
+    .domain([s[0]!, s[s.length - 1]!])
+    .range(range);
 }
 
 const isLog = (scale: Scale) => 'base' in scale;
@@ -85,7 +90,11 @@ export function bottomAxis(scale: Scale, frame: Frame, title: string, count = 6)
   const grid = el('path', { class: 'grid', d: values.map((v) => `M${Math.round(scale(v))},${y1}V${y0}`).join('') });
   // The labels share their baseline (the group's): each carries only its value and its `x`.
   const labels = el('g', { class: 'ticks', transform: `translate(0 ${y0 + 16})` }, values.map((v) => tick(scale, count, v, { x: px(scale(v)) })).join(''));
-  return el('g', { class: `axis x${isLog(scale) ? ' log' : ''}` }, grid + labels + el('path', { class: 'domain', d: `M${x0},${y0}H${x1}` }) + el('text', { x: (x0 + x1) / 2, y: frame.height - 6, class: 'title' }, esc(title)));
+  return el(
+    'g',
+    { class: `axis x${isLog(scale) ? ' log' : ''}` },
+    grid + labels + el('path', { class: 'domain', d: `M${x0},${y0}H${x1}` }) + el('text', { x: (x0 + x1) / 2, y: frame.height - 6, class: 'title' }, esc(title)),
+  );
 }
 
 /** The left axis, as the bottom one; a tick label's `y` is its value's position (`dy` centres the text). */
@@ -96,7 +105,11 @@ export function leftAxis(scale: Scale, frame: Frame, title: string, count = 5): 
   // The labels share their right edge (the group's); CSS centres each on its `y`.
   const labels = el('g', { class: 'ticks', transform: `translate(${x0 - 6} 0)` }, values.map((v) => tick(scale, count, v, { y: px(scale(v)) })).join(''));
   const mid = (y0 + y1) / 2;
-  return el('g', { class: `axis y${isLog(scale) ? ' log' : ''}` }, grid + labels + el('path', { class: 'domain', d: `M${x0},${y0}V${y1}` }) + el('text', { x: 14, y: mid, transform: `rotate(-90 14 ${px(mid)})`, class: 'title' }, esc(title)));
+  return el(
+    'g',
+    { class: `axis y${isLog(scale) ? ' log' : ''}` },
+    grid + labels + el('path', { class: 'domain', d: `M${x0},${y0}V${y1}` }) + el('text', { x: 14, y: mid, transform: `rotate(-90 14 ${px(mid)})`, class: 'title' }, esc(title)),
+  );
 }
 
 /** An `<svg>` of the frame's size that scales down on narrow screens, labelled for screen readers. */

@@ -28,7 +28,9 @@ export function costByModelChart(models: readonly ModelSummary[]): string {
         el('title', {}, esc(`${m.servedName}: ${min === max ? usdPerHour(max) : `${usdPerHour(min)} at min replicas, ${usdPerHour(max)} at max`}`)),
     );
   });
-  const chart = svg(frame, 'Dollars per hour by model, at min and max replicas (values in the models table)', bottomAxis(x, frame, 'USD per hour, on demand') + rows.join(''), { class: 'chart cost-by-model' });
+  const chart = svg(frame, 'Dollars per hour by model, at min and max replicas (values in the models table)', bottomAxis(x, frame, 'USD per hour, on demand') + rows.join(''), {
+    class: 'chart cost-by-model',
+  });
   const legend = el('ul', { class: 'legend' }, el('li', {}, el('span', { class: 'sw to-min' }) + 'at min replicas') + el('li', {}, el('span', { class: 'sw to-max' }) + 'up to max replicas'));
   return el('figure', { class: 'fig' }, el('figcaption', {}, '$/hour by model') + chart + legend);
 }

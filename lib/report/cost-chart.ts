@@ -32,7 +32,15 @@ export function costChart(plan: ModelPlan): string {
   // The plain points (meet the SLO, not on the frontier, not chosen: most of a real search) as one path
   // of round dots ("M x,y h0" each), their figures in order in data-tpot and data-cost.
   const plain = priced.filter((c) => !c.chosen && !frontier.has(c) && c.meetsSlo);
-  const plainDots = plain.length === 0 ? '' : el('path', { class: 'pts', d: plain.map((c) => `M${px(x(latencyOf(c)))},${px(y(c.costPerMillionTokensUsd))}h0`).join(''), 'data-tpot': plain.map((c) => fig(latencyOf(c))).join(' '), 'data-cost': plain.map((c) => fig(c.costPerMillionTokensUsd)).join(' ') });
+  const plainDots =
+    plain.length === 0
+      ? ''
+      : el('path', {
+          class: 'pts',
+          d: plain.map((c) => `M${px(x(latencyOf(c)))},${px(y(c.costPerMillionTokensUsd))}h0`).join(''),
+          'data-tpot': plain.map((c) => fig(latencyOf(c))).join(' '),
+          'data-cost': plain.map((c) => fig(c.costPerMillionTokensUsd)).join(' '),
+        });
   // The others as circles, the chosen one last (drawn on top).
   const order = priced.filter((c) => !plain.includes(c)).sort((a, b) => Number(a.chosen) - Number(b.chosen));
   const dots = order.map((c) => {
@@ -49,8 +57,22 @@ export function costChart(plan: ModelPlan): string {
   const chosen = priced.find((c) => c.chosen);
   const callout = chosen ? el('text', { class: 'callout', x: px(x(latencyOf(chosen)) + 10), y: px(y(chosen.costPerMillionTokensUsd) - 10) }, esc('chosen')) : '';
   const body = bottomAxis(x, FRAME, 'TPOT at the workload (ms)') + leftAxis(y, FRAME, 'USD per 1M output tokens') + line + plainDots + dots.join('') + callout;
-  const chart = priced.length > 0 ? svg(FRAME, `Cost per million tokens against TPOT for ${priced.length} configurations at their cheapest instance type`, body, { class: 'chart cost' }) : notPredicted('Cost per million tokens', 'no candidate is priced');
-  const legend = el('ul', { class: 'legend' }, [['cand chosen', 'chosen'], ['cand on-frontier', 'on the frontier'], ['cand', 'compared'], ['cand misses-slo', 'misses the SLO']].map(([css, text]) => el('li', {}, el('span', { class: `sw dot ${css}` }) + esc(text))).join(''));
+  const chart =
+    priced.length > 0
+      ? svg(FRAME, `Cost per million tokens against TPOT for ${priced.length} configurations at their cheapest instance type`, body, { class: 'chart cost' })
+      : notPredicted('Cost per million tokens', 'no candidate is priced');
+  const legend = el(
+    'ul',
+    { class: 'legend' },
+    [
+      ['cand chosen', 'chosen'],
+      ['cand on-frontier', 'on the frontier'],
+      ['cand', 'compared'],
+      ['cand misses-slo', 'misses the SLO'],
+    ]
+      .map(([css, text]) => el('li', {}, el('span', { class: `sw dot ${css}` }) + esc(text)))
+      .join(''),
+  );
   const table = candidateTable(candidates, (c: PlanCandidate) => frontier.has(c as Priced));
   const caption = 'Cost per 1M output tokens against TPOT, every configuration compared (GPU × TP × format) at its cheapest instance type; the line is the frontier.';
   return el('figure', { class: 'fig' }, el('figcaption', {}, esc(caption)) + chart + legend + table);

@@ -37,5 +37,9 @@ export function candidateTable(candidates: readonly PlanCandidate[], onFrontier:
     mark(first!),
     others.map((c) => `${c.instanceType ?? '-'} ${cost(c)}${mark(c) ? ` (${mark(c)})` : ''}`).join(', '),
   ]);
-  return dataTable(`All ${candidates.length} configurations compared (table)`, ['configuration', 'instance type', '$/1M tokens', 'TPOT ms', 'TTFT ms', 'replicas', 'meets SLO', 'mark', 'also on (same prediction)'], rows);
+  return dataTable(
+    `All ${candidates.length} configurations compared (table)`,
+    ['configuration', 'instance type', '$/1M tokens', 'TPOT ms', 'TTFT ms', 'replicas', 'meets SLO', 'mark', 'also on (same prediction)'],
+    rows,
+  );
 }

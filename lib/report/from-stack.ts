@@ -10,9 +10,7 @@ export function stackReportInput(stack: LlmStack): StackReportInput {
     const worker = workers.find((w) => w.node.path === line.worker)!;
     return { summary: line, plan: worker.plan };
   });
-  const synth = stack.node
-    .findAll()
-    .flatMap((c) => c.node.metadata.filter((m) => m.type === SYNTH_WARNING).map((m) => `${c.node.path}: ${String(m.data)}`));
+  const synth = stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === SYNTH_WARNING).map((m) => `${c.node.path}: ${String(m.data)}`));
   const plans = workers.flatMap((w) => w.plan.warnings.map((text) => `${w.node.path}: ${text}`));
   return { name: stack.node.id, namespace: stack.namespace!, summary, models, warnings: [...new Set([...synth, ...plans])] };
 }

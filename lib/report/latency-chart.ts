@@ -58,11 +58,19 @@ function panel(data: LatencyData, metric: Metric): string {
     const line = el('path', { class: 'line', d: pathThrough(s.estimates.map((e) => [x(e.load.concurrency), y(value(e))] as const)) });
     // The points as one path of round dots ("M x,y h0" each), their values in order in `data-values`; a
     // point's concurrency is its x (the table lists both). Colour on the group: small 100-model pages.
-    const dots = el('path', { class: 'dots', d: s.estimates.map((e) => `M${px(x(e.load.concurrency))},${px(y(value(e)))}h0`).join(''), 'data-values': s.estimates.map((e) => fig(value(e))).join(' ') });
+    const dots = el('path', {
+      class: 'dots',
+      d: s.estimates.map((e) => `M${px(x(e.load.concurrency))},${px(y(value(e)))}h0`).join(''),
+      'data-values': s.estimates.map((e) => fig(value(e))).join(' '),
+    });
     return el('g', { class: `series ${css}`, 'data-series': s.label }, (s.chosen ? area : '') + line + dots);
   });
   const marks = data.points.map((p) =>
-    el('rect', { class: `op ${colour(p.label, p.chosen)}${p.chosen ? '' : ' hollow'}`, x: px(x(p.estimate.load.concurrency) - 5), y: px(y(value(p.estimate)) - 5), 'data-value': fig(value(p.estimate)) }, el('title', {}, esc(p.label))),
+    el(
+      'rect',
+      { class: `op ${colour(p.label, p.chosen)}${p.chosen ? '' : ' hollow'}`, x: px(x(p.estimate.load.concurrency) - 5), y: px(y(value(p.estimate)) - 5), 'data-value': fig(value(p.estimate)) },
+      el('title', {}, esc(p.label)),
+    ),
   );
   const sloLine =
     slo === undefined
@@ -81,14 +89,25 @@ export function latencyChart(data: LatencyData, why = 'the plan carries no perfo
   const caption = `Predicted TTFT and TPOT against concurrency${lengths}; shaded: the stated uncertainty; squares: at the workload's load${clipped(data, 'ttft') || clipped(data, 'tpot') ? '; curves that leave the top continue in the table' : ''}.`;
   const colour = colours(data);
   const labels = [...new Map([...data.series, ...data.points].map((s) => [s.label, s.chosen] as const))];
-  const legend = el('ul', { class: 'legend' }, labels.map(([label, chosen]) => el('li', {}, el('span', { class: `sw ${colour(label, chosen)}` }) + esc(`${chosen ? 'chosen' : 'alternative'}: ${label}`))).join(''));
+  const legend = el(
+    'ul',
+    { class: 'legend' },
+    labels.map(([label, chosen]) => el('li', {}, el('span', { class: `sw ${colour(label, chosen)}` }) + esc(`${chosen ? 'chosen' : 'alternative'}: ${label}`))).join(''),
+  );
   const all = [...data.series.flatMap((s) => s.estimates), ...data.points.map((p) => p.estimate)];
   // The stated error in the header when every row states the same (it is the model's, per configuration
   // kind), else in each cell.
   const shared = (pct: (e: PerformanceEstimate) => number) => (all.every((e) => plusMinus(pct(e)) === plusMinus(pct(all[0]!))) ? plusMinus(pct(all[0]!)) : undefined);
   const [ttftErr, tpotErr] = [shared((e) => e.uncertainty.ttftPct), shared((e) => e.uncertainty.tpotPct)];
   const cell = (value: number, pct: number, common: string | undefined) => `${short(value)}${common === undefined ? plusMinus(pct) : ''}`;
-  const row = (label: string, e: PerformanceEstimate) => [label, String(e.load.concurrency), cell(e.ttftMs, e.uncertainty.ttftPct, ttftErr), cell(e.tpotMs, e.uncertainty.tpotPct, tpotErr), fixed(e.outputTokensPerSecond, 0), e.bound];
+  const row = (label: string, e: PerformanceEstimate) => [
+    label,
+    String(e.load.concurrency),
+    cell(e.ttftMs, e.uncertainty.ttftPct, ttftErr),
+    cell(e.tpotMs, e.uncertainty.tpotPct, tpotErr),
+    fixed(e.outputTokensPerSecond, 0),
+    e.bound,
+  ];
   const rows = [...data.series.flatMap((s) => s.estimates.map((e) => row(s.label, e))), ...data.points.map((p) => row(`${p.label} (at the workload)`, p.estimate))];
   const table = dataTable('Latency against concurrency (table)', ['configuration', 'concurrency', `TTFT ms${ttftErr ?? ''}`, `TPOT ms${tpotErr ?? ''}`, 'output tok/s', 'bound'], rows);
   return el('figure', { class: 'fig' }, el('figcaption', {}, esc(caption)) + el('div', { class: 'panels' }, panel(data, 'ttft') + panel(data, 'tpot')) + legend + table);

@@ -60,13 +60,28 @@ export function memoryChart(plan: ModelPlan): string {
   });
   const usable = plan.memory.usableBytesPerAccelerator;
   const ux = px(x(usable / GiB));
-  const marker = el('g', { class: 'usable', 'data-bytes': usable }, el('line', { x1: ux, x2: ux, y1: y1 - 8, y2: y0 + 4 }) + el('text', { x: ux, y: y1 - 10, 'class': 'end' }, esc(`usable ${gib(usable)}`)));
+  const marker = el(
+    'g',
+    { class: 'usable', 'data-bytes': usable },
+    el('line', { x1: ux, x2: ux, y1: y1 - 8, y2: y0 + 4 }) + el('text', { x: ux, y: y1 - 10, class: 'end' }, esc(`usable ${gib(usable)}`)),
+  );
   const chart = svg(FRAME, `Memory per ${rank}, stacked (values in the legend and the table)`, bottomAxis(x, FRAME, `GiB per ${rank}`) + rects.join('') + marker, { class: 'chart memory' });
-  const legend = el('ul', { class: 'legend' }, segments.filter((s) => s.bytes > 0).map((s) => el('li', {}, el('span', { class: `sw ${s.css}` }) + esc(`${s.label} ${gib(s.bytes)}`))).join(''));
+  const legend = el(
+    'ul',
+    { class: 'legend' },
+    segments
+      .filter((s) => s.bytes > 0)
+      .map((s) => el('li', {}, el('span', { class: `sw ${s.css}` }) + esc(`${s.label} ${gib(s.bytes)}`)))
+      .join(''),
+  );
   const table = dataTable(
     'Memory per accelerator (table)',
     ['term', 'GiB'],
-    [...segments.map((s) => [s.label, (s.bytes / GiB).toFixed(2)]), ['usable (memory × utilization)', (usable / GiB).toFixed(2)], ['required', (plan.memory.requiredBytesPerAccelerator / GiB).toFixed(2)]],
+    [
+      ...segments.map((s) => [s.label, (s.bytes / GiB).toFixed(2)]),
+      ['usable (memory × utilization)', (usable / GiB).toFixed(2)],
+      ['required', (plan.memory.requiredBytesPerAccelerator / GiB).toFixed(2)],
+    ],
   );
   return el('figure', { class: 'fig' }, el('figcaption', {}, esc(`Memory per ${rank} (${plan.accelerator.id})`)) + chart + legend + table);
 }

@@ -47,7 +47,14 @@ export function page(title: string, body: string): string {
   return `<!DOCTYPE html>\n${el(
     'html',
     { lang: 'en' },
-    el('head', {}, '<meta charset="utf-8">' + '<meta name="viewport" content="width=device-width,initial-scale=1">' + `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">` + el('title', {}, esc(title)) + el('style', {}, CSS)) +
-      el('body', {}, body + el('script', {}, PRINT_SCRIPT)),
+    el(
+      'head',
+      {},
+      '<meta charset="utf-8">' +
+        '<meta name="viewport" content="width=device-width,initial-scale=1">' +
+        `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">` +
+        el('title', {}, esc(title)) +
+        el('style', {}, CSS),
+    ) + el('body', {}, body + el('script', {}, PRINT_SCRIPT)),
   )}\n`;
 }

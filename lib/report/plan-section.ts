@@ -35,10 +35,15 @@ export function reasons(plan: ModelPlan): string[] {
     const chosen = candidates.find((c) => c.chosen);
     const cheapest = meeting.reduce<number>((min, c) => Math.min(min, c.costPerMillionTokensUsd ?? Infinity), Infinity);
     const isCheapest = chosen?.costPerMillionTokensUsd !== undefined && chosen.costPerMillionTokensUsd <= cheapest;
-    out.push(`${candidates.length} configurations compared, ${meeting.length} meet the SLO${chosen?.costPerMillionTokensUsd !== undefined ? `; this one costs ${usdPerMillion(chosen.costPerMillionTokensUsd)} per million output tokens${isCheapest ? ', the least of those that meet it' : ''}` : ''}.`);
+    out.push(
+      `${candidates.length} configurations compared, ${meeting.length} meet the SLO${chosen?.costPerMillionTokensUsd !== undefined ? `; this one costs ${usdPerMillion(chosen.costPerMillionTokensUsd)} per million output tokens${isCheapest ? ', the least of those that meet it' : ''}` : ''}.`,
+    );
   }
   const p = plan.performance;
-  if (p && plottable(p)) out.push(`Predicted at ${p.load.concurrency} concurrent requests per replica: TTFT ${ms(p.ttftMs)}${plusMinus(p.uncertainty.ttftPct)}, TPOT ${ms(p.tpotMs)}${plusMinus(p.uncertainty.tpotPct)}, ${fixed(p.outputTokensPerSecond, 0)} output tokens/s, ${p.bound}-bound.`);
+  if (p && plottable(p))
+    out.push(
+      `Predicted at ${p.load.concurrency} concurrent requests per replica: TTFT ${ms(p.ttftMs)}${plusMinus(p.uncertainty.ttftPct)}, TPOT ${ms(p.tpotMs)}${plusMinus(p.uncertainty.tpotPct)}, ${fixed(p.outputTokensPerSecond, 0)} output tokens/s, ${p.bound}-bound.`,
+    );
   return out;
 }
 
@@ -51,7 +56,10 @@ function facts(plan: ModelPlan): string {
     ['per replica', `${plan.acceleratorsPerReplica} device(s) on ${plan.nodesPerReplica} node(s), TP ${plan.tensorParallel} × PP ${plan.pipelineParallel}`],
     ['weights', `${plan.quantization} (${plan.model.dtype} checkpoint), ${gib(plan.memory.totalWeightsBytes)} in all`],
     ['context', `${plan.maxContextLength} tokens × ${plan.concurrency} sequence(s)`],
-    ['cost per replica', plan.hourlyCostUsd === undefined ? 'unknown (no on-demand price for this hardware)' : `${usdPerHour(plan.hourlyCostUsd)} on demand (${PRICE_REGION}, prices of ${PRICE_DATE})`],
+    [
+      'cost per replica',
+      plan.hourlyCostUsd === undefined ? 'unknown (no on-demand price for this hardware)' : `${usdPerHour(plan.hourlyCostUsd)} on demand (${PRICE_REGION}, prices of ${PRICE_DATE})`,
+    ],
     ['replicas for the SLO', plan.replicas === undefined ? 'not predicted' : String(plan.replicas)],
     ['cost per 1M output tokens', plan.costPerMillionTokensUsd === undefined ? 'not predicted' : usdPerMillion(plan.costPerMillionTokensUsd)],
   ];
@@ -70,10 +78,19 @@ export function renderPlanSection(plan: ModelPlan, options: PlanReportOptions = 
       (heading ? el('p', { class: 'muted' }, esc(plan.model.id)) : '') +
       facts(plan) +
       el('h3', {}, 'Why this configuration') +
-      el('ul', { class: 'reasons' }, reasons(plan).map((r) => el('li', {}, esc(r))).join('')) +
+      el(
+        'ul',
+        { class: 'reasons' },
+        reasons(plan)
+          .map((r) => el('li', {}, esc(r)))
+          .join(''),
+      ) +
       warnings +
       memoryChart(plan) +
-      latencyChart(latencyData(plan, options), options.estimate ? 'the plan was not made for a workload, so there are no request lengths to predict at (give the worker or the plan a workload)' : undefined) +
+      latencyChart(
+        latencyData(plan, options),
+        options.estimate ? 'the plan was not made for a workload, so there are no request lengths to predict at (give the worker or the plan a workload)' : undefined,
+      ) +
       costChart(plan),
   );
 }

@@ -59,7 +59,19 @@ function modelTable(input: StackReportInput): string {
     m.hourlyCostUsd ? range(m.hourlyCostUsd.min, m.hourlyCostUsd.max, usdPerHour) : '-',
   ]);
   const head = el('tr', {}, ['model', 'engine', 'per replica', 'replicas', 'instance', '$/hour'].map((h) => el('th', { scope: 'col' }, h)).join(''));
-  const body = rows.map((r, i) => el('tr', {}, el('th', { scope: 'row' }, el('a', { href: `#m${i}` }, esc(r[0]))) + r.slice(1).map((c) => el('td', {}, esc(c))).join(''))).join('');
+  const body = rows
+    .map((r, i) =>
+      el(
+        'tr',
+        {},
+        el('th', { scope: 'row' }, el('a', { href: `#m${i}` }, esc(r[0]))) +
+          r
+            .slice(1)
+            .map((c) => el('td', {}, esc(c)))
+            .join(''),
+      ),
+    )
+    .join('');
   return el('table', { class: 'models' }, el('thead', {}, head) + el('tbody', {}, body));
 }
 
@@ -68,7 +80,11 @@ export function renderStackReport(input: StackReportInput, options: Omit<PlanRep
   const title = `Sizing report: stack ${input.name} (namespace ${input.namespace})`;
   const warnings = input.warnings.length > 0 ? el('ul', { class: 'warnings' }, input.warnings.map((w) => el('li', {}, esc(w))).join('')) : el('p', { class: 'muted' }, 'None.');
   const gpus = acceleratorsByType(input.models);
-  const gpuTable = dataTable('Accelerators by type (table)', ['accelerator', 'at min replicas', 'at max replicas'], gpus.map((g) => [g.accelerator, String(g.min), String(g.max)]));
+  const gpuTable = dataTable(
+    'Accelerators by type (table)',
+    ['accelerator', 'at min replicas', 'at max replicas'],
+    gpus.map((g) => [g.accelerator, String(g.min), String(g.max)]),
+  );
   const sections = input.models.map((m, i) => renderPlanSection(m.plan, { ...options, slo: m.slo }, { heading: m.summary.servedName, id: `m${i}` }));
   return page(
     title,

@@ -44,10 +44,7 @@ export interface EngineSizingProfile {
   readonly accounting?: 'vllm';
 }
 
-const VLLM_QUANTIZATIONS: readonly Quantization[] = [
-  'none', 'fp8', 'int8', 'awq', 'gptq', 'bitsandbytes-8bit', 'bitsandbytes-nf4', 'gguf-q4_k_m', 'gguf-q8_0',
-  'mxfp4', 'nvfp4', 'int4',
-];
+const VLLM_QUANTIZATIONS: readonly Quantization[] = ['none', 'fp8', 'int8', 'awq', 'gptq', 'bitsandbytes-8bit', 'bitsandbytes-nf4', 'gguf-q4_k_m', 'gguf-q8_0', 'mxfp4', 'nvfp4', 'int4'];
 
 const vllm: EngineSizingProfile = {
   hardware: 'gpu',

@@ -17,12 +17,7 @@ export const HYBRID_KV_FROM: Version = [0, 10, 0];
  * Pipeline parallel gives each stage ceil(layers / PP) layers. Vision models cache text-token KV in
  * their self-attention layers only (`kvCacheLayers`).
  */
-export function kvCacheBytesPerToken(
-  model: ModelArchitecture,
-  kvCacheDtype: KvCacheDtype = 'auto',
-  tensorParallel = 1,
-  pipelineParallel = 1,
-): number {
+export function kvCacheBytesPerToken(model: ModelArchitecture, kvCacheDtype: KvCacheDtype = 'auto', tensorParallel = 1, pipelineParallel = 1): number {
   const layers = Math.ceil((model.kvCacheLayers ?? model.layers) / pipelineParallel);
   const bytes = kvElementBytes(kvCacheDtype);
   if (model.mla) return layers * (model.mla.kvLoraRank + model.mla.qkRopeHeadDim) * bytes;
@@ -103,9 +98,7 @@ export function estimateMemory(input: MemoryInput): MemoryEstimate {
     : 0;
   const kvPerToken = profile.kvCache ? Math.ceil(sequenceBytes / input.maxContextLength) : 0;
   const kvCacheBytes = sequenceBytes * input.concurrency;
-  const maxConcurrentSequences = profile.kvCache
-    ? Math.floor(kvCacheCapacityBytes / sequenceBytes)
-    : Math.floor(profile.batchTokens(input.rankMemoryBytes) / input.maxContextLength);
+  const maxConcurrentSequences = profile.kvCache ? Math.floor(kvCacheCapacityBytes / sequenceBytes) : Math.floor(profile.batchTokens(input.rankMemoryBytes) / input.maxContextLength);
   const requiredBytesPerAccelerator = weightsBytes + kvCacheBytes + overheadBytes;
   return {
     weightsBytes,

@@ -56,9 +56,7 @@ export function packReplicas(items: readonly PackItem[]): PackResult {
     const perNode = members[0].devicesPerNode;
     const price = members[0].nodeUsdPerHour;
     const nodes: Node[] = [];
-    const replicas = members
-      .flatMap((item) => Array.from({ length: item.replicas }, () => item))
-      .sort((a, b) => b.devicesPerReplica - a.devicesPerReplica);
+    const replicas = members.flatMap((item) => Array.from({ length: item.replicas }, () => item)).sort((a, b) => b.devicesPerReplica - a.devicesPerReplica);
     for (const item of replicas) {
       if (item.nodesPerReplica > 1 || item.devicesPerReplica >= perNode) {
         // Whole nodes: the replica's devices spread evenly over them.

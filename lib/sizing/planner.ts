@@ -53,9 +53,7 @@ function toPlan(request: ResolvedRequest, fit: Layout): ModelPlan {
     maxContextLength: request.maxContextLength,
     concurrency: request.concurrency,
     gpuMemoryUtilization: request.utilization,
-    ...(fit.vllm
-      ? { engineVersion: fit.vllm.version.join('.'), maxNumSeqs: fit.vllm.maxNumSeqs, maxNumBatchedTokens: fit.vllm.maxNumBatchedTokens, enforceEager: fit.vllm.enforceEager }
-      : {}),
+    ...(fit.vllm ? { engineVersion: fit.vllm.version.join('.'), maxNumSeqs: fit.vllm.maxNumSeqs, maxNumBatchedTokens: fit.vllm.maxNumBatchedTokens, enforceEager: fit.vllm.enforceEager } : {}),
     memory: {
       weightsBytes: memory.weightsBytes,
       kvCacheBytes: memory.kvCacheBytes,
@@ -101,7 +99,7 @@ function warningsFor(request: ResolvedRequest, fit: Layout): string[] {
   }
   // vLLM < 0.21 captures CUDA graphs after the KV cache, in the 1 - utilization headroom, beside the CUDA
   // context (~0.5 GiB): a high utilization leaves them no room (OOM at startup).
-  const headroom = fit.option.accelerator.usableMemoryBytes / fit.ranksPerDevice * (1 - request.utilization);
+  const headroom = (fit.option.accelerator.usableMemoryBytes / fit.ranksPerDevice) * (1 - request.utilization);
   if (fit.memory.headroomGraphBytes > 0 && fit.memory.headroomGraphBytes + CUDA_CONTEXT_BYTES > headroom) {
     warnings.push(
       `CUDA graphs (~${formatGiB(fit.memory.headroomGraphBytes)}) and the CUDA context may not fit the ${formatGiB(headroom)} left by gpuMemoryUtilization ${request.utilization}: ` +
@@ -116,9 +114,7 @@ function warningsFor(request: ResolvedRequest, fit: Layout): string[] {
 
 function doesNotFit(request: ResolvedRequest, results: OptionResult[]): SizingError {
   const tried = results.map((result, i) => ({ result, option: request.hardware[i] }));
-  const closest = tried
-    .filter((t) => t.result.closest)
-    .sort((a, b) => b.result.closest!.memory.kvCacheCapacityBytes - a.result.closest!.memory.kvCacheCapacityBytes)[0];
+  const closest = tried.filter((t) => t.result.closest).sort((a, b) => b.result.closest!.memory.kvCacheCapacityBytes - a.result.closest!.memory.kvCacheCapacityBytes)[0];
   const what = `${request.model.id} (${request.engine}, ${request.quantization}, context ${request.maxContextLength} x ${request.concurrency} sequences)`;
   // Name the prop that chose the hardware, so that the message points at it (`instanceType g4dn.xlarge`).
   const prop = request.hardwareField ? `${request.hardwareField} ` : '';

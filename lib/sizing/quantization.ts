@@ -135,11 +135,7 @@ export function kvElementBytes(kvCacheDtype: KvCacheDtype): number {
  * Why `engine` cannot run `quantization` on `accelerator`, or undefined when it can. Pure facts of the
  * engines and hardware; the planner turns a reason into an error or skips that hardware.
  */
-export function quantizationIncompatibility(
-  engine: Engine,
-  quantization: Quantization,
-  accelerator: Accelerator,
-): string | undefined {
+export function quantizationIncompatibility(engine: Engine, quantization: Quantization, accelerator: Accelerator): string | undefined {
   const profile = ENGINE_PROFILES[engine];
   if (!profile.quantizations.includes(quantization)) {
     return `${engine} does not load '${quantization}' weights (it supports: ${profile.quantizations.join(', ')})`;

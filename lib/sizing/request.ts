@@ -88,10 +88,7 @@ export function resolveRequest(request: PlanRequest): ResolvedRequest {
   if (!profile.quantizations.includes(quantization)) {
     throw new SizingError('unsupported-quantization', `${engine} does not load quantization '${quantization}' weights`, {
       field: 'quantization',
-      suggestions: [
-        `quantization: one of ${profile.quantizations.join(', ')}`,
-        ...(quantization.startsWith('gguf-') ? ["engine: 'llama-cpp' or 'ollama' (GGUF files)"] : []),
-      ],
+      suggestions: [`quantization: one of ${profile.quantizations.join(', ')}`, ...(quantization.startsWith('gguf-') ? ["engine: 'llama-cpp' or 'ollama' (GGUF files)"] : [])],
     });
   }
 
@@ -120,8 +117,20 @@ export function resolveRequest(request: PlanRequest): ResolvedRequest {
   const vllm = resolveVllm(request, engine, profile, concurrency);
   const { hardware, hardwareField, excluded } = resolveHardware(request, engine, profile, quantization);
   return {
-    model, engine, profile, quantization, kvCacheDtype, maxContextLength, concurrency,
-    tensorParallel, pipelineParallel, utilization, hardware, hardwareField, excluded, vllm,
+    model,
+    engine,
+    profile,
+    quantization,
+    kvCacheDtype,
+    maxContextLength,
+    concurrency,
+    tensorParallel,
+    pipelineParallel,
+    utilization,
+    hardware,
+    hardwareField,
+    excluded,
+    vllm,
   };
 }
 
@@ -233,10 +242,7 @@ function resolveHardware(
 ): { hardware: HardwareOption[]; hardwareField?: 'instanceType' | 'accelerator'; excluded: string[] } {
   const accelerator = request.accelerator === undefined ? undefined : lookupAccelerator(request.accelerator);
   const instance = request.instanceType === undefined ? undefined : lookupInstanceType(request.instanceType);
-  const perNode =
-    request.acceleratorsPerNode === undefined
-      ? undefined
-      : positiveInteger(request.acceleratorsPerNode, 'acceleratorsPerNode', `acceleratorsPerNode: ${DEFAULT_ACCELERATORS_PER_NODE}`);
+  const perNode = request.acceleratorsPerNode === undefined ? undefined : positiveInteger(request.acceleratorsPerNode, 'acceleratorsPerNode', `acceleratorsPerNode: ${DEFAULT_ACCELERATORS_PER_NODE}`);
   if (instance && accelerator && instance.acceleratorId !== accelerator.id) {
     throw new SizingError('conflicting-hardware', `instanceType ${instance.name} carries ${instance.acceleratorId}, not accelerator ${accelerator.id}`, {
       field: 'instanceType',

@@ -31,7 +31,10 @@ export function vllmSettingsFor(request: ResolvedRequest, option: HardwareOption
   const maxNumBatchedTokens = asked.maxNumBatchedTokens ?? Math.max(defaults.maxNumBatchedTokens, asked.maxNumSeqs ?? 0);
   const maxNumSeqs = asked.maxNumSeqs ?? Math.max(Math.min(defaults.maxNumSeqs, maxNumBatchedTokens), request.concurrency);
   return {
-    version: asked.version, maxNumSeqs, maxNumBatchedTokens: Math.max(maxNumBatchedTokens, maxNumSeqs), enforceEager: asked.enforceEager,
+    version: asked.version,
+    maxNumSeqs,
+    maxNumBatchedTokens: Math.max(maxNumBatchedTokens, maxNumSeqs),
+    enforceEager: asked.enforceEager,
     maxCaptureSize: vllmGraphCaptureCeiling(option.accelerator.computeCapability),
     pcieOnly: interconnectOf(option.accelerator).kind === 'pcie',
   };
@@ -70,7 +73,14 @@ function layout(request: ResolvedRequest, option: HardwareOption, tp: number, pp
   });
   const price = option.instanceType?.onDemandUsdPerHour;
   return {
-    option, tensorParallel: tp, pipelineParallel: pp, ranksPerDevice: perDevice, devices, nodes, memory, vllm,
+    option,
+    tensorParallel: tp,
+    pipelineParallel: pp,
+    ranksPerDevice: perDevice,
+    devices,
+    nodes,
+    memory,
+    vllm,
     hourlyCostUsd: price === undefined ? undefined : round4(nodes * price),
   };
 }
@@ -91,8 +101,8 @@ function singleNodeSplits(request: ResolvedRequest, option: HardwareOption, rank
   const tps = tensorParallel
     ? [tensorParallel]
     : profile.tensorParallel
-      // Neuron: whole devices only, since pods request `aws.amazon.com/neuron` devices.
-      ? validTensorParallelSizes(model, ranksPerNode).filter((tp) => tp % perDevice === 0)
+      ? // Neuron: whole devices only, since pods request `aws.amazon.com/neuron` devices.
+        validTensorParallelSizes(model, ranksPerNode).filter((tp) => tp % perDevice === 0)
       : [1];
   const pp = pipelineParallel ?? 1;
   return tps.map((tp) => [tp, pp] as [number, number]).sort((a, b) => a[0] * a[1] - b[0] * b[1]);
@@ -159,9 +169,7 @@ function hasFastInterconnect(option: HardwareOption): boolean {
 
 /** `g5.12xlarge (4 x A10G)` or `A100-SXM4-40GB nodes (8 per node)`. */
 export function describeHardware(option: HardwareOption): string {
-  return option.instanceType
-    ? `${option.instanceType.name} (${option.devicesPerNode} x ${option.accelerator.id})`
-    : `${option.accelerator.id} nodes (${option.devicesPerNode} per node)`;
+  return option.instanceType ? `${option.instanceType.name} (${option.devicesPerNode} x ${option.accelerator.id})` : `${option.accelerator.id} nodes (${option.devicesPerNode} per node)`;
 }
 
 function range(from: number, to: number): number[] {

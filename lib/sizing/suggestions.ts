@@ -76,9 +76,7 @@ function tryQuantizations(request: ResolvedRequest): string | undefined {
     .filter((q) => weightBytes(request.model, q) < current && (!isGguf(q) || !request.profile.tensorParallel))
     .sort((a, b) => weightBytes(request.model, b) - weightBytes(request.model, a));
   for (const quantization of formats) {
-    const hardware = request.hardware.filter(
-      (h) => hardwareIncompatibility(request.engine, request.profile, quantization as Quantization, h.accelerator) === undefined,
-    );
+    const hardware = request.hardware.filter((h) => hardwareIncompatibility(request.engine, request.profile, quantization as Quantization, h.accelerator) === undefined);
     const fit = best({ ...request, quantization, hardware });
     if (fit) return `quantization '${quantization}' (${formatGiB(weightBytes(request.model, quantization))} of weights): fits ${describeLayout(fit)}`;
   }

@@ -7,9 +7,20 @@ export type Engine = (typeof ENGINES)[number];
 
 /** Weight formats. `none` = the model's 16-bit weights (fp32 checkpoints are served in 16 bits). */
 export const QUANTIZATIONS = [
-  'none', 'fp8', 'int8', 'eetq', 'bitsandbytes-8bit', 'bitsandbytes-nf4', 'awq', 'gptq', 'gguf-q4_k_m', 'gguf-q8_0',
+  'none',
+  'fp8',
+  'int8',
+  'eetq',
+  'bitsandbytes-8bit',
+  'bitsandbytes-nf4',
+  'awq',
+  'gptq',
+  'gguf-q4_k_m',
+  'gguf-q8_0',
   // MXFP4 (gpt-oss MoE experts), NVFP4 (ModelOpt/compressed-tensors FP4), INT4 W4A16 (compressed-tensors).
-  'mxfp4', 'nvfp4', 'int4',
+  'mxfp4',
+  'nvfp4',
+  'int4',
 ] as const;
 export type Quantization = (typeof QUANTIZATIONS)[number];
 

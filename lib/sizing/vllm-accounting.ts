@@ -133,9 +133,7 @@ function forwardBytesPerToken(model: ModelArchitecture, tensorParallel: number):
   const intermediate = model.intermediateSize ?? 4 * model.hiddenSize;
   // Dense MLP: gate_up output (2 I) and the activated half (I), sharded by TP. Fused MoE:
   // intermediate caches of tokens x top-k x (2 I + I) / TP plus tokens x top-k x hidden.
-  const mlp = model.moe
-    ? model.moe.expertsPerToken * ((3 * intermediate) / tensorParallel + model.hiddenSize)
-    : (3 * intermediate) / tensorParallel;
+  const mlp = model.moe ? model.moe.expertsPerToken * ((3 * intermediate) / tensorParallel + model.hiddenSize) : (3 * intermediate) / tensorParallel;
   // Residual, normed hidden states, QKV output and attention output.
   const attention = 4 * model.hiddenSize;
   return (mlp + attention) * 2;
@@ -167,12 +165,7 @@ export function vllmCudaGraphBytes(model: ModelArchitecture, settings: VllmSetti
  * The overhead vLLM subtracts before the KV cache, term by term, and the CUDA-graph memory it takes
  * from the headroom instead (versions before 0.21).
  */
-export function vllmOverhead(
-  model: ModelArchitecture,
-  settings: VllmSettings,
-  tensorParallel: number,
-  pipelineParallel: number,
-): { overhead: OverheadBreakdown; headroomGraphBytes: number } {
+export function vllmOverhead(model: ModelArchitecture, settings: VllmSettings, tensorParallel: number, pipelineParallel: number): { overhead: OverheadBreakdown; headroomGraphBytes: number } {
   const graphs = vllmCudaGraphBytes(model, settings, pipelineParallel);
   const profiled = atLeast(settings.version, GRAPHS_PROFILED_FROM);
   return {
@@ -180,9 +173,7 @@ export function vllmOverhead(
       activationBytes: vllmActivationBytes(model, settings, tensorParallel),
       cudaGraphBytes: profiled ? graphs : 0,
       nonTorchBytes:
-        tensorParallel * pipelineParallel > 1 && atLeast(settings.version, V1_DEFAULT_FROM) && vllmCustomAllReduce(settings, tensorParallel)
-          ? NON_TORCH_DISTRIBUTED_BYTES
-          : NON_TORCH_SINGLE_BYTES,
+        tensorParallel * pipelineParallel > 1 && atLeast(settings.version, V1_DEFAULT_FROM) && vllmCustomAllReduce(settings, tensorParallel) ? NON_TORCH_DISTRIBUTED_BYTES : NON_TORCH_SINGLE_BYTES,
       otherBytes: 0,
     },
     headroomGraphBytes: profiled ? 0 : graphs,

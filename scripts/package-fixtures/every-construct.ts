@@ -3,18 +3,7 @@
  * package (root export), type-checked by tsc and run by tsx. Fails loudly if anything is off.
  */
 import { App, Chart } from 'cdk8s';
-import {
-  AutoscaledTriton,
-  GpuNodePool,
-  InferenceGateway,
-  LeaderWorkerSet,
-  LlmStack,
-  LlmWorker,
-  SizingError,
-  ValidationError,
-  planModel,
-  type LlmWorkerProps,
-} from 'llm-constructs';
+import { AutoscaledTriton, GpuNodePool, InferenceGateway, LeaderWorkerSet, LlmStack, LlmWorker, SizingError, ValidationError, planModel, type LlmWorkerProps } from 'llm-constructs';
 
 const app = new App({ outdir: 'dist-every-construct' });
 

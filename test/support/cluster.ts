@@ -6,8 +6,13 @@
 import { Chart, Testing } from 'cdk8s';
 import { ingressAllowed, withNamespace, type Endpoint, type PodEndpoint } from './network-policy';
 
- 
-export type Obj = { apiVersion: string; kind: string; metadata?: { name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: any; [key: string]: any };
+export type Obj = {
+  apiVersion: string;
+  kind: string;
+  metadata?: { name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec?: any;
+  [key: string]: any;
+};
 
 export function synth(chart: Chart): Obj[] {
   return withNamespace(Testing.synth(chart) as Obj[], chart.namespace ?? 'default');
@@ -42,7 +47,12 @@ export function podOf(owner: Obj, role: string, template: any): PodEndpoint {
 
 /** Whether `source` may open a TCP connection to `target` on `port` under the NetworkPolicies of `objects`. */
 export function reaches(objects: readonly Obj[], source: Endpoint, target: PodEndpoint, port: number): boolean {
-  return ingressAllowed(objects.filter((o) => o.kind === 'NetworkPolicy'), target, port, source);
+  return ingressAllowed(
+    objects.filter((o) => o.kind === 'NetworkPolicy'),
+    target,
+    port,
+    source,
+  );
 }
 
 /**

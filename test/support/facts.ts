@@ -27,4 +27,3 @@ export const KV_BYTES_PER_TOKEN_FACTS: Readonly<Record<string, number>> = {
   'openai-community/gpt2': 36_864,
   'deepseek-ai/DeepSeek-V3': 70_272,
 };
-

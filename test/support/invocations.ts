@@ -12,7 +12,11 @@ const SHELLS = new Set(['/bin/sh', '/bin/bash', 'sh', 'bash']);
 const PREFIXES = new Set(['exec', 'then', 'do', 'else', 'if', 'while', '!', '{', '(']);
 
 function tokens(segment: string): string[] {
-  return segment.trim().split(/\s+/).map((t) => t.replace(/^['"]|['"]$/g, '')).filter((t) => t !== '');
+  return segment
+    .trim()
+    .split(/\s+/)
+    .map((t) => t.replace(/^['"]|['"]$/g, ''))
+    .filter((t) => t !== '');
 }
 
 function programOf(argv: string[]): Invocation {

@@ -272,8 +272,7 @@ export function networkPolicies(objects: readonly object[]): NetworkPolicyObject
     if (policy.apiVersion !== 'networking.k8s.io/v1') throw new Error(`NetworkPolicy ${name}: apiVersion ${policy.apiVersion} is not networking.k8s.io/v1`);
     if (!policy.metadata?.namespace) {
       throw new Error(
-        `NetworkPolicy ${name} has no metadata.namespace: a policy only acts in its own namespace, so say which one ` +
-          `(e.g. withNamespace(objects, 'ns'), as 'kubectl apply -n ns' would)`,
+        `NetworkPolicy ${name} has no metadata.namespace: a policy only acts in its own namespace, so say which one ` + `(e.g. withNamespace(objects, 'ns'), as 'kubectl apply -n ns' would)`,
       );
     }
     validateSpec(policy.spec ?? {}, name);
@@ -284,8 +283,7 @@ export function networkPolicies(objects: readonly object[]): NetworkPolicyObject
 /** Rejects what API validation would reject, so a malformed policy fails loudly instead of being guessed at. */
 function validateSpec(spec: NetworkPolicySpec, name: string): void {
   // Each requirement on its own, so an invalid one is reported even after an earlier one fails to match.
-  const checkSelector = (selector: LabelSelector | undefined): void =>
-    (selector?.matchExpressions ?? []).forEach((requirement) => void labelSelectorMatches({ matchExpressions: [requirement] }, {}));
+  const checkSelector = (selector: LabelSelector | undefined): void => (selector?.matchExpressions ?? []).forEach((requirement) => void labelSelectorMatches({ matchExpressions: [requirement] }, {}));
   checkSelector(spec.podSelector);
   for (const type of spec.policyTypes ?? []) {
     if (type !== 'Ingress' && type !== 'Egress') throw new Error(`NetworkPolicy ${name}: unknown policyType '${type}'`);
@@ -345,10 +343,7 @@ export function effectivePolicyTypes(policy: NetworkPolicyObject): string[] {
  */
 export function ingressPoliciesFor(policies: readonly object[], target: PodEndpoint): NetworkPolicyObject[] {
   return networkPolicies(policies).filter(
-    (policy) =>
-      policy.metadata.namespace === target.namespace &&
-      labelSelectorMatches(policy.spec?.podSelector, target.labels) &&
-      effectivePolicyTypes(policy).includes('Ingress'),
+    (policy) => policy.metadata.namespace === target.namespace && labelSelectorMatches(policy.spec?.podSelector, target.labels) && effectivePolicyTypes(policy).includes('Ingress'),
   );
 }
 

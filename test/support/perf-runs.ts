@@ -76,18 +76,28 @@ export function isPlainTensorParallel(run: MeasuredRun): boolean {
  * are for scoring runs of other GPUs (GB200 is scored as B200: same Blackwell GPU, an approximation).
  */
 const SYSTEMS: Readonly<Record<string, string>> = {
-  h100_sxm: 'H100-SXM5-80GB', h200_sxm: 'H200-SXM-141GB', b200_sxm: 'B200', gb200: 'B200', gb200_sxm: 'B200',
-  a100_sxm: 'A100-SXM4-80GB', l40s: 'L40S',
+  h100_sxm: 'H100-SXM5-80GB',
+  h200_sxm: 'H200-SXM-141GB',
+  b200_sxm: 'B200',
+  gb200: 'B200',
+  gb200_sxm: 'B200',
+  a100_sxm: 'A100-SXM4-80GB',
+  l40s: 'L40S',
 };
 const ENGINES: Readonly<Record<string, Engine>> = { vllm: 'vllm', trtllm: 'triton-trtllm' };
 
 function quantizationOf(run: MeasuredRun): Quantization | undefined {
   switch (run.precision) {
-    case '': return 'none';
-    case 'fp8': return 'fp8';
-    case 'fp4': return run.modelPath.includes('gpt-oss') ? 'mxfp4' : 'nvfp4';
-    case 'int4': return 'int4';
-    default: return undefined;
+    case '':
+      return 'none';
+    case 'fp8':
+      return 'fp8';
+    case 'fp4':
+      return run.modelPath.includes('gpt-oss') ? 'mxfp4' : 'nvfp4';
+    case 'int4':
+      return 'int4';
+    default:
+      return undefined;
   }
 }
 
@@ -120,8 +130,15 @@ export function planOfRun(run: MeasuredRun): { plan?: ModelPlan; reason?: string
   const gpus = run.tp * Math.max(1, run.attentionDp);
   try {
     const plan = planModel({
-      model, engine, accelerator, quantization, tensorParallel: gpus, acceleratorsPerNode: 8, kvCacheDtype: kvCacheDtypeOf(run),
-      maxContextLength: Math.min(model.maxContextLength, run.isl + run.osl), engineVersion: vllmVersionOf(run),
+      model,
+      engine,
+      accelerator,
+      quantization,
+      tensorParallel: gpus,
+      acceleratorsPerNode: 8,
+      kvCacheDtype: kvCacheDtypeOf(run),
+      maxContextLength: Math.min(model.maxContextLength, run.isl + run.osl),
+      engineVersion: vllmVersionOf(run),
     });
     return { plan };
   } catch (error) {

@@ -6,10 +6,27 @@
  */
 import type { Page } from 'playwright-core';
 
-export interface Tick { readonly value: number; readonly px: number }
-export interface Seg { readonly key: string; readonly bytes: number; readonly x: number; readonly width: number }
-export interface Dot { readonly data: Record<string, string>; readonly cls: string; readonly cx: number; readonly cy: number }
-export interface Series { readonly label: string; readonly chosen: boolean; readonly dots: Dot[] }
+export interface Tick {
+  readonly value: number;
+  readonly px: number;
+}
+export interface Seg {
+  readonly key: string;
+  readonly bytes: number;
+  readonly x: number;
+  readonly width: number;
+}
+export interface Dot {
+  readonly data: Record<string, string>;
+  readonly cls: string;
+  readonly cx: number;
+  readonly cy: number;
+}
+export interface Series {
+  readonly label: string;
+  readonly chosen: boolean;
+  readonly dots: Dot[];
+}
 export interface Panel {
   readonly xTicks: Tick[];
   readonly yTicks: Tick[];
@@ -137,7 +154,7 @@ export function readContrast(page: Page): Promise<{ text: string; ratio: number 
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       const e = node.parentElement!;
-      if (!node.textContent!.trim() || e.closest('script, style, title') || (e as HTMLElement).offsetParent === null && !(e instanceof SVGElement)) continue;
+      if (!node.textContent!.trim() || e.closest('script, style, title') || ((e as HTMLElement).offsetParent === null && !(e instanceof SVGElement))) continue;
       const style = getComputedStyle(e);
       const fg = rgb(e instanceof SVGElement ? style.fill : style.color);
       if (!fg) continue;
@@ -170,7 +187,10 @@ export function readCostRows(page: Page): Promise<{ ticks: Tick[]; rows: { model
       return b.x + b.width;
     };
     return {
-      ticks: [...svg.querySelectorAll('g.axis.x g.ticks text')].map((t) => ({ value: Number(t.getAttribute('data-value') ?? t.textContent!.replace(/,/g, '')), px: (t as SVGTextElement).x.baseVal[0]!.value })),
+      ticks: [...svg.querySelectorAll('g.axis.x g.ticks text')].map((t) => ({
+        value: Number(t.getAttribute('data-value') ?? t.textContent!.replace(/,/g, '')),
+        px: (t as SVGTextElement).x.baseVal[0]!.value,
+      })),
       rows: [...svg.querySelectorAll('g.cost-row')].map((g) => ({
         model: g.getAttribute('data-model')!,
         min: Number(g.getAttribute('data-min')),

@@ -9,7 +9,7 @@ import type { ModelPlan } from '../../lib/sizing/types';
 /** FAKE estimator (test double): a simple deterministic shape, monotone in concurrency. Not physics. */
 export function fakeEstimate(plan: ModelPlan, load: Load): PerformanceEstimate {
   const speed = plan.accelerator.memoryBandwidthGBps * plan.tensorParallel;
-  const tpotMs = 2000 / speed * (1 + load.concurrency / 32) * (plan.memory.weightsBytes / 2 ** 30 + 1);
+  const tpotMs = (2000 / speed) * (1 + load.concurrency / 32) * (plan.memory.weightsBytes / 2 ** 30 + 1);
   const ttftMs = (load.inputTokens / 100) * (1 + load.concurrency / 4) + tpotMs;
   const outputTokensPerSecond = (load.concurrency * 1000) / tpotMs;
   return {

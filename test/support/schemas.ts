@@ -56,7 +56,9 @@ function goRegExp(pattern: string, flags: string): RegExp {
 goRegExp.code = 'goRegExp';
 
 /** OpenAPI formats that CRD schemas use; types are checked by the schema itself, the formats are annotations. */
-const OPENAPI_FORMATS = Object.fromEntries(['int32', 'int64', 'float', 'double', 'byte', 'binary', 'date-time', 'date', 'duration', 'uri', 'hostname', 'ipv4', 'ipv6', 'cidr', 'uuid', 'password', 'email'].map((f) => [f, true as const]));
+const OPENAPI_FORMATS = Object.fromEntries(
+  ['int32', 'int64', 'float', 'double', 'byte', 'binary', 'date-time', 'date', 'duration', 'uri', 'hostname', 'ipv4', 'ipv6', 'cidr', 'uuid', 'password', 'email'].map((f) => [f, true as const]),
+);
 
 const ajv = new Ajv({ strict: false, allErrors: true, code: { regExp: goRegExp }, formats: OPENAPI_FORMATS });
 /** CRD schemas by `group/version/Kind`, compiled on first use. */

@@ -146,7 +146,15 @@ export const DECODER_FAMILIES: Readonly<Record<string, Family>> = {
     normsPerLayer: 2,
     attention: () => ({ qkvBias: false, oBias: false, qkNorm: 'none', sinks: false }),
     moe: (c) => ({
-      shape: { experts: c.int('num_local_experts'), expertsPerToken: c.int('num_experts_per_tok'), expertIntermediate: c.int('intermediate_size'), sharedIntermediate: 0, routerBias: false, expertBias: false, sharedExpertGate: false },
+      shape: {
+        experts: c.int('num_local_experts'),
+        expertsPerToken: c.int('num_experts_per_tok'),
+        expertIntermediate: c.int('intermediate_size'),
+        sharedIntermediate: 0,
+        routerBias: false,
+        expertBias: false,
+        sharedExpertGate: false,
+      },
       isMoe: () => true,
     }),
     attentionLayout: windowOnAllLayers,
@@ -172,7 +180,15 @@ export const DECODER_FAMILIES: Readonly<Record<string, Family>> = {
     normsPerLayer: 2,
     attention: () => ({ qkvBias: true, oBias: true, qkNorm: 'none', sinks: true }),
     moe: (c) => ({
-      shape: { experts: c.int('num_local_experts', 'num_experts'), expertsPerToken: c.int('num_experts_per_tok', 'experts_per_token'), expertIntermediate: c.int('intermediate_size'), sharedIntermediate: 0, routerBias: true, expertBias: true, sharedExpertGate: false },
+      shape: {
+        experts: c.int('num_local_experts', 'num_experts'),
+        expertsPerToken: c.int('num_experts_per_tok', 'experts_per_token'),
+        expertIntermediate: c.int('intermediate_size'),
+        sharedIntermediate: 0,
+        routerBias: true,
+        expertBias: true,
+        sharedExpertGate: false,
+      },
       isMoe: () => true,
     }),
     attentionLayout: (c, layers) => ({ slidingWindow: c.int('sliding_window'), slidingWindowLayers: slidingFromLayerTypes(c) ?? Math.ceil(layers / 2), attentionSinks: true }),
@@ -187,7 +203,15 @@ export const DECODER_FAMILIES: Readonly<Record<string, Family>> = {
       const step = c.optInt('interleave_moe_layer_step') ?? 1;
       const listed = c.list('moe_layers');
       return {
-        shape: { experts: c.int('num_local_experts'), expertsPerToken: c.int('num_experts_per_tok'), expertIntermediate: c.int('intermediate_size'), sharedIntermediate: c.int('intermediate_size'), routerBias: false, expertBias: false, sharedExpertGate: false },
+        shape: {
+          experts: c.int('num_local_experts'),
+          expertsPerToken: c.int('num_experts_per_tok'),
+          expertIntermediate: c.int('intermediate_size'),
+          sharedIntermediate: c.int('intermediate_size'),
+          routerBias: false,
+          expertBias: false,
+          sharedExpertGate: false,
+        },
         isMoe: (i: number) => (listed ? listed.map(Number).includes(i) : (i + 1) % step === 0),
         denseIntermediate: c.int('intermediate_size_mlp'),
       };
@@ -216,7 +240,15 @@ export const DECODER_FAMILIES: Readonly<Record<string, Family>> = {
     normsPerLayer: 2,
     attention: (c) => ({ qkvBias: false, oBias: false, qkNorm: c.bool('use_qk_norm', true) ? 'all-heads' : 'none', sinks: false }),
     moe: (c) => ({
-      shape: { experts: c.int('num_local_experts'), expertsPerToken: c.int('num_experts_per_tok'), expertIntermediate: c.int('intermediate_size'), sharedIntermediate: 0, routerBias: c.bool('use_routing_bias', true), expertBias: false, sharedExpertGate: false },
+      shape: {
+        experts: c.int('num_local_experts'),
+        expertsPerToken: c.int('num_experts_per_tok'),
+        expertIntermediate: c.int('intermediate_size'),
+        sharedIntermediate: 0,
+        routerBias: c.bool('use_routing_bias', true),
+        expertBias: false,
+        sharedExpertGate: false,
+      },
       isMoe: () => true,
     }),
   },
@@ -240,7 +272,7 @@ export function readDecoder(c: ConfigSection, family: Family, options: { lmHead:
   const heads = c.int('num_attention_heads');
   const kvHeads = c.optInt('num_key_value_heads') ?? heads;
   const mla = family.mla ? readMla(c) : undefined;
-  const headDim = mla ? mla.qkNopeHeadDim + mla.qkRopeHeadDim : c.optInt('head_dim') ?? hidden / heads;
+  const headDim = mla ? mla.qkNopeHeadDim + mla.qkRopeHeadDim : (c.optInt('head_dim') ?? hidden / heads);
   if (!Number.isInteger(headDim)) c.fail('head_dim', `an integer (hidden_size ${hidden} / num_attention_heads ${heads} is not)`);
   const vocab = c.int('vocab_size');
   const tied = c.bool('tie_word_embeddings', family.tiedDefault);
@@ -280,9 +312,24 @@ export function readDecoder(c: ConfigSection, family: Family, options: { lmHead:
 
   const layout = family.attentionLayout?.(c, layers) ?? {};
   return {
-    hidden, layers, heads, kvHeads: mla ? heads : kvHeads, headDim, vocab, tied, maxContext,
-    intermediate: moe && moe.denseIntermediate === undefined ? moe.shape.expertIntermediate : moe?.denseIntermediate ?? c.optInt('intermediate_size'),
-    ...(moe ? { moe: { experts: moe.shape.experts, expertsPerToken: moe.shape.expertsPerToken, ...(moe.shape.sharedIntermediate > 0 ? { sharedExperts: Math.round(moe.shape.sharedIntermediate / moe.shape.expertIntermediate) } : {}) } } : {}),
+    hidden,
+    layers,
+    heads,
+    kvHeads: mla ? heads : kvHeads,
+    headDim,
+    vocab,
+    tied,
+    maxContext,
+    intermediate: moe && moe.denseIntermediate === undefined ? moe.shape.expertIntermediate : (moe?.denseIntermediate ?? c.optInt('intermediate_size')),
+    ...(moe
+      ? {
+          moe: {
+            experts: moe.shape.experts,
+            expertsPerToken: moe.shape.expertsPerToken,
+            ...(moe.shape.sharedIntermediate > 0 ? { sharedExperts: Math.round(moe.shape.sharedIntermediate / moe.shape.expertIntermediate) } : {}),
+          },
+        }
+      : {}),
     ...(mla ? { mla } : {}),
     ...layout,
     params: params + mtpParams,

@@ -18,8 +18,12 @@ export interface EncoderLayout {
 
 /** `architectures[0]` -> the head the checkpoint stores on top of the encoder. */
 export const ENCODER_ARCHITECTURES = [
-  'BertModel', 'BertForMaskedLM', 'BertForSequenceClassification',
-  'XLMRobertaModel', 'XLMRobertaForMaskedLM', 'XLMRobertaForSequenceClassification',
+  'BertModel',
+  'BertForMaskedLM',
+  'BertForSequenceClassification',
+  'XLMRobertaModel',
+  'XLMRobertaForMaskedLM',
+  'XLMRobertaForSequenceClassification',
   'NomicBertModel',
 ] as const;
 
@@ -46,9 +50,11 @@ export function readEncoder(root: ConfigSection, architecture: string): EncoderL
   const positions = root.int('max_position_embeddings');
   const embeddings = (vocab + positions + (root.optInt('type_vocab_size') ?? 2)) * h + 2 * h;
   let head = 0;
-  if (architecture.endsWith('Model')) head = h * h + h; // pooler
+  if (architecture.endsWith('Model'))
+    head = h * h + h; // pooler
   else if (architecture === 'BertForSequenceClassification') head = h * h + h + h * labels(root) + labels(root);
-  else if (architecture === 'XLMRobertaForSequenceClassification') head = h * h + h + h * labels(root) + labels(root); // classifier.dense + out_proj
+  else if (architecture === 'XLMRobertaForSequenceClassification')
+    head = h * h + h + h * labels(root) + labels(root); // classifier.dense + out_proj
   else head = h * h + h + 2 * h + vocab; // MLM head: transform dense + LayerNorm + decoder bias (decoder tied)
   const layers = root.int('num_hidden_layers');
   // XLM-RoBERTa offsets positions by padding_idx + 1: 8194 positions hold 8192 tokens.

@@ -27,11 +27,28 @@ export interface ModelFromConfigOptions {
 
 /** `architectures[0]` values modelFromConfig reads; the `model_type` of the text config picks the layout. */
 export const SUPPORTED_ARCHITECTURES: readonly string[] = [
-  'LlamaForCausalLM', 'MistralForCausalLM', 'MixtralForCausalLM', 'Qwen2ForCausalLM', 'Qwen3ForCausalLM',
-  'Qwen2MoeForCausalLM', 'Qwen3MoeForCausalLM', 'Qwen3Model', 'Phi3ForCausalLM', 'GraniteForCausalLM',
-  'Gemma2ForCausalLM', 'Gemma3ForCausalLM', 'Gemma3ForConditionalGeneration', 'GptOssForCausalLM',
-  'Llama4ForCausalLM', 'Llama4ForConditionalGeneration', 'Mistral3ForConditionalGeneration',
-  'DeepseekV2ForCausalLM', 'DeepseekV3ForCausalLM', 'Glm4MoeForCausalLM', 'MiniMaxM2ForCausalLM', ...ENCODER_ARCHITECTURES,
+  'LlamaForCausalLM',
+  'MistralForCausalLM',
+  'MixtralForCausalLM',
+  'Qwen2ForCausalLM',
+  'Qwen3ForCausalLM',
+  'Qwen2MoeForCausalLM',
+  'Qwen3MoeForCausalLM',
+  'Qwen3Model',
+  'Phi3ForCausalLM',
+  'GraniteForCausalLM',
+  'Gemma2ForCausalLM',
+  'Gemma3ForCausalLM',
+  'Gemma3ForConditionalGeneration',
+  'GptOssForCausalLM',
+  'Llama4ForCausalLM',
+  'Llama4ForConditionalGeneration',
+  'Mistral3ForConditionalGeneration',
+  'DeepseekV2ForCausalLM',
+  'DeepseekV3ForCausalLM',
+  'Glm4MoeForCausalLM',
+  'MiniMaxM2ForCausalLM',
+  ...ENCODER_ARCHITECTURES,
 ];
 
 /** Multimodal wrappers: the text model sits in `text_config`. */
@@ -84,7 +101,9 @@ function nativeQuantization(root: ConfigSection): string | undefined {
   const q = root.raw('quantization_config');
   if (!isRecord(q) || typeof q.quant_method !== 'string') return undefined;
   if (q.quant_method === 'compressed-tensors' && isRecord(q.config_groups)) {
-    const weights = Object.values(q.config_groups).map((g) => (isRecord(g) && isRecord(g.weights) ? g.weights : undefined)).find(Boolean);
+    const weights = Object.values(q.config_groups)
+      .map((g) => (isRecord(g) && isRecord(g.weights) ? g.weights : undefined))
+      .find(Boolean);
     if (weights?.num_bits === 4) return weights.type === 'float' ? 'nvfp4' : 'int4';
     if (weights?.num_bits === 8) return weights.type === 'float' ? 'fp8' : 'int8';
   }
@@ -121,9 +140,19 @@ export function modelFromConfig(id: string, config: unknown, options: ModelFromC
   if ((ENCODER_ARCHITECTURES as readonly string[]).includes(architecture)) {
     const e = readEncoder(root, architecture);
     return finish({
-      ...base, totalParams: totalParams ?? e.params, layers: e.layers, hiddenSize: e.hidden, intermediateSize: e.intermediate,
-      attentionHeads: e.heads, kvHeads: e.heads, headDim: e.hidden / e.heads, vocabSize: e.vocab, maxContextLength: e.maxContext,
-      dtype: dtypeOf(id, [root], options, 'float32'), tiedEmbeddings: true, embedding: true,
+      ...base,
+      totalParams: totalParams ?? e.params,
+      layers: e.layers,
+      hiddenSize: e.hidden,
+      intermediateSize: e.intermediate,
+      attentionHeads: e.heads,
+      kvHeads: e.heads,
+      headDim: e.hidden / e.heads,
+      vocabSize: e.vocab,
+      maxContextLength: e.maxContext,
+      dtype: dtypeOf(id, [root], options, 'float32'),
+      tiedEmbeddings: true,
+      embedding: true,
     });
   }
 
@@ -147,20 +176,31 @@ export function modelFromConfig(id: string, config: unknown, options: ModelFromC
   const computed = d.params + (vision_ ?? 0) + mxfp4Scales;
   const total = totalParams ?? computed;
   const caveats: string[] = [];
-  if (d.mtpParams > 0) caveats.push(`The checkpoint holds ${(d.mtpParams / 1e9).toFixed(2)}B parameters of multi-token-prediction layers (num_nextn_predict_layers), which engines load only for speculative decoding.`);
+  if (d.mtpParams > 0)
+    caveats.push(`The checkpoint holds ${(d.mtpParams / 1e9).toFixed(2)}B parameters of multi-token-prediction layers (num_nextn_predict_layers), which engines load only for speculative decoding.`);
   if (vision) caveats.push('Multimodal: the vision encoder is part of totalParams; image tokens add to the KV cache of each request with images.');
   if (quantization) caveats.push(`The checkpoint stores its weights as ${quantization} (config quantization_config).`);
-  if (mxfp4Scales > 0) caveats.push(`totalParams counts the ${mxfp4Scales.toLocaleString('en')} MXFP4 block scales (one U8 per 32 expert weights) as the Hub's safetensors total does; the model has ${(d.params + (vision_ ?? 0)).toLocaleString('en')} parameters.`);
+  if (mxfp4Scales > 0)
+    caveats.push(
+      `totalParams counts the ${mxfp4Scales.toLocaleString('en')} MXFP4 block scales (one U8 per 32 expert weights) as the Hub's safetensors total does; the model has ${(d.params + (vision_ ?? 0)).toLocaleString('en')} parameters.`,
+    );
 
   return finish({
     ...base,
     totalParams: total,
     ...(d.moe ? { activeParams: Math.min(total, d.activeParams) } : {}), // a text token does not run the vision tower
-    layers: d.layers, hiddenSize: d.hidden, ...(d.intermediate ? { intermediateSize: d.intermediate } : {}),
-    attentionHeads: d.heads, kvHeads: d.kvHeads, headDim: d.headDim, vocabSize: d.vocab, maxContextLength: d.maxContext,
+    layers: d.layers,
+    hiddenSize: d.hidden,
+    ...(d.intermediate ? { intermediateSize: d.intermediate } : {}),
+    attentionHeads: d.heads,
+    kvHeads: d.kvHeads,
+    headDim: d.headDim,
+    vocabSize: d.vocab,
+    maxContextLength: d.maxContext,
     dtype: dtypeOf(id, [root, section], options, quantization ? 'bfloat16' : undefined),
     tiedEmbeddings: d.tied || embedding,
-    ...(d.moe ? { moe: d.moe } : {}), ...(d.mla ? { mla: d.mla } : {}),
+    ...(d.moe ? { moe: d.moe } : {}),
+    ...(d.mla ? { mla: d.mla } : {}),
     ...(d.slidingWindow !== undefined ? { slidingWindow: d.slidingWindow, slidingWindowLayers: d.slidingWindowLayers } : {}),
     ...(d.attentionChunkSize !== undefined ? { attentionChunkSize: d.attentionChunkSize, chunkedAttentionLayers: d.chunkedAttentionLayers } : {}),
     ...(d.attentionSinks ? { attentionSinks: true } : {}),

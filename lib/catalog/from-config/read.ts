@@ -35,17 +35,10 @@ export class ConfigSection {
 
   fail(key: string, expected: string): never {
     const field = this.fieldName(key);
-    throw new SizingError(
-      'invalid-model-config',
-      `config.json of ${this.modelId}: field ${field} is ${describe(this.data[key])}, expected ${expected}`,
-      {
-        field: `config.${field}`,
-        suggestions: [
-          `a config.json with ${field} (the file from the model's Hub repository, unedited)`,
-          'or pass a ModelArchitecture object instead of a config.json',
-        ],
-      },
-    );
+    throw new SizingError('invalid-model-config', `config.json of ${this.modelId}: field ${field} is ${describe(this.data[key])}, expected ${expected}`, {
+      field: `config.${field}`,
+      suggestions: [`a config.json with ${field} (the file from the model's Hub repository, unedited)`, 'or pass a ModelArchitecture object instead of a config.json'],
+    });
   }
 
   has(key: string): boolean {

@@ -30,9 +30,13 @@ function llama4Vision(v: ConfigSection): number {
   const projectorIn = v.int('projector_input_dim');
   const projectorOut = v.int('projector_output_dim');
   return (
-    channels * patch * patch * h + h + positions * h + 2 * 2 * h + // patch, class token, positions, pre/post LayerNorm
+    channels * patch * patch * h +
+    h +
+    positions * h +
+    2 * 2 * h + // patch, class token, positions, pre/post LayerNorm
     v.int('num_hidden_layers') * encoderLayerParams(h, i) +
-    adapterIn * projectorIn + projectorIn * projectorOut // vision_adapter.mlp fc1, fc2 (no bias)
+    adapterIn * projectorIn +
+    projectorIn * projectorOut // vision_adapter.mlp fc1, fc2 (no bias)
   );
 }
 

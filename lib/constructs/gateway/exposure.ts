@@ -108,10 +108,14 @@ export function expose(scope: Construct, name: string, namespace: string, door: 
         });
       }
       if (ingressFlavour(exposure.className) === 'alb' && !(Array.isArray(exposure.sourceRanges) && exposure.sourceRanges.length > 0)) {
-        throw new ValidationError('invalid-exposure', "expose.sourceRanges must name the addresses an ALB connects from (its subnets, e.g. the VPC's CIDR): with target-type ip the ALB calls the gateway's pods directly, and the gateway's NetworkPolicy admits only what it is told", {
-          field: 'expose.sourceRanges',
-          suggestions: ["expose: { type: 'ingress', className: 'alb', host: 'llm.example.com', sourceRanges: ['10.0.0.0/16'] }"],
-        });
+        throw new ValidationError(
+          'invalid-exposure',
+          "expose.sourceRanges must name the addresses an ALB connects from (its subnets, e.g. the VPC's CIDR): with target-type ip the ALB calls the gateway's pods directly, and the gateway's NetworkPolicy admits only what it is told",
+          {
+            field: 'expose.sourceRanges',
+            suggestions: ["expose: { type: 'ingress', className: 'alb', host: 'llm.example.com', sourceRanges: ['10.0.0.0/16'] }"],
+          },
+        );
       }
       new k8s.KubeIngress(scope, 'ingress', {
         metadata: { name, labels, annotations: nonEmpty(ingressAnnotations(exposure.className, exposure.annotations)) },
@@ -185,13 +189,20 @@ function externalTrafficPolicy(scope: Construct, exposure: Extract<GatewayExposu
   const ranged = exposure.sourceRanges !== undefined && exposure.sourceRanges.length > 0;
   const policy = (given as 'Local' | 'Cluster' | undefined) ?? (exposure.type === 'node-port' && !ranged ? 'Cluster' : 'Local');
   if (policy === 'Cluster' && ranged) {
-    throw new ValidationError('invalid-exposure', `expose.externalTrafficPolicy 'Cluster' rewrites the client's address to a node's, so the NetworkPolicy could not admit only sourceRanges ${JSON.stringify(exposure.sourceRanges)}`, {
-      field: 'expose.externalTrafficPolicy',
-      suggestions: ["expose.externalTrafficPolicy: 'Local' (the default with sourceRanges)", 'omit sourceRanges to accept any address'],
-    });
+    throw new ValidationError(
+      'invalid-exposure',
+      `expose.externalTrafficPolicy 'Cluster' rewrites the client's address to a node's, so the NetworkPolicy could not admit only sourceRanges ${JSON.stringify(exposure.sourceRanges)}`,
+      {
+        field: 'expose.externalTrafficPolicy',
+        suggestions: ["expose.externalTrafficPolicy: 'Local' (the default with sourceRanges)", 'omit sourceRanges to accept any address'],
+      },
+    );
   }
   if (policy === 'Local' && exposure.type === 'node-port') {
-    warnAtSynth(scope, "NodePort with externalTrafficPolicy 'Local' answers only on the nodes that run a gateway pod (other nodes drop the connection): point clients at those nodes, or use a load-balancer");
+    warnAtSynth(
+      scope,
+      "NodePort with externalTrafficPolicy 'Local' answers only on the nodes that run a gateway pod (other nodes drop the connection): point clients at those nodes, or use a load-balancer",
+    );
   }
   return policy;
 }

@@ -26,8 +26,7 @@ export const FASTCHAT_API_PORT = 8000;
 export const FASTCHAT_API_KEYS_ENV = 'FASTCHAT_API_KEYS';
 
 /** Same build as the FastChat workers' (engine fastchat-vllm): FastChat publishes no image. */
-const IMAGE_HINT =
-  "image: the FastChat image your workers run, e.g. one built FROM vllm/vllm-openai:v0.6.2 + RUN pip install 'fschat[model_worker]==0.2.36'";
+const IMAGE_HINT = "image: the FastChat image your workers run, e.g. one built FROM vllm/vllm-openai:v0.6.2 + RUN pip install 'fschat[model_worker]==0.2.36'";
 
 /**
  * Estimates (FastChat documents none): the controller keeps a dict of workers; the API server proxies
@@ -73,12 +72,16 @@ export function fastChat(scope: Construct, input: FrontDoorInput): FrontDoor {
   const image = requireImage(input.image);
   for (const backend of input.backends) {
     if (backend.engine !== 'fastchat-vllm') {
-      throw new ValidationError('backend-not-fastchat', `worker '${backend.id}' (engine ${backend.engine}, model '${backend.modelName}') is not a FastChat worker: it never registers with the FastChat controller, so the FastChat API server cannot route to it`, {
-        field: 'workers',
-        suggestions: backend.embedding
-          ? ["an InferenceGateway with implementation 'litellm' for the embedding model (it routes embeddings to TEI), next to the FastChat one", "implementation: 'litellm' for every worker"]
-          : ["implementation: 'litellm' (routes to any OpenAI-compatible worker)", `or serve '${backend.modelName}' with engine 'fastchat-vllm'`],
-      });
+      throw new ValidationError(
+        'backend-not-fastchat',
+        `worker '${backend.id}' (engine ${backend.engine}, model '${backend.modelName}') is not a FastChat worker: it never registers with the FastChat controller, so the FastChat API server cannot route to it`,
+        {
+          field: 'workers',
+          suggestions: backend.embedding
+            ? ["an InferenceGateway with implementation 'litellm' for the embedding model (it routes embeddings to TEI), next to the FastChat one", "implementation: 'litellm' for every worker"]
+            : ["implementation: 'litellm' (routes to any OpenAI-compatible worker)", `or serve '${backend.modelName}' with engine 'fastchat-vllm'`],
+        },
+      );
     }
   }
 
@@ -117,12 +120,7 @@ export function fastChat(scope: Construct, input: FrontDoorInput): FrontDoor {
       name: 'api-server',
       image,
       command: ['python3', '-m', 'fastchat.serve.openai_api_server'],
-      args: [
-        '--host', '0.0.0.0',
-        '--port', String(FASTCHAT_API_PORT),
-        '--controller-address', controllerUrl,
-        ...(keys ? ['--api-keys', `$(${FASTCHAT_API_KEYS_ENV})`] : []),
-      ],
+      args: ['--host', '0.0.0.0', '--port', String(FASTCHAT_API_PORT), '--controller-address', controllerUrl, ...(keys ? ['--api-keys', `$(${FASTCHAT_API_KEYS_ENV})`] : [])],
       env: [...(keys ? [secretEnv(FASTCHAT_API_KEYS_ENV, keys)] : []), ...pythonEnv()],
       port: FASTCHAT_API_PORT,
       resources: API_RESOURCES,

@@ -88,7 +88,11 @@ function checkPickers(backends: readonly GatewayBackend[], options: GatewayApiOp
   const fail = (field: string, message: string, suggestions: string[]) => new ValidationError('invalid-endpoint-picker', message, { field, suggestions });
   const example = `endpointPickers: { '${pools[0]}': { name: '${pools[0]}-epp', port: 9002, pods: { app: '${pools[0]}-epp' } } }`;
   if ((options.inferenceExtension as { endpointPicker?: unknown } | undefined)?.endpointPicker !== undefined) {
-    throw fail('gatewayApi.inferenceExtension.endpointPicker', 'gatewayApi.inferenceExtension.endpointPicker is replaced by endpointPickers, one per InferencePool: an endpoint picker serves a single pool', [example]);
+    throw fail(
+      'gatewayApi.inferenceExtension.endpointPicker',
+      'gatewayApi.inferenceExtension.endpointPicker is replaced by endpointPickers, one per InferencePool: an endpoint picker serves a single pool',
+      [example],
+    );
   }
   const pickers = new Map<string, Peer>();
   if (given === undefined) return pickers;
@@ -101,7 +105,10 @@ function checkPickers(backends: readonly GatewayBackend[], options: GatewayApiOp
     if (!pools.includes(pool)) throw fail(field, `endpointPickers names the pool '${pool}', which is none of this gateway's (${pools.join(', ')})`, [example]);
     const valid = typeof ref === 'object' && ref !== null && typeof ref.name === 'string' && ref.name !== '' && Number.isSafeInteger(ref.port) && ref.port >= 1 && ref.port <= 65535;
     const pods = valid && typeof ref.pods === 'object' && ref.pods !== null && Object.keys(ref.pods).length > 0 && Object.values(ref.pods).every((v) => typeof v === 'string');
-    if (!valid || !pods) throw fail(field, `endpoint picker of pool '${pool}' must be { name, port, pods } (pods: the labels of the picker's pods, admitted to the model servers' metrics), got ${JSON.stringify(ref)}`, [example]);
+    if (!valid || !pods)
+      throw fail(field, `endpoint picker of pool '${pool}' must be { name, port, pods } (pods: the labels of the picker's pods, admitted to the model servers' metrics), got ${JSON.stringify(ref)}`, [
+        example,
+      ]);
     const other = services.get(ref.name);
     if (other !== undefined) {
       throw fail(field, `pools '${other}' and '${pool}' share the endpoint picker '${ref.name}': "An EPP can only be associated with a single InferencePool" (gateway-api-inference-extension)`, [

@@ -49,7 +49,6 @@ export interface InferenceGatewayProps {
   readonly name?: string;
 }
 
-
 /**
  * One OpenAI-compatible front door for many model servers: a LiteLLM proxy, FastChat's controller and
  * API server, or Gateway API routes; exposed as asked, guarded by an API key and by NetworkPolicies
@@ -72,16 +71,20 @@ export class InferenceGateway extends Construct {
     checkNamesAppWide(this);
     const triton = Array.isArray(props.workers) ? props.workers.find((w: unknown) => w instanceof AutoscaledTriton) : undefined;
     if (triton) {
-      throw fail('workers', `AutoscaledTriton ${(triton as unknown as AutoscaledTriton).node.id} serves Triton's KServe v2 protocol (POST /v2/models/ensemble/generate), not the OpenAI API, and no front door here is known to translate for it: LiteLLM's triton/ provider (litellm/llms/triton/completion/transformation.py) sends max_tokens inside the generate request's "parameters", while the TensorRT-LLM ensemble (tensorrtllm_backend v0.17.0, all_models/inflight_batcher_llm/ensemble/config.pbtxt) declares max_tokens a required input`, [
-        'internal: true on the AutoscaledTriton: clients of the namespace call its generate endpoint directly',
-        "engine: 'vllm' on an LlmWorker for an OpenAI-compatible model behind a gateway",
-      ]);
+      throw fail(
+        'workers',
+        `AutoscaledTriton ${(triton as unknown as AutoscaledTriton).node.id} serves Triton's KServe v2 protocol (POST /v2/models/ensemble/generate), not the OpenAI API, and no front door here is known to translate for it: LiteLLM's triton/ provider (litellm/llms/triton/completion/transformation.py) sends max_tokens inside the generate request's "parameters", while the TensorRT-LLM ensemble (tensorrtllm_backend v0.17.0, all_models/inflight_batcher_llm/ensemble/config.pbtxt) declares max_tokens a required input`,
+        ['internal: true on the AutoscaledTriton: clients of the namespace call its generate endpoint directly', "engine: 'vllm' on an LlmWorker for an OpenAI-compatible model behind a gateway"],
+      );
     }
     if (!Array.isArray(props.workers) || props.workers.length === 0 || !props.workers.every((w) => w instanceof LlmWorker)) {
       throw fail('workers', `workers must be a non-empty list of LlmWorker, got ${describeWorkers(props.workers)}`, ['workers: [mistral, llama]']);
     }
     if (props.clients !== undefined && !Array.isArray(props.clients)) {
-      throw fail('clients', `clients must be a list of peers, got ${describe(props.clients)}`, ["clients: [{ cidr: '10.0.0.0/8' }]", "clients: [{ namespaces: { 'kubernetes.io/metadata.name': 'apps' } }]"]);
+      throw fail('clients', `clients must be a list of peers, got ${describe(props.clients)}`, [
+        "clients: [{ cidr: '10.0.0.0/8' }]",
+        "clients: [{ namespaces: { 'kubernetes.io/metadata.name': 'apps' } }]",
+      ]);
     }
     const implementation = props.implementation ?? 'litellm';
     if (!['litellm', 'fastchat', 'gateway-api'].includes(implementation)) {
@@ -90,7 +93,8 @@ export class InferenceGateway extends Construct {
     const replicas = props.replicas ?? 2;
     if (!Number.isSafeInteger(replicas) || replicas < 1) throw fail('replicas', `replicas must be a positive integer, got ${String(replicas)}`, ['replicas: 2']);
     const maxReplicas = props.maxReplicas ?? replicas * 3;
-    if (!Number.isSafeInteger(maxReplicas) || maxReplicas < replicas) throw fail('maxReplicas', `maxReplicas must be an integer ≥ replicas (${replicas}), got ${String(maxReplicas)}`, [`maxReplicas: ${replicas * 3}`]);
+    if (!Number.isSafeInteger(maxReplicas) || maxReplicas < replicas)
+      throw fail('maxReplicas', `maxReplicas must be an integer ≥ replicas (${replicas}), got ${String(maxReplicas)}`, [`maxReplicas: ${replicas * 3}`]);
     this.checkAuth(props, implementation, fail);
     this.requiresApiKey = props.allowUnauthenticated !== true;
 
@@ -104,7 +108,10 @@ export class InferenceGateway extends Construct {
     const monitoring = props.monitoring ?? DEFAULT_MONITORING;
 
     if (implementation === 'gateway-api') {
-      if (!props.gatewayApi) throw fail('gatewayApi', `the gateway-api implementation needs gatewayApi.parentRef (the Gateway that serves the routes), got gatewayApi ${describe(props.gatewayApi)}`, ["gatewayApi: { parentRef: { name: 'inference-gateway' } }"]);
+      if (!props.gatewayApi)
+        throw fail('gatewayApi', `the gateway-api implementation needs gatewayApi.parentRef (the Gateway that serves the routes), got gatewayApi ${describe(props.gatewayApi)}`, [
+          "gatewayApi: { parentRef: { name: 'inference-gateway' } }",
+        ]);
       if (props.expose) throw fail('expose', `the gateway-api implementation is exposed by its Gateway; expose ${describe(props.expose)} applies to litellm and fastchat`, ['omit expose']);
       const routing = gatewayApiRoutes(this, this.name, backends, props.gatewayApi, labels);
       const parent = props.gatewayApi.parentRef;
@@ -136,7 +143,12 @@ export class InferenceGateway extends Construct {
       const fastChatWorkers = backends.map((b) => ({ pods: b.podLabels }));
       allowIngress(this, 'allow-registration', `${door.controller.name}-registration`, door.controller.podLabels, [door.controller.port], fastChatWorkers, labels);
     }
-    this.protectWorkers(backends, door.callers.map((c) => ({ pods: c.podLabels })), monitoring, labels);
+    this.protectWorkers(
+      backends,
+      door.callers.map((c) => ({ pods: c.podLabels })),
+      monitoring,
+      labels,
+    );
   }
 
   private checkAuth(props: InferenceGatewayProps, implementation: string, fail: (field: string, message: string, suggestions: string[]) => Error): void {
@@ -145,7 +157,11 @@ export class InferenceGateway extends Construct {
       return;
     }
     if (implementation === 'gateway-api') {
-      throw fail('allowUnauthenticated', 'with gateway-api, keys are the Gateway\'s to check (e.g. an ext-auth or security policy): set allowUnauthenticated: true to acknowledge that this construct adds none', ['allowUnauthenticated: true', "implementation: 'litellm' (checks keys itself)"]);
+      throw fail(
+        'allowUnauthenticated',
+        "with gateway-api, keys are the Gateway's to check (e.g. an ext-auth or security policy): set allowUnauthenticated: true to acknowledge that this construct adds none",
+        ['allowUnauthenticated: true', "implementation: 'litellm' (checks keys itself)"],
+      );
     }
     const key = props.apiKeySecret;
     if (!key || typeof key.name !== 'string' || typeof key.key !== 'string' || key.name === '' || key.key === '') {
@@ -161,15 +177,19 @@ export class InferenceGateway extends Construct {
     const others = backends.filter((b) => b.engine !== 'fastchat-vllm');
     if (others.length > 0) {
       const embeddings = others.filter((b) => b.embedding);
-      throw fail('workers', `implementation 'fastchat' routes to FastChat workers only; ${others.map((b) => `${b.id} (${b.engine}${b.embedding ? ', embeddings' : ''})`).join(', ')} would be unreachable`, [
-        ...(embeddings.length > 0
-          ? [
-              `put the embedding model${embeddings.length > 1 ? 's' : ''} (${embeddings.map((b) => b.id).join(', ')}) behind an InferenceGateway with implementation 'litellm' (it routes embeddings to TEI)`,
-              "or one gateway for all: implementation 'litellm' (FastChat workers then run as engine 'vllm')",
-            ]
-          : []),
-        ...(others.length > embeddings.length ? ["engine: 'fastchat-vllm' for the chat workers", "implementation: 'litellm' (routes to any OpenAI-compatible engine)"] : []),
-      ]);
+      throw fail(
+        'workers',
+        `implementation 'fastchat' routes to FastChat workers only; ${others.map((b) => `${b.id} (${b.engine}${b.embedding ? ', embeddings' : ''})`).join(', ')} would be unreachable`,
+        [
+          ...(embeddings.length > 0
+            ? [
+                `put the embedding model${embeddings.length > 1 ? 's' : ''} (${embeddings.map((b) => b.id).join(', ')}) behind an InferenceGateway with implementation 'litellm' (it routes embeddings to TEI)`,
+                "or one gateway for all: implementation 'litellm' (FastChat workers then run as engine 'vllm')",
+              ]
+            : []),
+          ...(others.length > embeddings.length ? ["engine: 'fastchat-vllm' for the chat workers", "implementation: 'litellm' (routes to any OpenAI-compatible engine)"] : []),
+        ],
+      );
     }
     const door = fastChat(this, input);
     for (const worker of workers) worker.attachController(door.controller!.url);
@@ -204,7 +224,8 @@ export class InferenceGateway extends Construct {
       }
       // The pool's endpoint picker scrapes each model server's metrics (and probes its serving port).
       const picker = pickers?.get(name);
-      if (picker) allowIngress(this, `picker-${backend.id}`, `${name}-from-picker`, backend.podLabels, [backend.httpPort, ...(backend.metricsPort !== undefined ? [backend.metricsPort] : [])], [picker], labels);
+      if (picker)
+        allowIngress(this, `picker-${backend.id}`, `${name}-from-picker`, backend.podLabels, [backend.httpPort, ...(backend.metricsPort !== undefined ? [backend.metricsPort] : [])], [picker], labels);
     }
   }
 }

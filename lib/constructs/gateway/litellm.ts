@@ -90,11 +90,7 @@ function requireOpenAi(backend: GatewayBackend): string {
           `or serve '${backend.modelName}' with engine 'vllm', which LiteLLM can route to`,
         ]
       : [`serve '${backend.modelName}' with an engine that speaks the OpenAI API (vllm, tgi, tei, llama-cpp, ollama)`, "or implementation: 'gateway-api'"];
-  return fail(
-    'backend-without-openai-api',
-    `worker '${backend.id}' (engine ${backend.engine}, model '${backend.modelName}') has no OpenAI-compatible API: LiteLLM cannot route to it`,
-    suggestions,
-  );
+  return fail('backend-without-openai-api', `worker '${backend.id}' (engine ${backend.engine}, model '${backend.modelName}') has no OpenAI-compatible API: LiteLLM cannot route to it`, suggestions);
 }
 
 function fail(code: string, message: string, suggestions: string[]): never {

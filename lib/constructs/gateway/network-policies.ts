@@ -3,9 +3,7 @@ import type { Construct } from 'constructs';
 
 /** Who may open a connection: pods (in this namespace, or in namespaces matching labels), or an IP range. */
 export type Peer =
-  | { readonly pods: Readonly<Record<string, string>> }
-  | { readonly namespaces: Readonly<Record<string, string>>; readonly pods?: Readonly<Record<string, string>> }
-  | { readonly cidr: string };
+  { readonly pods: Readonly<Record<string, string>> } | { readonly namespaces: Readonly<Record<string, string>>; readonly pods?: Readonly<Record<string, string>> } | { readonly cidr: string };
 
 /** Where Prometheus runs unless told otherwise: pods of the namespace named `monitoring`. */
 export const DEFAULT_MONITORING: Peer = { namespaces: { 'kubernetes.io/metadata.name': 'monitoring' } };

@@ -76,7 +76,9 @@ function checkTarget(target: PlumbingTarget): void {
   if (terms.length === 0) {
     throw new ValidationError('missing-node-affinity', `target '${target.name}' has no required node affinity: its plumbing would run on every node`, {
       field: 'nodeAffinity',
-      suggestions: ["nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'karpenter.sh/nodepool', operator: 'In', values: ['<pool>'] }] }] } }"],
+      suggestions: [
+        "nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'karpenter.sh/nodepool', operator: 'In', values: ['<pool>'] }] }] } }",
+      ],
     });
   }
 }

@@ -35,11 +35,7 @@ export function gpuFeatureDiscovery(scope: Construct, target: PlumbingTarget, co
         // stays writable for the NVIDIA runtime hooks (see the device plugin).
         securityContext: agentSecurityContext({ add: ['SYS_ADMIN'], readOnlyRootFilesystem: false }),
         resources: agentResources({ cpu: '50m', memory: '64Mi' }, { cpu: '500m', memory: '256Mi' }),
-        volumeMounts: [
-          { name: 'output-dir', mountPath: NFD_FEATURES_DIR },
-          { name: 'host-sys', mountPath: '/sys', readOnly: true },
-          common.configMount,
-        ],
+        volumeMounts: [{ name: 'output-dir', mountPath: NFD_FEATURES_DIR }, { name: 'host-sys', mountPath: '/sys', readOnly: true }, common.configMount],
       },
     ],
     volumes: [hostPathVolume('output-dir', NFD_FEATURES_DIR, 'DirectoryOrCreate'), hostPathVolume('host-sys', '/sys', 'Directory'), common.configVolume],

@@ -17,4 +17,3 @@ export function nvidiaRuntimeClass(scope: Construct): void {
   if (chart.node.tryFindChild(ID)) return;
   clusterScoped(new k8s.KubeRuntimeClass(chart, ID, { metadata: { name: NVIDIA_RUNTIME_CLASS }, handler: NVIDIA_RUNTIME_CLASS }));
 }
-

@@ -60,11 +60,17 @@ export class LlmStack extends Chart {
 
   constructor(scope: Construct, id: string, props: LlmStackProps) {
     if (typeof props !== 'object' || props === null || Array.isArray(props)) {
-      throw new ValidationError('invalid-stack', `LlmStack ${id}: props must be an object with the stack's namespace, got ${describe(props)}`, { field: 'props', suggestions: ["{ namespace: 'llm' }"] });
+      throw new ValidationError('invalid-stack', `LlmStack ${id}: props must be an object with the stack's namespace, got ${describe(props)}`, {
+        field: 'props',
+        suggestions: ["{ namespace: 'llm' }"],
+      });
     }
     rejectUnknownProps(`LlmStack ${id}`, props, LLM_STACK_SPEC);
     if (typeof props.namespace !== 'string') {
-      throw new ValidationError('invalid-stack', `LlmStack ${id}: namespace must name the stack's namespace, got ${describe(props.namespace)}`, { field: 'namespace', suggestions: ["{ namespace: 'llm' }"] });
+      throw new ValidationError('invalid-stack', `LlmStack ${id}: namespace must name the stack's namespace, got ${describe(props.namespace)}`, {
+        field: 'namespace',
+        suggestions: ["{ namespace: 'llm' }"],
+      });
     }
     checkDnsLabel(props.namespace, 'namespace');
     const costAllocationTags = costLabels(id, props);
@@ -152,7 +158,7 @@ export class LlmStack extends Chart {
     if (unreachable.length > 0) {
       errors.push(
         `LlmStack ${this.node.id}: ${unreachable.map((w) => w.node.path).join(', ')} ${unreachable.length > 1 ? 'are' : 'is'} behind no InferenceGateway and not internal: ` +
-          'the stack denies all ingress by default, so nothing could call it. Add it to a gateway\'s workers, or set internal: true.',
+          "the stack denies all ingress by default, so nothing could call it. Add it to a gateway's workers, or set internal: true.",
       );
     }
     return errors;
@@ -181,11 +187,7 @@ function costLabels(id: string, props: LlmStackProps): Record<string, string> {
       // The suggestion names the prop to set, with a value that passes this check.
       const valid = toLabelValue(String(value));
       const fromLabels = props.labels !== undefined && Object.prototype.hasOwnProperty.call(props.labels, key);
-      const [field, suggestion] = fromLabels
-        ? [`labels.${key}`, `labels: { '${key}': '${valid}' }`]
-        : key === 'team'
-          ? ['team', `team: '${valid}'`]
-          : ['costCenter', `costCenter: '${valid}'`];
+      const [field, suggestion] = fromLabels ? [`labels.${key}`, `labels: { '${key}': '${valid}' }`] : key === 'team' ? ['team', `team: '${valid}'`] : ['costCenter', `costCenter: '${valid}'`];
       throw new ValidationError('invalid-label', `LlmStack ${id}: label ${key}=${JSON.stringify(value)} is not a valid Kubernetes label value (≤ 63 of A-Z a-z 0-9 - _ ., alphanumeric at both ends)`, {
         field,
         suggestions: [suggestion],

@@ -102,7 +102,9 @@ export function podSecurityLevel(spec: any, metadata?: any): PodSecurityLevel {
 /** The strictest level that admits every one of these pod specs (or pod templates, `{ metadata, spec }`). */
 export function namespaceSecurityLevel(specs: readonly any[]): PodSecurityLevel {
   const order: PodSecurityLevel[] = ['restricted', 'baseline', 'privileged'];
-  return specs.map((s) => (isTemplate(s) ? podSecurityLevel(s.spec, s.metadata) : podSecurityLevel(s))).reduce((worst, level) => (order.indexOf(level) > order.indexOf(worst) ? level : worst), 'restricted' as PodSecurityLevel);
+  return specs
+    .map((s) => (isTemplate(s) ? podSecurityLevel(s.spec, s.metadata) : podSecurityLevel(s)))
+    .reduce((worst, level) => (order.indexOf(level) > order.indexOf(worst) ? level : worst), 'restricted' as PodSecurityLevel);
 }
 
 /** A pod template (`{ metadata?, spec: { containers } }`) rather than a pod spec (`{ containers }`). */

@@ -37,12 +37,14 @@ function predicted(plan: LlmWorker['plan']): PredictedPerformance | undefined {
 
 /** One line per model planned for a workload: predicted TTFT, TPOT and $/1M tokens. */
 function formatPredictions(models: readonly ModelSummary[]): string[] {
-  const rows = models.filter((m) => m.performance).map((m) => [
-    m.servedName,
-    `${Math.round(m.performance!.ttftMs)} ms`,
-    `${m.performance!.tpotMs.toFixed(1)} ms`,
-    m.performance!.costPerMillionTokensUsd === undefined ? '-' : `$${m.performance!.costPerMillionTokensUsd.toFixed(3)}`,
-  ]);
+  const rows = models
+    .filter((m) => m.performance)
+    .map((m) => [
+      m.servedName,
+      `${Math.round(m.performance!.ttftMs)} ms`,
+      `${m.performance!.tpotMs.toFixed(1)} ms`,
+      m.performance!.costPerMillionTokensUsd === undefined ? '-' : `$${m.performance!.costPerMillionTokensUsd.toFixed(3)}`,
+    ]);
   return rows.length === 0 ? [] : ['predicted per replica (lib/performance):', formatTable(['model', 'TTFT', 'TPOT', '$/1M tokens'], rows)];
 }
 
@@ -58,7 +60,6 @@ export interface StackSummary {
   /** Models whose cost is unknown (on-prem, unpriced instance types): not in the totals. */
   readonly unpriced: readonly string[];
 }
-
 
 /** The workers' replicas as packing items (priced or not), at min or max replicas. */
 function packItems(workers: readonly LlmWorker[], replicas: (w: LlmWorker) => number): PackItem[] {
