@@ -6,7 +6,7 @@
 import { planModel, type PlanRequest } from '../lib';
 import { estimatePerformance } from '../lib/performance/estimate';
 import { planModel as planMemory } from '../lib/sizing/planner';
-import { formatTable, percentile } from './table';
+import { formatTable, percentile, timeRepeatedly } from './table';
 
 /** Most time an SLO plan over the whole catalog may take (issue 16). */
 export const SLO_PLAN_BUDGET_MS = 50;
@@ -37,15 +37,7 @@ export interface TimedRow {
 function time(name: string, fn: () => number | void, seconds: number, warmup: number): TimedRow {
   let candidates: number | undefined;
   for (let i = 0; i < warmup; i++) candidates = fn() ?? undefined;
-  const samples: number[] = [];
-  const end = performance.now() + seconds * 1000;
-  while (performance.now() < end) {
-    const start = performance.now();
-    fn();
-    samples.push(performance.now() - start);
-  }
-  samples.sort((a, b) => a - b);
-  const mean = samples.reduce((s, x) => s + x, 0) / samples.length;
+  const { samples, meanMs: mean } = timeRepeatedly(fn, seconds);
   return { name, perSecond: 1000 / mean, meanMs: mean, p99Ms: percentile(samples, 0.99), candidates };
 }
 

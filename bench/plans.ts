@@ -3,7 +3,7 @@
  * requests (the first section of `npm run bench`).
  */
 import { planModel, type PlanRequest } from '../lib';
-import { formatTable, percentile } from './table';
+import { formatTable, percentile, timeRepeatedly } from './table';
 
 const REQUESTS: PlanRequest[] = [
   { model: 'meta-llama/Llama-3.1-8B-Instruct' }, // whole catalog: the cheapest instance type
@@ -25,15 +25,7 @@ export interface PlanRow {
 /** Plans per call of `fn` (the mix runs every request once per call). */
 function bench(name: string, fn: () => void, plansPerCall: number, seconds: number): PlanRow {
   for (let i = 0; i < 200; i++) fn(); // warm-up (JIT)
-  const samples: number[] = [];
-  const end = performance.now() + seconds * 1000;
-  while (performance.now() < end) {
-    const start = performance.now();
-    fn();
-    samples.push(performance.now() - start);
-  }
-  samples.sort((a, b) => a - b);
-  const mean = samples.reduce((sum, s) => sum + s, 0) / samples.length;
+  const { samples, meanMs: mean } = timeRepeatedly(fn, seconds);
   return { name, plansPerSecond: (1000 * plansPerCall) / mean, meanMs: mean / plansPerCall, p99Ms: percentile(samples, 0.99) / plansPerCall };
 }
 

@@ -28,3 +28,16 @@ export function fixed(value: number, digits: number): string {
 export function thousands(value: number): string {
   return Math.round(value).toLocaleString('en-US');
 }
+
+/** Runs `fn` repeatedly for `seconds`; returns the sorted samples (ms) and their mean. */
+export function timeRepeatedly(fn: () => unknown, seconds: number): { samples: number[]; meanMs: number } {
+  const samples: number[] = [];
+  const end = performance.now() + seconds * 1000;
+  while (performance.now() < end) {
+    const start = performance.now();
+    fn();
+    samples.push(performance.now() - start);
+  }
+  samples.sort((a, b) => a - b);
+  return { samples, meanMs: samples.reduce((sum, s) => sum + s, 0) / samples.length };
+}
