@@ -59,7 +59,7 @@ export const INTERCONNECTS: Readonly<Record<string, InterconnectFacts>> = {
 
 /** Dense FP4 tensor TFLOPS (NVFP4/MXFP4 on Blackwell); absent where the GPU has no FP4 tensor cores. */
 export const FP4_DENSE_TFLOPS: Readonly<Record<string, { readonly tflops: number; readonly source: string }>> = {
-  B200: { tflops: 9000, source: '../shared/catalog-facts.md A1 (B200: FP4 9,000 dense); https://www.nvidia.com/en-us/data-center/hgx/' },
+  B200: { tflops: 9000, source: 'catalog facts A1, test/fixtures/catalog-facts (B200: FP4 9,000 dense); https://www.nvidia.com/en-us/data-center/hgx/' },
 };
 
 /** The interconnect of `accelerator`: the table's entry, or PCIe 4.0 for anything else. */
