@@ -21,8 +21,6 @@ const KNOWN_DEBT: Readonly<Record<string, number>> = {
   'gpu-node-pool.ts': 311,
   'gpu-node-pool.ts#constructor': 66,
   'karpenter.ts#karpenterPool': 84,
-  'llm-worker.ts#constructor': 61,
-  'pod-template.ts#podTemplate': 87,
 };
 
 function sourceFiles(dir: string): string[] {

@@ -3,7 +3,7 @@ import type { Construct } from 'constructs';
 import { ScaledObject } from '../../imports/keda.sh';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/monitoring.coreos.com';
 import { adapterMetricName, ENGINE_METRICS, INSTANCE_SERIES_LABEL, recordedName, signalExpression } from '../engines/metrics';
-import { ValidationError } from '../errors';
+import { invalid } from './validation';
 import type { Engine } from '../sizing/types';
 import { describe } from '../sizing/validate';
 import { warnAtSynth } from './warnings';
@@ -49,13 +49,12 @@ export interface ScaleTarget {
 const NODE_PROVISIONING_SECONDS = 300;
 
 /** Checks the props against the engine; returns the metric the autoscaler uses. */
-export function checkAutoscaling(props: AutoscalingProps, engine: Engine, worker: string): string {
-  const fail = (field: string, message: string, suggestions: string[]) => new ValidationError('invalid-autoscaling', `${worker}: ${message}`, { field: `autoscaling.${field}`, suggestions });
+export function checkAutoscaling(worker: Construct, props: AutoscalingProps, engine: Engine): string {
+  const fail = (field: string, message: string, suggestions: string[]) => invalid(worker, 'LlmWorker', 'invalid-autoscaling', `autoscaling.${field}`, message, suggestions);
   if (typeof props !== 'object' || props === null || Array.isArray(props)) {
-    throw new ValidationError('invalid-autoscaling', `${worker}: autoscaling must be an object { minReplicas, maxReplicas, ... }, got ${describe(props)}`, {
-      field: 'autoscaling',
-      suggestions: ['autoscaling: { minReplicas: 1, maxReplicas: 4 }'],
-    });
+    throw invalid(worker, 'LlmWorker', 'invalid-autoscaling', 'autoscaling', `autoscaling must be an object { minReplicas, maxReplicas, ... }, got ${describe(props)}`, [
+      'autoscaling: { minReplicas: 1, maxReplicas: 4 }',
+    ]);
   }
   const { minReplicas: min, maxReplicas: max } = props;
   if (!Number.isSafeInteger(min) || min < 0) throw fail('minReplicas', `minReplicas must be a non-negative integer, got ${describe(min)}`, ['minReplicas: 1']);

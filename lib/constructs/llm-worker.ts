@@ -3,17 +3,15 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { FASTCHAT_WORKER_PORT, recipeFor } from '../engines';
 import type { ContainerRecipe } from '../engines/types';
-import { ValidationError } from '../errors';
 import { startupBudgetSeconds } from '../sizing/startup';
 import type { ModelPlan } from '../sizing/types';
-import { ENGINE_PROFILES } from '../sizing/engine-profiles';
 import { LeaderWorkerSet, LWS_WORKER_INDEX_LABEL, rayLeaderWorkerSet } from './leader-worker-set';
 import { cacheVolume } from './model-cache';
 import { DEFAULT_MONITORING, type Peer } from './gateway/network-policies';
 import { closeWorkerPolicies, workerPolicies } from './worker-policies';
 import { describe } from '../sizing/validate';
-import { checkAutoscaling, metricAutoscaler } from './autoscaling';
-import { checkDnsLabel, toDnsLabel } from './names';
+import { checkAutoscaling, metricAutoscaler, type AutoscalingProps } from './autoscaling';
+import { objectName, toDnsLabel } from './names';
 import { planPlacement } from './placement';
 import { interconnectFor } from './interconnect';
 import { warnAtSynth } from './warnings';
@@ -69,7 +67,7 @@ export class LlmWorker extends Construct {
     rejectUnknownProps(`LlmWorker ${id}`, props, LLM_WORKER_SPEC);
     checkNamesAppWide(this);
     const chart = Chart.of(this);
-    const name = checkDnsLabel(props.name ?? `${chart.node.id}-${id}`, props.name ? 'name' : 'id');
+    const name = objectName(this, 'LlmWorker', props.name);
     this.serviceName = name;
     this.controllerUrl = props.controllerUrl;
     this.internal = props.internal === true;
@@ -81,15 +79,9 @@ export class LlmWorker extends Construct {
     this.servedModelNameSet = props.servedModelName !== undefined;
     // 2. recipe
     this.recipe = this.recipeStep(props, `http://${name}.${chart.namespace ?? 'default'}.svc.cluster.local:${FASTCHAT_WORKER_PORT}`);
-    const metric = autoscaling ? checkAutoscaling(autoscaling, plan.engine, `LlmWorker ${id}`) : undefined;
+    const metric = autoscaling ? checkAutoscaling(this, autoscaling, plan.engine) : undefined;
     this.maxReplicas = autoscaling?.maxReplicas ?? replicas;
     this.minReplicas = autoscaling?.minReplicas ?? replicas;
-    if (plan.nodesPerReplica > 1 && !ENGINE_PROFILES[plan.engine].multiNode) {
-      throw invalid(this, 'LlmWorker', 'no-multi-node', 'engine', `${plan.model.id} needs ${plan.nodesPerReplica} nodes per replica, but ${plan.engine} cannot span nodes`, [
-        "engine: 'vllm' (multi-node with a LeaderWorkerSet)",
-        'a larger instance type or a quantization that fits one node',
-      ]);
-    }
     this.selector = { 'app.kubernetes.io/name': 'llm-worker', 'app.kubernetes.io/instance': name };
     const labels = { ...this.selector, 'app.kubernetes.io/component': plan.engine, 'llm-constructs.io/model': toDnsLabel(this.modelName) };
     // 3. workload
@@ -103,24 +95,24 @@ export class LlmWorker extends Construct {
     exposeWorker(this, { name, labels, selector: this.selector, serviceSelector, recipe: this.recipe });
     this.endpoint = `http://${name}.${chart.namespace ?? 'default'}.svc.cluster.local:${this.recipe.ports.http}${this.recipe.openAiBasePath ?? ''}`;
     // 5. policies: autoscaler, network policies, disruption budget
-    if (autoscaling && metric) {
-      metricAutoscaler(
-        this,
-        {
-          name,
-          namespace: chart.namespace ?? 'default',
-          apiVersion: multiNode ? 'leaderworkerset.x-k8s.io/v1' : 'apps/v1',
-          kind: multiNode ? 'LeaderWorkerSet' : 'Deployment',
-          engine: plan.engine,
-          instance: name,
-          startupBudgetSeconds: template.startupBudgetSeconds,
-          labels,
-        },
-        autoscaling,
-        metric,
-      );
-    }
+    if (autoscaling && metric) this.autoscaler(name, labels, autoscaling, metric, template.startupBudgetSeconds);
     this.policies(name, labels, props.monitoring ?? DEFAULT_MONITORING);
+  }
+
+  /** The metric autoscaler that owns the replica count (a Deployment, or the LeaderWorkerSet of multi-node replicas). */
+  private autoscaler(name: string, labels: Record<string, string>, autoscaling: AutoscalingProps, metric: string, startupBudgetSeconds: number): void {
+    const multiNode = this.plan.nodesPerReplica > 1;
+    const target = {
+      name,
+      namespace: Chart.of(this).namespace ?? 'default',
+      apiVersion: multiNode ? 'leaderworkerset.x-k8s.io/v1' : 'apps/v1',
+      kind: multiNode ? 'LeaderWorkerSet' : 'Deployment',
+      engine: this.plan.engine,
+      instance: name,
+      startupBudgetSeconds,
+      labels,
+    };
+    metricAutoscaler(this, target, autoscaling, metric);
   }
 
   /** The engine's container recipe for the plan; `workerAddress` is where a FastChat controller calls back. */
@@ -226,10 +218,9 @@ export class LlmWorker extends Construct {
    */
   public attachController(url: string): void {
     if (this.controllerUrl !== undefined && this.controllerUrl !== url) {
-      throw new ValidationError('controller-conflict', `LlmWorker ${this.node.id} is already registered with ${this.controllerUrl}; one worker, one FastChat controller`, {
-        field: 'workers',
-        suggestions: ['attach the worker to one FastChat gateway only'],
-      });
+      throw invalid(this, 'LlmWorker', 'controller-conflict', 'workers', `already registered with ${this.controllerUrl}; one worker, one FastChat controller`, [
+        'attach the worker to one FastChat gateway only',
+      ]);
     }
     this.controllerUrl = url;
   }

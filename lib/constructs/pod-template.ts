@@ -54,68 +54,11 @@ export function sharedMemoryBytes(plan: ModelPlan, recipe: ContainerRecipe): num
 
 /** The pod of one model server: container, probes, resources, volumes, security and placement. */
 export function podTemplate(input: PodTemplateInput): k8s.PodTemplateSpec {
-  const { plan, recipe } = input;
-  const host = hostResources(plan);
-  const shm = sharedMemoryBytes(plan, recipe);
-  // A memory-backed emptyDir is charged to the container's memory: add it to the request.
-  const memory = k8s.Quantity.fromString(`${Math.ceil((host.memoryBytes + shm) / GiB)}Gi`);
-  const fabric = input.interconnect;
-  const accelerator = {
-    [recipe.accelerator.resource]: k8s.Quantity.fromNumber(recipe.accelerator.count),
-    ...Object.fromEntries(Object.entries(fabric?.resources ?? {}).map(([name, count]) => [name, k8s.Quantity.fromNumber(count)])),
-  };
-  const ephemeral: Record<string, k8s.Quantity> = input.cache.ephemeralGiB > 0 ? { 'ephemeral-storage': k8s.Quantity.fromString(`${input.cache.ephemeralGiB + 10}Gi`) } : {};
+  const { recipe } = input;
+  const shm = sharedMemoryBytes(input.plan, recipe);
   const writable = recipe.writablePaths.map((path, i) => ({ volume: `scratch-${i}`, path }));
-  const metricsPort = recipe.ports.metrics !== undefined && recipe.ports.metrics !== recipe.ports.http ? [{ name: 'metrics', containerPort: recipe.ports.metrics }] : [];
-  const grpcPort = recipe.ports.grpc !== undefined ? [{ name: 'grpc', containerPort: recipe.ports.grpc }] : [];
-
-  const container: k8s.Container = {
-    name: 'server',
-    image: recipe.image,
-    imagePullPolicy: input.imagePullPolicy,
-    command: input.command ? [...input.command] : recipe.command ? [...recipe.command] : undefined,
-    args: [...(input.args ?? recipe.args)],
-    env: [...toEnv([...recipe.env, ...recipe.cacheEnv]), ...(fabric?.env ?? []).map((e) => ({ name: e.name, value: e.value })), ...(input.extraEnv ?? [])],
-    ports: [{ name: 'http', containerPort: recipe.ports.http }, ...grpcPort, ...metricsPort],
-    resources: {
-      requests: { cpu: k8s.Quantity.fromString(String(host.cpu)), memory, ...accelerator, ...ephemeral },
-      limits: { cpu: k8s.Quantity.fromString(String(host.cpu * 2)), memory, ...accelerator, ...ephemeral },
-    },
-    // Startup allows the whole load; readiness means "model loaded"; liveness is cheap and only
-    // starts once the startup probe has succeeded.
-    startupProbe: {
-      ...probeHandler(recipe.readyPath, 'http'),
-      periodSeconds: PROBE_PERIOD_SECONDS,
-      timeoutSeconds: 5,
-      failureThreshold: Math.ceil(input.startupBudgetSeconds / PROBE_PERIOD_SECONDS),
-    },
-    readinessProbe: { ...probeHandler(recipe.readyPath, 'http'), periodSeconds: PROBE_PERIOD_SECONDS, timeoutSeconds: 5, failureThreshold: 3 },
-    livenessProbe: { ...probeHandler(recipe.healthPath, 'http'), periodSeconds: 30, timeoutSeconds: 10, failureThreshold: 5 },
-    volumeMounts: [{ name: CACHE_VOLUME, mountPath: input.cachePath }, ...(shm > 0 ? [{ name: 'dshm', mountPath: '/dev/shm' }] : []), ...writable.map((w) => ({ name: w.volume, mountPath: w.path }))],
-    securityContext: {
-      allowPrivilegeEscalation: false,
-      capabilities: { drop: ['ALL'], add: fabric && fabric.capabilities.length > 0 ? [...fabric.capabilities] : undefined },
-      readOnlyRootFilesystem: recipe.readOnlyRootFilesystem,
-      runAsNonRoot: recipe.runAsUser !== undefined,
-      runAsUser: recipe.runAsUser,
-    },
-  };
-
-  // Init steps download or pull: CPU, memory and the cache volume, no accelerator.
-  const initResources = { cpu: k8s.Quantity.fromString(String(INIT_CPU)), memory: k8s.Quantity.fromString(INIT_MEMORY), ...ephemeral };
-  const initContainers: k8s.Container[] = recipe.initSteps.map((step) => ({
-    name: step.name,
-    image: step.image,
-    imagePullPolicy: input.imagePullPolicy,
-    command: [...step.command],
-    args: step.args ? [...step.args] : undefined,
-    env: toEnv([...(step.env ?? []), ...recipe.cacheEnv]),
-    resources: { requests: initResources, limits: initResources },
-    volumeMounts: container.volumeMounts,
-    // Downloads need no device capability.
-    securityContext: { ...container.securityContext, capabilities: { drop: ['ALL'] } },
-  }));
-
+  const container = serverContainer(input, shm, writable);
+  const initContainers = initSteps(input, container);
   return {
     metadata: { labels: input.labels, annotations: recipe.rootReason ? { [PRIVILEGES_ANNOTATION]: `root: ${recipe.rootReason}` } : undefined },
     spec: {
@@ -139,4 +82,85 @@ export function podTemplate(input: PodTemplateInput): k8s.PodTemplateSpec {
       tolerations: input.placement.tolerations,
     },
   };
+}
+
+/** The model server container: the recipe's command, env and ports, with the plan's resources and probes. */
+function serverContainer(input: PodTemplateInput, shm: number, writable: ReadonlyArray<{ volume: string; path: string }>): k8s.Container {
+  const { recipe } = input;
+  const fabric = input.interconnect;
+  const metricsPort = recipe.ports.metrics !== undefined && recipe.ports.metrics !== recipe.ports.http ? [{ name: 'metrics', containerPort: recipe.ports.metrics }] : [];
+  const grpcPort = recipe.ports.grpc !== undefined ? [{ name: 'grpc', containerPort: recipe.ports.grpc }] : [];
+  return {
+    name: 'server',
+    image: recipe.image,
+    imagePullPolicy: input.imagePullPolicy,
+    command: input.command ? [...input.command] : recipe.command ? [...recipe.command] : undefined,
+    args: [...(input.args ?? recipe.args)],
+    env: [...toEnv([...recipe.env, ...recipe.cacheEnv]), ...(fabric?.env ?? []).map((e) => ({ name: e.name, value: e.value })), ...(input.extraEnv ?? [])],
+    ports: [{ name: 'http', containerPort: recipe.ports.http }, ...grpcPort, ...metricsPort],
+    resources: serverResources(input, shm),
+    ...probes(recipe, input.startupBudgetSeconds),
+    volumeMounts: [{ name: CACHE_VOLUME, mountPath: input.cachePath }, ...(shm > 0 ? [{ name: 'dshm', mountPath: '/dev/shm' }] : []), ...writable.map((w) => ({ name: w.volume, mountPath: w.path }))],
+    securityContext: {
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'], add: fabric && fabric.capabilities.length > 0 ? [...fabric.capabilities] : undefined },
+      readOnlyRootFilesystem: recipe.readOnlyRootFilesystem,
+      runAsNonRoot: recipe.runAsUser !== undefined,
+      runAsUser: recipe.runAsUser,
+    },
+  };
+}
+
+/** Host CPU and memory for the plan (plus the memory-backed /dev/shm), the accelerators and fabric devices, the node-disk cache. */
+function serverResources(input: PodTemplateInput, shm: number): k8s.ResourceRequirements {
+  const host = hostResources(input.plan);
+  // A memory-backed emptyDir is charged to the container's memory: add it to the request.
+  const memory = k8s.Quantity.fromString(`${Math.ceil((host.memoryBytes + shm) / GiB)}Gi`);
+  const devices = {
+    [input.recipe.accelerator.resource]: k8s.Quantity.fromNumber(input.recipe.accelerator.count),
+    ...Object.fromEntries(Object.entries(input.interconnect?.resources ?? {}).map(([name, count]) => [name, k8s.Quantity.fromNumber(count)])),
+  };
+  const ephemeral = ephemeralStorage(input);
+  return {
+    requests: { cpu: k8s.Quantity.fromString(String(host.cpu)), memory, ...devices, ...ephemeral },
+    limits: { cpu: k8s.Quantity.fromString(String(host.cpu * 2)), memory, ...devices, ...ephemeral },
+  };
+}
+
+/** The cache on the node's disk (emptyDir), with 10 GiB for logs and scratch. */
+function ephemeralStorage(input: PodTemplateInput): Record<string, k8s.Quantity> {
+  return input.cache.ephemeralGiB > 0 ? { 'ephemeral-storage': k8s.Quantity.fromString(`${input.cache.ephemeralGiB + 10}Gi`) } : {};
+}
+
+/**
+ * Startup allows the whole load; readiness means "model loaded"; liveness is cheap and only starts once
+ * the startup probe has succeeded.
+ */
+function probes(recipe: ContainerRecipe, startupBudgetSeconds: number): Pick<k8s.Container, 'startupProbe' | 'readinessProbe' | 'livenessProbe'> {
+  return {
+    startupProbe: {
+      ...probeHandler(recipe.readyPath, 'http'),
+      periodSeconds: PROBE_PERIOD_SECONDS,
+      timeoutSeconds: 5,
+      failureThreshold: Math.ceil(startupBudgetSeconds / PROBE_PERIOD_SECONDS),
+    },
+    readinessProbe: { ...probeHandler(recipe.readyPath, 'http'), periodSeconds: PROBE_PERIOD_SECONDS, timeoutSeconds: 5, failureThreshold: 3 },
+    livenessProbe: { ...probeHandler(recipe.healthPath, 'http'), periodSeconds: 30, timeoutSeconds: 10, failureThreshold: 5 },
+  };
+}
+
+/** Init steps download or pull: CPU, memory and the cache volume, no accelerator and no device capability. */
+function initSteps(input: PodTemplateInput, server: k8s.Container): k8s.Container[] {
+  const resources = { cpu: k8s.Quantity.fromString(String(INIT_CPU)), memory: k8s.Quantity.fromString(INIT_MEMORY), ...ephemeralStorage(input) };
+  return input.recipe.initSteps.map((step) => ({
+    name: step.name,
+    image: step.image,
+    imagePullPolicy: input.imagePullPolicy,
+    command: [...step.command],
+    args: step.args ? [...step.args] : undefined,
+    env: toEnv([...(step.env ?? []), ...input.recipe.cacheEnv]),
+    resources: { requests: resources, limits: resources },
+    volumeMounts: server.volumeMounts,
+    securityContext: { ...server.securityContext, capabilities: { drop: ['ALL'] } },
+  }));
 }

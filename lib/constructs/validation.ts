@@ -16,6 +16,18 @@ export function invalid(scope: Construct, kind: ConstructKind, code: string, fie
   return new ValidationError(code, `${kind} ${scope.node.id}: ${message}`, { field, suggestions, path: scope.node.path });
 }
 
+/** Makes the errors of one construct: `(code, field, message, suggestions)`. */
+export type ConstructError = (code: string, field: string, message: string, suggestions: string[]) => ValidationError;
+
+/**
+ * `invalid` for the construct `id` still to be made under `scope` (a Chart checks its namespace before
+ * `super()`, which would fail on a bad one): `path` is the path it would get.
+ */
+export function invalidBeforeMade(scope: Construct, id: string, kind: ConstructKind): ConstructError {
+  const path = scope.node.path === '' ? id : `${scope.node.path}/${id}`;
+  return (code, field, message, suggestions) => new ValidationError(code, `${kind} ${id}: ${message}`, { field, suggestions, path });
+}
+
 /** `value` as a positive integer, or the construct's `invalid-…` error naming `field`. */
 export function positiveInteger(scope: Construct, kind: ConstructKind, code: string, value: unknown, field: string, hint: string): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {

@@ -49,6 +49,12 @@ export function planWorker(scope: Construct, props: LlmWorkerProps): WorkerPlan 
   }
   const pool = props.nodePool;
   const plan = constructStep(scope, `LlmWorker ${pool ? `${id} on ${pool.describe()}` : id}`, () => planModel(planRequest(props)));
+  if (plan.nodesPerReplica > 1 && !ENGINE_PROFILES[plan.engine].multiNode) {
+    throw invalid(scope, 'LlmWorker', 'no-multi-node', 'engine', `${plan.model.id} needs ${plan.nodesPerReplica} nodes per replica, but ${plan.engine} cannot span nodes`, [
+      "engine: 'vllm' (multi-node with a LeaderWorkerSet)",
+      'a larger instance type or a quantization that fits one node',
+    ]);
+  }
   const sized = workloadScaling(plan, props.workload);
   const autoscaling =
     props.autoscaling && sized

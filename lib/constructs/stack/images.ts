@@ -1,4 +1,4 @@
-import { ValidationError } from '../../errors';
+import type { ConstructError } from '../validation';
 import { podTemplatesOf } from './pod-security';
 
 /** Where every container image of a stack comes from: a private or air-gapped mirror. */
@@ -16,10 +16,9 @@ export interface StackImages {
 const REGISTRY = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
 const SECRET = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
-export function checkImages(id: string, images: unknown): StackImages | undefined {
+export function checkImages(stackError: ConstructError, images: unknown): StackImages | undefined {
   if (images === undefined) return undefined;
-  const fail = (field: string, message: string) =>
-    new ValidationError('invalid-images', `LlmStack ${id}: ${message}`, { field, suggestions: ["images: { registry: 'registry.corp.example/mirror', pullSecrets: ['regcred'] }"] });
+  const fail = (field: string, message: string) => stackError('invalid-images', field, message, ["images: { registry: 'registry.corp.example/mirror', pullSecrets: ['regcred'] }"]);
   const value = images as StackImages;
   if (typeof images !== 'object' || images === null || Array.isArray(images)) throw fail('images', `images must be { registry, pullSecrets? }, got ${JSON.stringify(images)}`);
   if (typeof value.registry !== 'string' || !REGISTRY.test(value.registry)) {

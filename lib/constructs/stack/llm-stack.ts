@@ -1,7 +1,6 @@
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
-import { ValidationError } from '../../errors';
 import { clusterScoped } from '../cluster-scoped';
 import { InferenceGateway } from '../gateway/inference-gateway';
 import { denyAllIngress } from '../gateway/network-policies';
@@ -15,6 +14,7 @@ import { applyImages, checkImages, type StackImages } from './images';
 import { rejectUnknownProps } from '../../unknown-props';
 import { LLM_STACK_SPEC } from '../props-specs';
 import { checkNamesAppWide } from '../unique-names';
+import { invalidBeforeMade, type ConstructError } from '../validation';
 
 export interface LlmStackProps {
   /** The namespace the stack creates and deploys into. */
@@ -59,22 +59,18 @@ export class LlmStack extends Chart {
   private readonly images?: StackImages;
 
   constructor(scope: Construct, id: string, props: LlmStackProps) {
+    // Checked before super(): the Chart cannot be made with a bad namespace, so errors compute the path it would have.
+    const fail = invalidBeforeMade(scope, id, 'LlmStack');
     if (typeof props !== 'object' || props === null || Array.isArray(props)) {
-      throw new ValidationError('invalid-stack', `LlmStack ${id}: props must be an object with the stack's namespace, got ${describe(props)}`, {
-        field: 'props',
-        suggestions: ["{ namespace: 'llm' }"],
-      });
+      throw fail('invalid-stack', 'props', `props must be an object with the stack's namespace, got ${describe(props)}`, ["{ namespace: 'llm' }"]);
     }
     rejectUnknownProps(`LlmStack ${id}`, props, LLM_STACK_SPEC);
     if (typeof props.namespace !== 'string') {
-      throw new ValidationError('invalid-stack', `LlmStack ${id}: namespace must name the stack's namespace, got ${describe(props.namespace)}`, {
-        field: 'namespace',
-        suggestions: ["{ namespace: 'llm' }"],
-      });
+      throw fail('invalid-stack', 'namespace', `namespace must name the stack's namespace, got ${describe(props.namespace)}`, ["{ namespace: 'llm' }"]);
     }
-    checkDnsLabel(props.namespace, 'namespace');
-    const costAllocationTags = costLabels(id, props);
-    const images = checkImages(id, props.images);
+    checkDnsLabel(props.namespace, 'namespace', fail);
+    const costAllocationTags = costLabels(fail, props);
+    const images = checkImages(fail, props.images);
     super(scope, id, {
       namespace: props.namespace,
       labels: { ...costAllocationTags, 'app.kubernetes.io/part-of': id, 'app.kubernetes.io/managed-by': 'llm-constructs' },
@@ -171,10 +167,10 @@ function sortedKeys(labels: Record<string, string>): Record<string, string> {
 }
 
 /** `team`, `cost-center` and the free-form labels, checked as label values (EC2 tags take them too). */
-function costLabels(id: string, props: LlmStackProps): Record<string, string> {
+function costLabels(fail: ConstructError, props: LlmStackProps): Record<string, string> {
   const extra: unknown = props.labels;
   if (extra !== undefined && (typeof extra !== 'object' || extra === null || Array.isArray(extra))) {
-    throw new ValidationError('invalid-label', `LlmStack ${id}: labels must be an object of key: value, got ${describe(extra)}`, { field: 'labels', suggestions: ["labels: { project: 'search' }"] });
+    throw fail('invalid-label', 'labels', `labels must be an object of key: value, got ${describe(extra)}`, ["labels: { project: 'search' }"]);
   }
   const labels: Record<string, string> = {
     ...(props.team !== undefined ? { team: props.team } : {}),
@@ -182,16 +178,13 @@ function costLabels(id: string, props: LlmStackProps): Record<string, string> {
     ...props.labels,
   };
   for (const [key, value] of Object.entries(labels)) {
-    checkLabelKey(id, key, value);
+    checkLabelKey(fail, key, value);
     if (typeof value !== 'string' || value.length > 63 || !LABEL_VALUE.test(value)) {
       // The suggestion names the prop to set, with a value that passes this check.
       const valid = toLabelValue(String(value));
       const fromLabels = props.labels !== undefined && Object.prototype.hasOwnProperty.call(props.labels, key);
       const [field, suggestion] = fromLabels ? [`labels.${key}`, `labels: { '${key}': '${valid}' }`] : key === 'team' ? ['team', `team: '${valid}'`] : ['costCenter', `costCenter: '${valid}'`];
-      throw new ValidationError('invalid-label', `LlmStack ${id}: label ${key}=${JSON.stringify(value)} is not a valid Kubernetes label value (≤ 63 of A-Z a-z 0-9 - _ ., alphanumeric at both ends)`, {
-        field,
-        suggestions: [suggestion],
-      });
+      throw fail('invalid-label', field, `label ${key}=${JSON.stringify(value)} is not a valid Kubernetes label value (≤ 63 of A-Z a-z 0-9 - _ ., alphanumeric at both ends)`, [suggestion]);
     }
   }
   return labels;
@@ -204,7 +197,7 @@ function toLabelValue(text: string): string {
 }
 
 /** A free-form label key: `[prefix/]name` (prefix a DNS subdomain ≤ 253, name ≤ 63), outside the reserved prefixes. */
-function checkLabelKey(id: string, key: string, value: unknown): void {
+function checkLabelKey(fail: ConstructError, key: string, value: unknown): void {
   const slash = key.lastIndexOf('/');
   const prefix = slash < 0 ? undefined : key.slice(0, slash);
   const name = slash < 0 ? key : key.slice(slash + 1);
@@ -212,15 +205,14 @@ function checkLabelKey(id: string, key: string, value: unknown): void {
   const valid = name.length <= 63 && LABEL_NAME.test(name) && (prefix === undefined || (prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix)));
   const shown = typeof value === 'string' ? value : '...';
   if (!valid) {
-    throw new ValidationError('invalid-label', `LlmStack ${id}: ${JSON.stringify(key)} is not a valid Kubernetes label key ([prefix/]name: name ≤ 63 of A-Z a-z 0-9 - _ ., prefix a DNS subdomain)`, {
-      field,
-      suggestions: [`labels: { '${toLabelValue(name)}': '${shown}' }`],
-    });
+    throw fail('invalid-label', field, `${JSON.stringify(key)} is not a valid Kubernetes label key ([prefix/]name: name ≤ 63 of A-Z a-z 0-9 - _ ., prefix a DNS subdomain)`, [
+      `labels: { '${toLabelValue(name)}': '${shown}' }`,
+    ]);
   }
   if (prefix !== undefined && RESERVED_PREFIX.test(prefix)) {
-    throw new ValidationError('reserved-label', `LlmStack ${id}: label ${key} uses the prefix ${prefix}/, reserved for Kubernetes and for the labels llm-constructs sets itself`, {
-      field,
-      suggestions: [`labels: { '${name}': '${shown}' }`, `labels: { 'example.com/${name}': '${shown}' } (a prefix you own)`],
-    });
+    throw fail('reserved-label', field, `label ${key} uses the prefix ${prefix}/, reserved for Kubernetes and for the labels llm-constructs sets itself`, [
+      `labels: { '${name}': '${shown}' }`,
+      `labels: { 'example.com/${name}': '${shown}' } (a prefix you own)`,
+    ]);
   }
 }
