@@ -3,9 +3,7 @@
  * the replica count or autoscaling bounds that answer and the workload imply.
  */
 import type { Construct } from 'constructs';
-import { lookupAccelerator } from '../catalog/accelerators';
 import type { SecretKeyRef } from '../engines/types';
-import { ValidationError } from '../errors';
 import { planModel } from '../performance/plan';
 import { workloadScaling } from '../performance/scaling';
 import { ENGINE_PROFILES } from '../sizing/engine-profiles';
@@ -15,6 +13,7 @@ import type { ModelPlan, PlanRequest } from '../sizing/types';
 import { pickProps } from '../unknown-props';
 import type { AutoscalingProps } from './autoscaling';
 import { GpuNodePool } from './gpu-node-pool';
+import { onPool } from './pool-constraints';
 import type { LlmWorkerProps } from './llm-worker-props';
 import { constructStep, describe, invalid } from './validation';
 
@@ -122,45 +121,5 @@ function planRequest(props: LlmWorkerProps): PlanRequest {
   const imageVersion = typeof props.image === 'string' && props.engineVersion === undefined ? versionOfImage(props.image) : undefined;
   const request = imageVersion ? { ...own, engineVersion: imageVersion } : own;
   if (!nodePool) return request;
-  const onPool = nodePool.planRequest();
-  if (props.instanceType !== undefined && !nodePool.instanceTypes.some((it) => it.name === props.instanceType)) {
-    throw new ValidationError(
-      'instance-type-not-in-pool',
-      `instanceType ${props.instanceType} is not one of the pool's (${nodePool.instanceTypes.map((it) => it.name).join(', ') || 'on-prem nodes'})`,
-      {
-        field: 'instanceType',
-        suggestions: ['omit instanceType: the planner picks the cheapest of the pool', ...nodePool.instanceTypes.slice(0, 3).map((it) => `instanceType: '${it.name}'`)],
-      },
-    );
-  }
-  const sharing = nodePool.sharing;
-  if (sharing && 'mig' in sharing) {
-    throw new ValidationError('mig-pool', `${nodePool.describe()} partitions its GPUs with MIG; the planner sizes whole or time-sliced GPUs only`, {
-      field: 'nodePool',
-      suggestions: ['a pool without MIG for LLM workers', 'MIG slices suit small models; size them by hand with extraArgs'],
-    });
-  }
-  if (onPool.accelerator && props.accelerator !== undefined && lookupAccelerator(props.accelerator).id !== onPool.accelerator) {
-    throw new ValidationError('accelerator-not-in-pool', `accelerator ${props.accelerator} is not the pool's ${onPool.accelerator}`, {
-      field: 'accelerator',
-      suggestions: ['omit accelerator: the pool sets it', 'a GpuNodePool with that accelerator'],
-    });
-  }
-  const sliced = nodePool.sliceFactor > 1 ? timeSliced(props, nodePool.sliceFactor) : {};
-  return { ...request, ...(props.instanceType === undefined ? onPool : {}), accelerator: onPool.accelerator ?? props.accelerator, ...sliced };
-}
-
-/**
- * Time-sliced GPUs share their memory with the other slices' pods: a worker gets 1/slices of it, and
- * one slice only (the device plugin fails requests for more with `failRequestsGreaterThanOne`).
- */
-function timeSliced(props: LlmWorkerProps, slices: number): Pick<PlanRequest, 'gpuMemoryUtilization' | 'tensorParallel' | 'pipelineParallel'> {
-  if ((props.tensorParallel ?? 1) > 1 || (props.pipelineParallel ?? 1) > 1) {
-    throw new ValidationError('time-sliced-parallel', `a time-sliced pool gives a pod one slice of one GPU; tensorParallel ${props.tensorParallel} needs whole GPUs`, {
-      field: 'tensorParallel',
-      suggestions: ['tensorParallel: 1', 'a pool without time-slicing'],
-    });
-  }
-  const utilization = props.gpuMemoryUtilization ?? ENGINE_PROFILES[props.engine ?? 'vllm'].defaultUtilization;
-  return { gpuMemoryUtilization: Math.floor((utilization / slices) * 1000) / 1000, tensorParallel: 1, pipelineParallel: 1 };
+  return onPool(nodePool, request, props);
 }
