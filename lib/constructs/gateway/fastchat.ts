@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { NON_ROOT_UID } from '../../engines/common';
 import { FASTCHAT_CONTROLLER_PORT } from '../../engines/fastchat-vllm';
 import { ValidationError } from '../../errors';
+import { describeBackend, type IInferenceBackend } from '../inference-backend';
 import type { FrontDoor, FrontDoorWorkload } from './backend';
 import {
   SCRATCH_PATH,
@@ -70,27 +71,41 @@ const API_RESOURCES = { requests: { cpu: '500m', memory: '512Mi' }, limits: { cp
 export function fastChat(scope: Construct, input: FrontDoorInput): FrontDoor {
   checkFrontDoorInput(input, 'fastchat-controller');
   const image = requireImage(input.image);
-  for (const backend of input.backends) {
-    if (backend.engine !== 'fastchat-vllm') {
-      throw new ValidationError(
-        'backend-not-fastchat',
-        `worker '${backend.id}' (engine ${backend.engine}, model '${backend.modelName}') is not a FastChat worker: it never registers with the FastChat controller, so the FastChat API server cannot route to it`,
-        {
-          field: 'workers',
-          suggestions: backend.embedding
-            ? ["an InferenceGateway with implementation 'litellm' for the embedding model (it routes embeddings to TEI), next to the FastChat one", "implementation: 'litellm' for every worker"]
-            : ["implementation: 'litellm' (routes to any OpenAI-compatible worker)", `or serve '${backend.modelName}' with engine 'fastchat-vllm'`],
-        },
-      );
-    }
-  }
+  for (const backend of input.backends) requireFastChatWorker(backend);
+  const controller = controllerDeployment(scope, input, image);
+  const api = apiServerDeployment(scope, input, image, controller.url);
+  return {
+    serviceName: api.name,
+    port: FASTCHAT_API_PORT,
+    entry: api,
+    callers: [api, controller],
+    internal: [{ from: api, to: controller }],
+    controller,
+  };
+}
 
-  // Controller.
-  const controllerName = `${input.name}-fastchat-controller`;
-  const controllerLabels = componentLabels(input, 'fastchat', 'controller');
+function requireFastChatWorker(backend: IInferenceBackend): void {
+  if (backend.api.type === 'fastchat-worker') return;
+  throw new ValidationError(
+    'backend-not-fastchat',
+    `backend ${describeBackend(backend)} is not a FastChat worker: it never registers with the FastChat controller, so the FastChat API server cannot route to it`,
+    {
+      field: 'backends',
+      suggestions: backend.embedding
+        ? ["an InferenceGateway with implementation 'litellm' for the embedding model (it routes embeddings to TEI), next to the FastChat one", "implementation: 'litellm' for every worker"]
+        : ["implementation: 'litellm' (routes to any OpenAI-compatible backend)", `or serve '${backend.modelName}' with engine 'fastchat-vllm'`],
+    },
+  );
+}
+
+/** The controller: one replica, Recreate (registrations live in its memory). */
+function controllerDeployment(scope: Construct, input: FrontDoorInput, image: string): FrontDoorWorkload & { readonly url: string } {
+  const name = `${input.name}-fastchat-controller`;
+  const { labels, podLabels } = componentLabels(input, 'fastchat', 'controller');
   deployment(scope, 'fastchat-controller', input, {
-    name: controllerName,
-    ...controllerLabels,
+    name,
+    labels,
+    podLabels,
     replicas: 1,
     strategy: { type: 'Recreate' },
     container: {
@@ -103,16 +118,19 @@ export function fastChat(scope: Construct, input: FrontDoorInput): FrontDoor {
       resources: CONTROLLER_RESOURCES,
     },
   });
-  httpService(scope, 'fastchat-controller-service', input, controllerName, controllerLabels.labels, controllerLabels.podLabels, FASTCHAT_CONTROLLER_PORT);
-  const controllerUrl = serviceUrl(controllerName, input.namespace, FASTCHAT_CONTROLLER_PORT);
+  httpService(scope, 'fastchat-controller-service', input, name, labels, podLabels, FASTCHAT_CONTROLLER_PORT);
+  return { name, podLabels, port: FASTCHAT_CONTROLLER_PORT, url: serviceUrl(name, input.namespace, FASTCHAT_CONTROLLER_PORT) };
+}
 
-  // OpenAI-compatible API server.
-  const apiName = `${input.name}-fastchat-api`;
-  const apiLabels = componentLabels(input, 'fastchat', 'api-server');
+/** The OpenAI-compatible API server: asks the controller where each model's workers are. */
+function apiServerDeployment(scope: Construct, input: FrontDoorInput, image: string, controllerUrl: string): FrontDoorWorkload {
+  const name = `${input.name}-fastchat-api`;
+  const { labels, podLabels } = componentLabels(input, 'fastchat', 'api-server');
   const keys = input.apiKeySecret;
   deployment(scope, 'fastchat-api', input, {
-    name: apiName,
-    ...apiLabels,
+    name,
+    labels,
+    podLabels,
     // The gateway's HorizontalPodAutoscaler owns the API server's count (input.replicas is its minimum).
     replicas: undefined,
     strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
@@ -126,18 +144,8 @@ export function fastChat(scope: Construct, input: FrontDoorInput): FrontDoor {
       resources: API_RESOURCES,
     },
   });
-  httpService(scope, 'fastchat-api-service', input, apiName, apiLabels.labels, apiLabels.podLabels, FASTCHAT_API_PORT);
-
-  const api: FrontDoorWorkload = { name: apiName, podLabels: apiLabels.podLabels, port: FASTCHAT_API_PORT };
-  const controller: FrontDoorWorkload = { name: controllerName, podLabels: controllerLabels.podLabels, port: FASTCHAT_CONTROLLER_PORT };
-  return {
-    serviceName: apiName,
-    port: FASTCHAT_API_PORT,
-    entry: api,
-    callers: [api, controller],
-    internal: [{ from: api, to: controller }],
-    controller: { ...controller, url: controllerUrl },
-  };
+  httpService(scope, 'fastchat-api-service', input, name, labels, podLabels, FASTCHAT_API_PORT);
+  return { name, podLabels, port: FASTCHAT_API_PORT };
 }
 
 function requireImage(image: string | undefined): string {

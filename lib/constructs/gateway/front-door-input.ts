@@ -3,14 +3,14 @@ import type { Construct } from 'constructs';
 import type { SecretKeyRef } from '../../engines/types';
 import { ValidationError } from '../../errors';
 import { checkDnsLabel } from '../names';
-import type { GatewayBackend } from './backend';
+import type { IInferenceBackend } from '../inference-backend';
 
 /** What the gateway hands a front-door implementation (LiteLLM, FastChat). */
 export interface FrontDoorInput {
   /** Object-name prefix, a DNS-1123 label, e.g. `llm-gateway`. */
   readonly name: string;
   readonly namespace: string;
-  readonly backends: readonly GatewayBackend[];
+  readonly backends: readonly IInferenceBackend[];
   /** The clients' API key(s), by reference. Undefined only when the user set `allowUnauthenticated`. */
   readonly apiKeySecret?: SecretKeyRef;
   /**
