@@ -15,6 +15,7 @@ import type { FrontDoorInput } from '../lib/constructs/gateway/front-door-input'
 import { liteLlm, liteLlmConfig } from '../lib/constructs/gateway/litellm';
 import { ValidationError } from '../lib/errors';
 import { validateObject, type K8sObject } from './support/schemas';
+import { thrownValidationError as thrown } from './support/thrown';
 
 type Obj = K8sObject & { spec?: any; data?: Record<string, string>; [key: string]: any };
 
@@ -368,16 +369,6 @@ describe('FastChat front door', () => {
 });
 
 describe('front doors: bad input', () => {
-  function thrown(fn: () => unknown): ValidationError {
-    try {
-      fn();
-    } catch (error) {
-      expect(error).toBeInstanceOf(ValidationError);
-      return error as ValidationError;
-    }
-    throw new Error('expected a ValidationError');
-  }
-
   it('a FastChat worker behind LiteLLM fails, naming it and suggesting the fastchat implementation', () => {
     const error = thrown(() => liteLlm(Testing.chart(), input({ backends: [VLLM_CHAT, FASTCHAT_WORKER] })));
     expect(error.message).toContain("'mixtral'");

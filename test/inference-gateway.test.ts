@@ -7,11 +7,11 @@
 import { Chart, Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { InferenceGateway, LlmWorker, type InferenceGatewayProps, type LlmWorkerProps } from '../lib';
-import { ValidationError } from '../lib/errors';
 import { fastChatOnPremExample, liteLlmExample } from '../examples/gateways';
 import { BGE_BASE_EN_V15 } from '../examples/workers';
 import { allowedSources, withNamespace, type Endpoint, type PodEndpoint } from './support/network-policy';
 import { validateObject, validateWithEsmModels, type K8sObject } from './support/schemas';
+import { thrownValidationError as thrown } from './support/thrown';
 
 type Obj = K8sObject & { spec?: any; data?: Record<string, string>; [key: string]: any };
 
@@ -749,16 +749,6 @@ describe('exposure', () => {
 // ---------------------------------------------------------------------------------------------------
 // Auth, names, bad input
 // ---------------------------------------------------------------------------------------------------
-
-function thrown(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    return error as ValidationError;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 describe('auth by default, names and bad input', () => {
   it('a missing apiKeySecret fails on field apiKeySecret', () => {

@@ -9,15 +9,13 @@ import {
   SCRATCH_PATH,
   checkFrontDoorInput,
   componentLabels,
-  httpGet,
+  frontDoorContainer,
   httpService,
   podSpecBase,
-  quantities,
-  restrictedSecurityContext,
-  scratchMount,
   scratchVolume,
   secretEnv,
   serviceUrl,
+  type FrontDoorContainerSpec,
   type FrontDoorInput,
 } from './front-door-input';
 
@@ -173,20 +171,10 @@ interface ComponentSpec {
   /** Undefined when an autoscaler owns the count. */
   readonly replicas?: number;
   readonly strategy: k8s.DeploymentStrategy;
-  readonly container: {
-    readonly name: string;
-    readonly image: string;
-    readonly command: string[];
-    readonly args: string[];
-    readonly env: k8s.EnvVar[];
-    readonly port: number;
-    readonly resources: { readonly requests: { cpu: string; memory: string }; readonly limits: { cpu: string; memory: string } };
-  };
+  readonly container: Omit<FrontDoorContainerSpec, 'probes' | 'workingDir' | 'runAsUser'>;
 }
 
 function deployment(scope: Construct, id: string, input: FrontDoorInput, spec: ComponentSpec): k8s.KubeDeployment {
-  const c = spec.container;
-  const probe = httpGet('/openapi.json');
   return new k8s.KubeDeployment(scope, id, {
     metadata: { name: spec.name, namespace: input.namespace, labels: spec.labels },
     spec: {
@@ -197,24 +185,7 @@ function deployment(scope: Construct, id: string, input: FrontDoorInput, spec: C
         metadata: { labels: spec.labels },
         spec: {
           ...podSpecBase(input, NON_ROOT_UID),
-          containers: [
-            {
-              name: c.name,
-              image: c.image,
-              imagePullPolicy: 'IfNotPresent',
-              command: c.command,
-              args: c.args,
-              env: c.env,
-              workingDir: SCRATCH_PATH,
-              ports: [{ name: 'http', containerPort: c.port, protocol: 'TCP' }],
-              resources: { requests: quantities(c.resources.requests), limits: quantities(c.resources.limits) },
-              startupProbe: { ...probe, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 24 },
-              readinessProbe: { ...probe, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
-              livenessProbe: { ...probe, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 4 },
-              volumeMounts: [scratchMount],
-              securityContext: restrictedSecurityContext(NON_ROOT_UID),
-            },
-          ],
+          containers: [frontDoorContainer({ ...spec.container, workingDir: SCRATCH_PATH, probes: { alive: '/openapi.json', ready: '/openapi.json' }, runAsUser: NON_ROOT_UID })],
           volumes: [scratchVolume],
         },
       },

@@ -4,20 +4,7 @@ import type { Construct } from 'constructs';
 import { ValidationError } from '../../errors';
 import { describeBackend, type BackendApi, type IInferenceBackend } from '../inference-backend';
 import type { FrontDoor, FrontDoorWorkload } from './backend';
-import {
-  SCRATCH_PATH,
-  checkFrontDoorInput,
-  componentLabels,
-  httpGet,
-  httpService,
-  podSpecBase,
-  quantities,
-  restrictedSecurityContext,
-  scratchMount,
-  scratchVolume,
-  secretEnv,
-  type FrontDoorInput,
-} from './front-door-input';
+import { SCRATCH_PATH, checkFrontDoorInput, componentLabels, frontDoorContainer, httpService, podSpecBase, scratchVolume, secretEnv, type FrontDoorInput } from './front-door-input';
 import { GATEWAY_REQUEST_TIMEOUT_SECONDS } from './ingress-annotations';
 
 /**
@@ -175,10 +162,9 @@ export function liteLlm(scope: Construct, input: FrontDoorInput): FrontDoor {
 
 /** The proxy's container: the pinned non-root image, its config, keys from Secrets, LiteLLM's own probes. */
 function liteLlmContainer(input: FrontDoorInput): k8s.Container {
-  return {
+  return frontDoorContainer({
     name: 'litellm',
     image: input.image ?? LITELLM_IMAGE,
-    imagePullPolicy: 'IfNotPresent',
     // The image's entrypoint (docker/prod_entrypoint.sh) execs `litellm "$@"`. One Uvicorn worker per pod,
     // scale with replicas (docs/proxy/prod "3a. Recommended: one Uvicorn worker per pod").
     args: ['--config', `${CONFIG_DIR}/${CONFIG_KEY}`, '--port', String(LITELLM_PORT), '--num_workers', '1'],
@@ -192,18 +178,16 @@ function liteLlmContainer(input: FrontDoorInput): k8s.Container {
       // Read-only root filesystem: caches go to the scratch emptyDir (docs/proxy/prod "Read-only File System").
       { name: 'XDG_CACHE_HOME', value: `${SCRATCH_PATH}/.cache` },
     ],
-    ports: [{ name: 'http', containerPort: LITELLM_PORT, protocol: 'TCP' }],
-    resources: { requests: quantities(LITELLM_RESOURCES), limits: quantities(LITELLM_RESOURCES) },
+    port: LITELLM_PORT,
+    resources: { requests: LITELLM_RESOURCES, limits: LITELLM_RESOURCES },
     // /health/liveliness: process alive, no calls; /health/readiness: ready to accept requests (checks the DB
     // when there is one). Both unauthenticated (docs/proxy/health.md). /health itself calls every model: never a probe.
-    startupProbe: { ...httpGet('/health/liveliness'), periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 24 },
-    readinessProbe: { ...httpGet('/health/readiness'), periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
-    livenessProbe: { ...httpGet('/health/liveliness'), periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 4 },
+    probes: { alive: '/health/liveliness', ready: '/health/readiness' },
     // Lets endpoints drop the pod before the server stops accepting (docs/proxy/prod "Keep restarts hitless").
     lifecycle: { preStop: { exec: { command: ['sh', '-c', 'sleep 5'] } } },
-    volumeMounts: [{ name: 'config', mountPath: CONFIG_DIR, readOnly: true }, scratchMount],
+    volumeMounts: [{ name: 'config', mountPath: CONFIG_DIR, readOnly: true }],
     // The non-root image pre-builds the admin UI (marker `.litellm_ui_ready`, PR #19449) so nothing is
     // restructured at runtime; without a database there are no Prisma migrations to write.
-    securityContext: restrictedSecurityContext(LITELLM_UID),
-  };
+    runAsUser: LITELLM_UID,
+  });
 }
