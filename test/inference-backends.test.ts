@@ -203,6 +203,19 @@ describe('a mixed gateway (LlmWorker + external) in an LlmStack', () => {
   });
 });
 
+describe('attachGateway: the one call a gateway makes', () => {
+  it('a FastChat worker behind a second FastChat gateway fails, with the worker path', () => {
+    const scope = chart();
+    const worker = new LlmWorker(scope, 'chat', { ...LLAMA, engine: 'fastchat-vllm', image: 'registry.example.com/fastchat:0.2.36', accelerator: 'A100-80GB' });
+    const fastchat: GatewayImplementation = { type: 'fastchat', image: 'registry.example.com/fastchat:0.2.36' };
+    new InferenceGateway(scope, 'one', { implementation: fastchat, backends: [worker], apiKeySecret: KEYS });
+    const error = thrown(() => new InferenceGateway(scope, 'two', { implementation: fastchat, backends: [worker], apiKeySecret: KEYS }));
+    expect(error.code).toBe('controller-conflict');
+    expect(error.path).toBe('c/chat');
+    expect(error.message).toContain('c-one-fastchat-controller');
+  });
+});
+
 describe('the implementation union in the types', () => {
   it('compile-checks each member (fastchat needs image; litellm has no parentRef)', () => {
     // @ts-expect-error FastChat publishes no image: the type requires one

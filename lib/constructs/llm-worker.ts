@@ -3,7 +3,6 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { FASTCHAT_WORKER_PORT, recipeFor } from '../engines';
 import type { ContainerRecipe } from '../engines/types';
-import { ValidationError } from '../errors';
 import { startupBudgetSeconds } from '../sizing/startup';
 import type { ModelPlan } from '../sizing/types';
 import { ENGINE_PROFILES } from '../sizing/engine-profiles';
@@ -251,10 +250,9 @@ export class LlmWorker extends Construct implements IInferenceBackend {
   public attachGateway(gateway: GatewayAttachment): void {
     const url = gateway.fastChatControllerUrl;
     if (url !== undefined && this.controllerUrl !== undefined && this.controllerUrl !== url) {
-      throw new ValidationError('controller-conflict', `LlmWorker ${this.node.id} is already registered with ${this.controllerUrl}; one worker, one FastChat controller`, {
-        field: 'backends',
-        suggestions: ['attach the worker to one FastChat gateway only'],
-      });
+      throw invalid(this, 'LlmWorker', 'controller-conflict', 'backends', `already registered with ${this.controllerUrl}; one worker, one FastChat controller`, [
+        'attach the worker to one FastChat gateway only',
+      ]);
     }
     if (url !== undefined) this.controllerUrl = url;
     this.gateways.push(gateway.name);

@@ -52,9 +52,11 @@ const KEYED_PROVIDER_PREFIX = 'openai/';
 
 /**
  * Env var of the n-th backend's API key. The config says `api_key: os.environ/<VAR>`: the proxy resolves every
- * `os.environ/` string of a `litellm_params` at startup (litellm/proxy/proxy_server.py `load_config`, "LOAD
- * FROM os.environ/": `get_secret(v)` for each value starting with `os.environ/`; docs/proxy/configs.md:
- * `api_key: "os.environ/AZURE_API_KEY_EU" # does os.getenv(...)`), so the key stays in its Secret.
+ * `os.environ/` string of a `litellm_params` at startup (BerriAI/litellm litellm/proxy/proxy_server.py
+ * `ProxyConfig.load_config`, "LOAD FROM os.environ/": `get_secret(v)` for each value starting with
+ * `os.environ/`; docs/proxy/configs.md: `api_key: "os.environ/AZURE_API_KEY_EU" # does os.getenv(...)`), so the
+ * key stays in its Secret. Read in several versions of that file the team's source index holds (the v1.108.12
+ * tag itself could not be fetched here); the same indirection serves `master_key` above.
  */
 export function backendKeyEnv(index: number): string {
   return `LITELLM_BACKEND_${index}_API_KEY`;
