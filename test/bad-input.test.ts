@@ -447,6 +447,27 @@ const gatewayCases: Case[] = [
     build: (chart) => gateway(chart, { backends: [mistral(chart)], implementation: { type: 'gateway-api' }, allowUnauthenticated: true }),
   },
   {
+    label: 'gateway-api parentRef without name',
+    field: 'implementation.parentRef',
+    value: {},
+    build: (chart) => gateway(chart, { backends: [mistral(chart)], implementation: { type: 'gateway-api', parentRef: {} }, allowUnauthenticated: true }),
+  },
+  {
+    label: 'litellm image 42',
+    field: 'implementation.image',
+    value: 42,
+    build: (chart) => gateway(chart, { backends: [mistral(chart)], implementation: { type: 'litellm', image: 42 }, apiKeySecret: API_KEY }),
+  },
+  {
+    label: 'one backend twice',
+    field: 'backends',
+    shows: ['backends', 'test/mistral', 'twice'],
+    build: (chart) => {
+      const worker = mistral(chart);
+      return gateway(chart, { backends: [worker, worker], apiKeySecret: API_KEY });
+    },
+  },
+  {
     label: 'gateway-api with expose',
     field: 'expose',
     shows: ['expose', 'load-balancer', 'gateway-api'],

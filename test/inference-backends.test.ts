@@ -143,6 +143,13 @@ describe('a backend that does not speak OpenAI is refused from its data, with it
     expect(route.spec.rules[0].backendRefs).toEqual([{ name: gpt2.serviceName, port: gpt2.worker.recipe.ports.http }]);
   });
 
+  it("AutoscaledTriton's own errors carry its path", () => {
+    const scope = chart();
+    const error = thrown(() => new AutoscaledTriton(scope, 'gpt2', { model: 'openai-community/gpt2', accelerator: 'A10G', prebuiltEngines: { claimName: 'engines', path: '/abs' } }));
+    expect({ code: error.code, field: error.field, path: error.path }).toEqual({ code: 'engines-path', field: 'prebuiltEngines.path', path: 'c/gpt2' });
+    expect(error.message).toMatch(/^AutoscaledTriton gpt2: prebuiltEngines.path "\/abs"/);
+  });
+
   /** Any backend of another protocol, not a class the gateway knows. */
   class GrpcOnly extends Construct implements IInferenceBackend {
     public readonly modelName = 'grpc-model';

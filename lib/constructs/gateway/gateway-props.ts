@@ -75,6 +75,8 @@ export function checkGatewayProps(scope: Construct, props: InferenceGatewayProps
   if (!Array.isArray(backends) || backends.length === 0 || !backends.every(isInferenceBackend)) {
     throw fail('backends', `backends must be a non-empty list of LlmWorker, AutoscaledTriton or ExternalModel, got ${describeBackends(backends)}`, ['backends: [mistral, llama]']);
   }
+  const twice = backends.find((b, i) => backends.indexOf(b) !== i);
+  if (twice) throw fail('backends', `backends lists ${twice.node.path} twice`, ['each backend once (one model on several backends: the same servedModelName on each)']);
   if (props.clients !== undefined && !Array.isArray(props.clients)) {
     throw fail('clients', `clients must be a list of peers, got ${describe(props.clients)}`, [
       "clients: [{ cidr: '10.0.0.0/8' }]",
@@ -124,10 +126,17 @@ function checkImplementation(scope: Construct, value: unknown, fail: Fail): Gate
       "implementation: { type: 'fastchat', image: 'the FastChat image your workers run, e.g. one built FROM vllm/vllm-openai:v0.6.2 + RUN pip install fschat[model_worker]==0.2.36' }",
     ]);
   }
-  if (implementation.type === 'gateway-api' && (typeof implementation.parentRef !== 'object' || implementation.parentRef === null)) {
-    throw fail('implementation.parentRef', `the gateway-api implementation needs implementation.parentRef (the Gateway that serves the routes), got ${describe(implementation.parentRef)}`, [
-      "implementation: { type: 'gateway-api', parentRef: { name: 'inference-gateway' } }",
-    ]);
+  if (implementation.type === 'litellm' && implementation.image !== undefined && (typeof implementation.image !== 'string' || implementation.image.trim() === '')) {
+    throw fail('implementation.image', `implementation.image must name a container image, got ${describe(implementation.image)}`, ['omit implementation.image for the pinned LiteLLM image']);
+  }
+  if (implementation.type === 'gateway-api') {
+    const parentRef: unknown = implementation.parentRef;
+    const name = typeof parentRef === 'object' && parentRef !== null ? (parentRef as { name?: unknown }).name : undefined;
+    if (typeof name !== 'string' || name === '') {
+      throw fail('implementation.parentRef', `the gateway-api implementation needs implementation.parentRef naming the Gateway that serves the routes, got ${describe(parentRef)}`, [
+        "implementation: { type: 'gateway-api', parentRef: { name: 'inference-gateway' } }",
+      ]);
+    }
   }
   return implementation;
 }
