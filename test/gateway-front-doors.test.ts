@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { Chart, Testing } from 'cdk8s';
 import { parse } from 'yaml';
-import type { FrontDoor, FrontDoorWorkload } from '../lib/constructs/gateway/backend';
+import type { FrontDoor, FrontDoorWorkload } from '../lib/constructs/gateway/front-door';
 import type { IInferenceBackend } from '../lib/constructs/inference-backend';
 import type { Engine } from '../lib/sizing/types';
 import { fastChat } from '../lib/constructs/gateway/fastchat';

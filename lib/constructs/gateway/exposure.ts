@@ -3,7 +3,7 @@ import type { Construct } from 'constructs';
 import { HttpRoute, HttpRouteSpecRulesMatchesHeadersType, HttpRouteSpecRulesMatchesPathType } from '../../../imports/gateway.networking.k8s.io';
 import { ValidationError } from '../../errors';
 import { warnAtSynth } from '../warnings';
-import type { FrontDoor } from './backend';
+import type { FrontDoor } from './front-door';
 import { ingressAnnotations, ingressFlavour } from './ingress-annotations';
 import type { Peer } from './network-policies';
 

@@ -4,7 +4,7 @@ import { NON_ROOT_UID } from '../../engines/common';
 import { FASTCHAT_CONTROLLER_PORT } from '../../engines/fastchat-vllm';
 import { ValidationError } from '../../errors';
 import { describeBackend, type IInferenceBackend } from '../inference-backend';
-import type { FrontDoor, FrontDoorWorkload } from './backend';
+import type { FrontDoor, FrontDoorWorkload } from './front-door';
 import {
   SCRATCH_PATH,
   checkFrontDoorInput,

@@ -6,7 +6,7 @@ import { modelNameErrors } from '../model-names';
 import { checkDnsLabel } from '../names';
 import { checkNamesAppWide } from '../unique-names';
 import { constructStep } from '../validation';
-import type { FrontDoor } from './backend';
+import type { FrontDoor } from './front-door';
 import { expose } from './exposure';
 import { fastChat } from './fastchat';
 import type { FrontDoorInput } from './front-door-input';

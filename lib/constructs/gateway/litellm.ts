@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
 import { ValidationError } from '../../errors';
 import { describeBackend, type BackendApi, type IInferenceBackend } from '../inference-backend';
-import type { FrontDoor, FrontDoorWorkload } from './backend';
+import type { FrontDoor, FrontDoorWorkload } from './front-door';
 import { SCRATCH_PATH, checkFrontDoorInput, componentLabels, frontDoorContainer, httpService, podSpecBase, scratchVolume, secretEnv, type FrontDoorInput } from './front-door-input';
 import { GATEWAY_REQUEST_TIMEOUT_SECONDS } from './ingress-annotations';
 
