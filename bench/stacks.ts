@@ -39,7 +39,7 @@ export function buildStack(workers: number, scenario: Scenario): { app: App; sta
     list.push(new LlmWorker(stack, `w${i}`, { ...MIX[i % MIX.length], servedModelName: `model-${i}`, internal: scenario === 'internal' }));
   }
   if (scenario === 'gateway') {
-    new InferenceGateway(stack, 'gateway', { workers: list, apiKeySecret: { name: 'llm-api-keys', key: 'master-key' } });
+    new InferenceGateway(stack, 'gateway', { backends: list, apiKeySecret: { name: 'llm-api-keys', key: 'master-key' } });
   }
   return { app, stack };
 }

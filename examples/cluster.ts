@@ -17,7 +17,7 @@ export function sharedNameExample(app: App): LlmStack {
   const common = { model: 'mistralai/Mistral-7B-Instruct-v0.3', servedModelName: 'mistral-7b', maxContextLength: 4096, concurrency: 4, hfTokenSecret };
   const onT4 = new LlmWorker(stack, 'mistral-t4', { ...common, engine: 'tgi', quantization: 'eetq', nodePool: t4, replicas: 2 });
   const onInf2 = new LlmWorker(stack, 'mistral-inf2', { ...common, engine: 'tgi-neuron', nodePool: inf2, replicas: 2 });
-  new InferenceGateway(stack, 'gateway', { workers: [onT4, onInf2], apiKeySecret });
+  new InferenceGateway(stack, 'gateway', { backends: [onT4, onInf2], apiKeySecret });
   return stack;
 }
 
@@ -40,7 +40,7 @@ export function privateRegistryExample(app: App): LlmStack {
     hfTokenSecret,
     prefetch: { timeoutSeconds: 1800, retries: 3 },
   });
-  new InferenceGateway(stack, 'gateway', { workers: [llama], apiKeySecret });
+  new InferenceGateway(stack, 'gateway', { backends: [llama], apiKeySecret });
   return stack;
 }
 

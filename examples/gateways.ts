@@ -21,9 +21,8 @@ export function fastChatOnPremExample(app: App): Chart {
   const mixtral = new LlmWorker(chart, 'mixtral', { ...common, model: 'mistralai/Mixtral-8x7B-Instruct-v0.1', tensorParallel: 2, maxContextLength: 8192, concurrency: 8 });
   const llama = new LlmWorker(chart, 'llama', { ...common, model: 'meta-llama/Llama-3.1-8B-Instruct', maxContextLength: 8192, concurrency: 16 });
   new InferenceGateway(chart, 'gateway', {
-    implementation: 'fastchat',
-    workers: [mixtral, llama],
-    image: FASTCHAT_IMAGE,
+    implementation: { type: 'fastchat', image: FASTCHAT_IMAGE },
+    backends: [mixtral, llama],
     imagePullSecrets: ['regcred'],
     apiKeySecret: { name: 'llm-api-keys', key: 'keys' },
     expose: { type: 'node-port', nodePort: 30080, sourceRanges: ['10.20.0.0/16'] },
@@ -38,8 +37,8 @@ export function liteLlmExample(app: App): Chart {
   const mistral = new LlmWorker(chart, 'mistral', { model: 'mistralai/Mistral-7B-Instruct-v0.3', engine: 'tgi', accelerator: 'A10G', maxContextLength: 8192, concurrency: 4, hfTokenSecret: hfToken });
   const bge = new LlmWorker(chart, 'bge', { model: BGE_BASE_EN_V15, engine: 'tei', accelerator: 'T4' });
   new InferenceGateway(chart, 'gateway', {
-    implementation: 'litellm',
-    workers: [llama, mistral, bge],
+    implementation: { type: 'litellm' },
+    backends: [llama, mistral, bge],
     apiKeySecret: { name: 'llm-api-keys', key: 'master-key' },
     expose: { type: 'ingress', host: 'llm.example.com', tlsSecret: 'llm-tls', className: 'nginx' },
   });
@@ -55,9 +54,8 @@ export function gatewayApiExample(app: App): Chart {
   const llama = new LlmWorker(chart, 'llama', { model: 'meta-llama/Llama-3.1-8B-Instruct', accelerator: 'L4', concurrency: 8, hfTokenSecret: hfToken, replicas: 2 });
   const qwen = new LlmWorker(chart, 'qwen', { model: 'Qwen/Qwen2.5-7B-Instruct', accelerator: 'L4', concurrency: 8, hfTokenSecret: hfToken });
   new InferenceGateway(chart, 'routes', {
-    implementation: 'gateway-api',
-    workers: [llama, qwen],
-    gatewayApi: {
+    implementation: {
+      type: 'gateway-api',
       parentRef: { name: 'inference-gateway', namespace: 'gateway-system' },
       // One endpoint picker per InferencePool (pools are named after the workers' Services); each is
       // admitted to its pool's model servers to scrape their metrics.
@@ -68,6 +66,7 @@ export function gatewayApiExample(app: App): Chart {
         },
       },
     },
+    backends: [llama, qwen],
     allowUnauthenticated: true, // the Gateway checks keys (ext-auth on the listener)
   });
   return chart;

@@ -29,7 +29,7 @@ export function buildEksStack(stack: LlmStack): void {
     replicas: 2,
   });
   new InferenceGateway(stack, 'gateway', {
-    workers: [llama8b, llama70b],
+    backends: [llama8b, llama70b],
     apiKeySecret: { name: 'llm-api-keys', key: 'master-key' },
     expose: { type: 'ingress', host: 'llm.example.com', tlsSecret: 'llm-tls', className: 'nginx' },
   });

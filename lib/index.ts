@@ -11,13 +11,13 @@
 // Constructs
 export {
   AutoscaledTriton,
+  ExternalModel,
   GpuNodePool,
   InferenceGateway,
   LeaderWorkerSet,
   LlmStack,
   LlmWorker,
   MODEL_HEADER,
-  backendOf,
   namespaceSecurityLevel,
   podSecurityLevel,
   reportSummaries,

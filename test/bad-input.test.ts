@@ -376,61 +376,110 @@ describe('GpuNodePool rejects bad props before anything is synthesized', () => {
 
 const gatewayCases: Case[] = [
   { label: 'props null', field: 'props', value: null, build: (chart) => gateway(chart, null) },
-  { label: 'workers missing', field: 'workers', value: undefined, build: (chart) => gateway(chart, { apiKeySecret: API_KEY }) },
-  { label: 'workers empty', field: 'workers', value: [], build: (chart) => gateway(chart, { workers: [], apiKeySecret: API_KEY }) },
-  { label: 'workers of names', field: 'workers', shows: ['workers', "['mistral']"], build: (chart) => gateway(chart, { workers: ['mistral'], apiKeySecret: API_KEY }) },
-  { label: 'workers one worker, not a list', field: 'workers', shows: ['workers', 'LlmWorker mistral'], build: (chart) => gateway(chart, { workers: mistral(chart), apiKeySecret: API_KEY }) },
-  { label: "implementation 'nginx'", field: 'implementation', value: 'nginx', build: (chart) => gateway(chart, { workers: [mistral(chart)], implementation: 'nginx', apiKeySecret: API_KEY }) },
-  { label: 'replicas 0', field: 'replicas', value: 0, build: (chart) => gateway(chart, { workers: [mistral(chart)], replicas: 0, apiKeySecret: API_KEY }) },
-  { label: "replicas '2'", field: 'replicas', value: '2', build: (chart) => gateway(chart, { workers: [mistral(chart)], replicas: '2', apiKeySecret: API_KEY }) },
+  { label: 'backends missing', field: 'backends', value: undefined, build: (chart) => gateway(chart, { apiKeySecret: API_KEY }) },
+  { label: 'backends empty', field: 'backends', value: [], build: (chart) => gateway(chart, { backends: [], apiKeySecret: API_KEY }) },
+  { label: 'backends of names', field: 'backends', shows: ['backends', "['mistral']"], build: (chart) => gateway(chart, { backends: ['mistral'], apiKeySecret: API_KEY }) },
+  { label: 'backends one worker, not a list', field: 'backends', shows: ['backends', 'LlmWorker mistral'], build: (chart) => gateway(chart, { backends: mistral(chart), apiKeySecret: API_KEY }) },
+  {
+    label: "implementation type 'nginx'",
+    field: 'implementation.type',
+    value: 'nginx',
+    build: (chart) => gateway(chart, { backends: [mistral(chart)], implementation: { type: 'nginx' }, apiKeySecret: API_KEY }),
+  },
+  // The string shape of before: a clear error with the object that works, not a TypeError.
+  {
+    label: "implementation 'fastchat' (a string)",
+    field: 'implementation',
+    shows: ['implementation', 'fastchat'],
+    build: (chart) => gateway(chart, { backends: [mistral(chart)], implementation: 'fastchat', apiKeySecret: API_KEY }),
+  },
+  {
+    label: 'fastchat without image',
+    field: 'implementation.image',
+    value: undefined,
+    build: (chart) => gateway(chart, { backends: [mistral(chart)], implementation: { type: 'fastchat' }, apiKeySecret: API_KEY }),
+  },
+  {
+    label: 'workers (the old name of backends)',
+    field: 'workers',
+    shows: ['workers', 'backends'],
+    build: (chart) => gateway(chart, { workers: [mistral(chart)], apiKeySecret: API_KEY }),
+  },
+  { label: 'replicas 0', field: 'replicas', value: 0, build: (chart) => gateway(chart, { backends: [mistral(chart)], replicas: 0, apiKeySecret: API_KEY }) },
+  { label: "replicas '2'", field: 'replicas', value: '2', build: (chart) => gateway(chart, { backends: [mistral(chart)], replicas: '2', apiKeySecret: API_KEY }) },
   {
     label: 'maxReplicas below replicas',
     field: 'maxReplicas',
     shows: ['maxReplicas', '1', 'replicas (3)'],
-    build: (chart) => gateway(chart, { workers: [mistral(chart)], replicas: 3, maxReplicas: 1, apiKeySecret: API_KEY }),
+    build: (chart) => gateway(chart, { backends: [mistral(chart)], replicas: 3, maxReplicas: 1, apiKeySecret: API_KEY }),
   },
-  { label: 'apiKeySecret missing', field: 'apiKeySecret', value: undefined, build: (chart) => gateway(chart, { workers: [mistral(chart)] }) },
-  { label: "apiKeySecret 'llm-keys' (a string)", field: 'apiKeySecret', value: 'llm-keys', build: (chart) => gateway(chart, { workers: [mistral(chart)], apiKeySecret: 'llm-keys' }) },
-  { label: "expose type 'nodeport'", field: 'expose.type', value: 'nodeport', build: (chart) => gateway(chart, { workers: [mistral(chart)], apiKeySecret: API_KEY, expose: { type: 'nodeport' } }) },
+  { label: 'apiKeySecret missing', field: 'apiKeySecret', value: undefined, build: (chart) => gateway(chart, { backends: [mistral(chart)] }) },
+  { label: "apiKeySecret 'llm-keys' (a string)", field: 'apiKeySecret', value: 'llm-keys', build: (chart) => gateway(chart, { backends: [mistral(chart)], apiKeySecret: 'llm-keys' }) },
+  { label: "expose type 'nodeport'", field: 'expose.type', value: 'nodeport', build: (chart) => gateway(chart, { backends: [mistral(chart)], apiKeySecret: API_KEY, expose: { type: 'nodeport' } }) },
   {
     label: "expose 'load-balancer' (a string)",
     field: 'expose',
     value: 'load-balancer',
-    build: (chart) => gateway(chart, { workers: [mistral(chart)], apiKeySecret: API_KEY, expose: 'load-balancer' }),
+    build: (chart) => gateway(chart, { backends: [mistral(chart)], apiKeySecret: API_KEY, expose: 'load-balancer' }),
   },
   {
     label: 'expose nodePort 99999',
     field: 'expose.nodePort',
     value: 99999,
-    build: (chart) => gateway(chart, { workers: [mistral(chart)], apiKeySecret: API_KEY, expose: { type: 'node-port', nodePort: 99999 } }),
+    build: (chart) => gateway(chart, { backends: [mistral(chart)], apiKeySecret: API_KEY, expose: { type: 'node-port', nodePort: 99999 } }),
   },
-  { label: 'expose ingress without host', field: 'expose.host', value: undefined, build: (chart) => gateway(chart, { workers: [mistral(chart)], apiKeySecret: API_KEY, expose: { type: 'ingress' } }) },
+  {
+    label: 'expose ingress without host',
+    field: 'expose.host',
+    value: undefined,
+    build: (chart) => gateway(chart, { backends: [mistral(chart)], apiKeySecret: API_KEY, expose: { type: 'ingress' } }),
+  },
   {
     label: 'clients an object',
     field: 'clients',
     value: { cidr: '10.0.0.0/8' },
-    build: (chart) => gateway(chart, { workers: [mistral(chart)], apiKeySecret: API_KEY, clients: { cidr: '10.0.0.0/8' } }),
+    build: (chart) => gateway(chart, { backends: [mistral(chart)], apiKeySecret: API_KEY, clients: { cidr: '10.0.0.0/8' } }),
   },
   {
-    label: 'gateway-api without gatewayApi',
-    field: 'gatewayApi',
+    label: 'gateway-api without parentRef',
+    field: 'implementation.parentRef',
     value: undefined,
-    build: (chart) => gateway(chart, { workers: [mistral(chart)], implementation: 'gateway-api', allowUnauthenticated: true }),
+    build: (chart) => gateway(chart, { backends: [mistral(chart)], implementation: { type: 'gateway-api' }, allowUnauthenticated: true }),
+  },
+  {
+    label: 'gateway-api parentRef without name',
+    field: 'implementation.parentRef',
+    value: {},
+    build: (chart) => gateway(chart, { backends: [mistral(chart)], implementation: { type: 'gateway-api', parentRef: {} }, allowUnauthenticated: true }),
+  },
+  {
+    label: 'litellm image 42',
+    field: 'implementation.image',
+    value: 42,
+    build: (chart) => gateway(chart, { backends: [mistral(chart)], implementation: { type: 'litellm', image: 42 }, apiKeySecret: API_KEY }),
+  },
+  {
+    label: 'one backend twice',
+    field: 'backends',
+    shows: ['backends', 'test/mistral', 'twice'],
+    build: (chart) => {
+      const worker = mistral(chart);
+      return gateway(chart, { backends: [worker, worker], apiKeySecret: API_KEY });
+    },
   },
   {
     label: 'gateway-api with expose',
     field: 'expose',
     shows: ['expose', 'load-balancer', 'gateway-api'],
-    build: (chart) =>
-      gateway(chart, { workers: [mistral(chart)], implementation: 'gateway-api', allowUnauthenticated: true, gatewayApi: { parentRef: { name: 'gw' } }, expose: { type: 'load-balancer' } }),
+    build: (chart) => gateway(chart, { backends: [mistral(chart)], implementation: { type: 'gateway-api', parentRef: { name: 'gw' } }, allowUnauthenticated: true, expose: { type: 'load-balancer' } }),
   },
   {
     label: 'fastchat in front of a vllm worker',
-    field: 'workers',
-    shows: ['workers', 'mistral (vllm)', 'fastchat'],
-    build: (chart) => gateway(chart, { workers: [mistral(chart)], implementation: 'fastchat', image: 'example.com/fastchat:0.2.36', apiKeySecret: API_KEY }),
+    field: 'backends',
+    shows: ['backends', "'mistral' (vllm", 'fastchat'],
+    build: (chart) => gateway(chart, { backends: [mistral(chart)], implementation: { type: 'fastchat', image: 'example.com/fastchat:0.2.36' }, apiKeySecret: API_KEY }),
   },
-  { label: "name 'Gateway!'", field: 'name', value: 'Gateway!', build: (chart) => gateway(chart, { workers: [mistral(chart)], apiKeySecret: API_KEY, name: 'Gateway!' }) },
+  { label: "name 'Gateway!'", field: 'name', value: 'Gateway!', build: (chart) => gateway(chart, { backends: [mistral(chart)], apiKeySecret: API_KEY, name: 'Gateway!' }) },
 ];
 
 describe('InferenceGateway rejects bad props before anything is synthesized', () => {
@@ -558,18 +607,24 @@ const unknownPropCases: UnknownPropCase[] = [
     meant: 'onPrem.gpuSharing.timeSlicing',
     build: (chart) => onPremPool(chart, { gpuSharing: { timeslicing: { replicas: 2 } } }),
   },
-  { label: 'InferenceGateway apiKey', field: 'apiKey', meant: 'apiKeySecret', build: (chart) => gateway(chart, { workers: [mistral(chart)], apiKey: API_KEY }) },
+  { label: 'InferenceGateway apiKey', field: 'apiKey', meant: 'apiKeySecret', build: (chart) => gateway(chart, { backends: [mistral(chart)], apiKey: API_KEY }) },
   {
     label: 'InferenceGateway expose.tlsSecretName',
     field: 'expose.tlsSecretName',
     meant: 'expose.tlsSecret',
-    build: (chart) => gateway(chart, { workers: [mistral(chart)], apiKeySecret: API_KEY, expose: { type: 'ingress', host: 'llm.example.com', tlsSecretName: 'tls' } }),
+    build: (chart) => gateway(chart, { backends: [mistral(chart)], apiKeySecret: API_KEY, expose: { type: 'ingress', host: 'llm.example.com', tlsSecretName: 'tls' } }),
   },
   {
-    label: 'InferenceGateway gatewayApi.parentRef.namespac',
-    field: 'gatewayApi.parentRef.namespac',
-    meant: 'gatewayApi.parentRef.namespace',
-    build: (chart) => gateway(chart, { implementation: 'gateway-api', workers: [mistral(chart)], gatewayApi: { parentRef: { name: 'gw', namespac: 'infra' } } }),
+    label: 'InferenceGateway implementation.parentRef.namespac',
+    field: 'implementation.parentRef.namespac',
+    meant: 'implementation.parentRef.namespace',
+    build: (chart) => gateway(chart, { implementation: { type: 'gateway-api', parentRef: { name: 'gw', namespac: 'infra' } }, backends: [mistral(chart)] }),
+  },
+  {
+    label: 'InferenceGateway implementation.parentRef on litellm',
+    field: 'implementation.parentRef',
+    meant: 'implementation.image',
+    build: (chart) => gateway(chart, { implementation: { type: 'litellm', parentRef: { name: 'gw' } }, backends: [mistral(chart)], apiKeySecret: API_KEY }),
   },
   { label: 'AutoscaledTriton maxReplica', field: 'maxReplica', meant: 'maxReplicas', build: (chart) => triton(chart, { ...GPT2, maxReplica: 4 }) },
   {
@@ -647,7 +702,7 @@ const synthCases: SynthCase[] = [
     build: () => {
       const chart = new Chart(Testing.app(), 'test', { namespace: 'llm' });
       const other = { servedModelName: 'mistral', model: 'Qwen/Qwen2.5-7B-Instruct' };
-      gateway(chart, { workers: [mistral(chart, { servedModelName: 'mistral' }, 'a'), mistral(chart, other, 'b')], apiKeySecret: API_KEY });
+      gateway(chart, { backends: [mistral(chart, { servedModelName: 'mistral' }, 'a'), mistral(chart, other, 'b')], apiKeySecret: API_KEY });
       return chart;
     },
   },

@@ -34,7 +34,7 @@ test('a FastChat worker registered with two controllers: the worker path', () =>
     accelerator: 'A10G',
     controllerUrl: 'http://a:21001',
   });
-  expect(() => worker.attachController('http://b:21001')).toThrow(expect.objectContaining({ code: 'controller-conflict', path: 'stack/chat' }));
+  expect(() => worker.attachGateway({ name: 'gw', fastChatControllerUrl: 'http://b:21001' })).toThrow(expect.objectContaining({ code: 'controller-conflict', path: 'stack/chat' }));
 });
 
 describe('a stack checks its props before it exists: errors carry the path it would have', () => {

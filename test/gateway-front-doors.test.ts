@@ -1,5 +1,5 @@
 /**
- * Front doors of the InferenceGateway (LiteLLM, FastChat), synthesized from hand-built GatewayBackends:
+ * Front doors of the InferenceGateway (LiteLLM, FastChat), synthesized from hand-built IInferenceBackends:
  * every object validates against upstream schemas, and the semantics hold across objects (the config
  * routes each model to its worker's Service URL, URLs resolve to Services of the chart, selectors select
  * exactly one Deployment's pods, keys come from Secrets only).
@@ -7,27 +7,58 @@
 import { createHash } from 'node:crypto';
 import { Chart, Testing } from 'cdk8s';
 import { parse } from 'yaml';
-import type { FrontDoor, FrontDoorWorkload, GatewayBackend } from '../lib/constructs/gateway/backend';
+import type { FrontDoor, FrontDoorWorkload } from '../lib/constructs/gateway/front-door';
+import type { IInferenceBackend } from '../lib/constructs/inference-backend';
+import type { Engine } from '../lib/sizing/types';
 import { fastChat } from '../lib/constructs/gateway/fastchat';
 import type { FrontDoorInput } from '../lib/constructs/gateway/front-door-input';
 import { liteLlm, liteLlmConfig } from '../lib/constructs/gateway/litellm';
 import { ValidationError } from '../lib/errors';
 import { validateObject, type K8sObject } from './support/schemas';
+import { thrownValidationError as thrown } from './support/thrown';
 
 type Obj = K8sObject & { spec?: any; data?: Record<string, string>; [key: string]: any };
 
 const NS = 'llm';
 const KEYS = { name: 'llm-api-keys', key: 'master-key' };
 
-function backend(partial: Partial<GatewayBackend> & Pick<GatewayBackend, 'id' | 'modelName' | 'engine' | 'httpPort'>): GatewayBackend {
-  const serviceName = partial.serviceName ?? `llm-${partial.id}`;
+interface BackendSketch {
+  readonly id: string;
+  readonly modelName: string;
+  readonly engine: Engine;
+  readonly httpPort: number;
+  readonly serviceName?: string;
+  readonly openAiBaseUrl?: string;
+  readonly embedding?: boolean;
+  readonly metricsPort?: number;
+}
+
+/** A backend as an in-cluster worker presents itself to a gateway (no construct tree needed). */
+function backend(sketch: BackendSketch): IInferenceBackend {
+  const serviceName = sketch.serviceName ?? `llm-${sketch.id}`;
+  const api = sketch.openAiBaseUrl
+    ? { type: 'openai' as const, baseUrl: sketch.openAiBaseUrl, model: sketch.modelName }
+    : sketch.engine === 'fastchat-vllm'
+      ? { type: 'fastchat-worker' as const }
+      : { type: 'other' as const, name: sketch.engine, reason: 'not OpenAI', suggestions: [] };
   return {
-    serviceName,
-    namespace: NS,
-    embedding: false,
-    podLabels: { 'app.kubernetes.io/name': 'llm-worker', 'app.kubernetes.io/instance': serviceName },
-    ...partial,
-  };
+    node: { id: sketch.id, path: `c/${sketch.id}` },
+    modelName: sketch.modelName,
+    servedModelNameSet: false,
+    modelId: sketch.modelName,
+    embedding: sketch.embedding ?? false,
+    api,
+    pods: {
+      engine: sketch.engine,
+      serviceName,
+      namespace: NS,
+      httpPort: sketch.httpPort,
+      metricsPort: sketch.metricsPort,
+      podLabels: { 'app.kubernetes.io/name': 'llm-worker', 'app.kubernetes.io/instance': serviceName },
+      multiNode: false,
+    },
+    attachGateway: () => undefined,
+  } as unknown as IInferenceBackend;
 }
 
 const VLLM_CHAT = backend({ id: 'mistral', modelName: 'mistral-7b-instruct', engine: 'vllm', httpPort: 8000, openAiBaseUrl: `http://llm-mistral.${NS}.svc.cluster.local:8000/v1`, metricsPort: 8000 });
@@ -189,10 +220,10 @@ describe('LiteLLM front door', () => {
       const entries = config.model_list.filter((m: any) => m.model_name === b.modelName);
       expect(entries).toHaveLength(1);
       const params = entries[0].litellm_params;
-      expect(params.api_base).toBe(b.openAiBaseUrl);
+      expect(params.api_base).toBe(b.api.type === 'openai' && b.api.baseUrl);
       const url = new URL(params.api_base);
-      expect(url.hostname).toBe(`${b.serviceName}.${b.namespace}.svc.cluster.local`);
-      expect(Number(url.port || 80)).toBe(b.httpPort);
+      expect(url.hostname).toBe(`${b.pods!.serviceName}.${b.pods!.namespace}.svc.cluster.local`);
+      expect(Number(url.port || 80)).toBe(b.pods!.httpPort);
       expect(url.pathname).toBe('/v1');
       const [provider, ...model] = (params.model as string).split('/');
       expect(['hosted_vllm', 'openai']).toContain(provider);
@@ -338,22 +369,12 @@ describe('FastChat front door', () => {
 });
 
 describe('front doors: bad input', () => {
-  function thrown(fn: () => unknown): ValidationError {
-    try {
-      fn();
-    } catch (error) {
-      expect(error).toBeInstanceOf(ValidationError);
-      return error as ValidationError;
-    }
-    throw new Error('expected a ValidationError');
-  }
-
   it('a FastChat worker behind LiteLLM fails, naming it and suggesting the fastchat implementation', () => {
     const error = thrown(() => liteLlm(Testing.chart(), input({ backends: [VLLM_CHAT, FASTCHAT_WORKER] })));
     expect(error.message).toContain("'mixtral'");
     expect(error.message).toContain('mixtral-8x7b-instruct');
-    expect(error.field).toBe('workers');
-    expect(error.suggestions.join(' ')).toMatch(/implementation: 'fastchat'/);
+    expect(error.field).toBe('backends');
+    expect(error.suggestions.join(' ')).toMatch(/implementation: \{ type: 'fastchat'/);
     expect(() => liteLlmConfig([FASTCHAT_WORKER])).toThrow(ValidationError);
   });
 

@@ -7,11 +7,11 @@
 import { Chart, Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { InferenceGateway, LlmWorker, type InferenceGatewayProps, type LlmWorkerProps } from '../lib';
-import { ValidationError } from '../lib/errors';
 import { fastChatOnPremExample, liteLlmExample } from '../examples/gateways';
 import { BGE_BASE_EN_V15 } from '../examples/workers';
 import { allowedSources, withNamespace, type Endpoint, type PodEndpoint } from './support/network-policy';
 import { validateObject, validateWithEsmModels, type K8sObject } from './support/schemas';
+import { thrownValidationError as thrown } from './support/thrown';
 
 type Obj = K8sObject & { spec?: any; data?: Record<string, string>; [key: string]: any };
 
@@ -78,7 +78,7 @@ function build(kinds: readonly WorkerKind[], props: Partial<InferenceGatewayProp
   const app = Testing.app();
   const chart = new Chart(app, chartId, { namespace: NS });
   const workers = Object.fromEntries(kinds.map((kind) => [kind, new LlmWorker(chart, kind, WORKERS[kind])]));
-  const gateway = new InferenceGateway(chart, 'gateway', { workers: Object.values(workers), apiKeySecret: KEYS, ...props });
+  const gateway = new InferenceGateway(chart, 'gateway', { backends: Object.values(workers), apiKeySecret: KEYS, ...props });
   return { chart, gateway, workers };
 }
 
@@ -98,7 +98,7 @@ function capturingWarnings<T>(fn: () => T): { result: T; warnings: string } {
 }
 
 function fastChatProps(props: Partial<InferenceGatewayProps> = {}): Partial<InferenceGatewayProps> {
-  return { implementation: 'fastchat', image: FASTCHAT_IMAGE, ...props };
+  return { implementation: { type: 'fastchat', image: FASTCHAT_IMAGE }, ...props };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -399,7 +399,7 @@ function idsWhere(stack: Stack, predicate: (endpoint: Endpoint) => boolean): str
 // ---------------------------------------------------------------------------------------------------
 
 describe('LiteLLM gateway', () => {
-  const { chart, gateway, workers } = build(['vllm', 'tgi', 'tei', 'llama-cpp'], { implementation: 'litellm' });
+  const { chart, gateway, workers } = build(['vllm', 'tgi', 'tei', 'llama-cpp'], { implementation: { type: 'litellm' } });
   const objects = synth(chart);
 
   /** The config file the proxy is started with: --config, through its volume mount, to the ConfigMap key. */
@@ -621,10 +621,9 @@ describe('Gateway API implementation', () => {
 
   it('with the inference extension: one rule per model, each to an InferencePool selecting exactly its worker pods', () => {
     const { chart, gateway, workers } = build(['vllm', 'tgi'], {
-      implementation: 'gateway-api',
+      implementation: { type: 'gateway-api', parentRef, inferenceExtension: {} },
       allowUnauthenticated: true,
       apiKeySecret: undefined,
-      gatewayApi: { parentRef, inferenceExtension: {} },
     });
     const { result: objects, warnings } = capturingWarnings(() => synth(chart));
     expect(warnings).toMatch(/allowUnauthenticated/);
@@ -649,7 +648,7 @@ describe('Gateway API implementation', () => {
   });
 
   it('without the extension: each rule routes to its worker Service and port', () => {
-    const { chart, workers } = build(['vllm', 'tei'], { implementation: 'gateway-api', allowUnauthenticated: true, apiKeySecret: undefined, gatewayApi: { parentRef } });
+    const { chart, workers } = build(['vllm', 'tei'], { implementation: { type: 'gateway-api', parentRef }, allowUnauthenticated: true, apiKeySecret: undefined });
     const { result: objects } = capturingWarnings(() => synth(chart));
     expectAllValid(objects);
     expect(objects.filter((o) => o.kind === 'InferencePool')).toEqual([]);
@@ -666,7 +665,7 @@ describe('Gateway API implementation', () => {
   });
 
   it('requires allowUnauthenticated: true (the Gateway checks keys, not this construct)', () => {
-    const error = thrown(() => build(['vllm'], { implementation: 'gateway-api', gatewayApi: { parentRef } }));
+    const error = thrown(() => build(['vllm'], { implementation: { type: 'gateway-api', parentRef } }));
     expect(error.field).toBe('allowUnauthenticated');
     expect(error.message).toContain('allowUnauthenticated');
   });
@@ -751,16 +750,6 @@ describe('exposure', () => {
 // Auth, names, bad input
 // ---------------------------------------------------------------------------------------------------
 
-function thrown(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    return error as ValidationError;
-  }
-  throw new Error('expected a ValidationError');
-}
-
 describe('auth by default, names and bad input', () => {
   it('a missing apiKeySecret fails on field apiKeySecret', () => {
     const error = thrown(() => build(['vllm'], { apiKeySecret: undefined }));
@@ -799,7 +788,7 @@ describe('auth by default, names and bad input', () => {
     const a = new LlmWorker(chart, 'first-llama', { ...WORKERS.vllm, servedModelName: 'llama' });
     // A different model under the same name: a collision (one model on several worker groups is allowed).
     const b = new LlmWorker(chart, 'second-llama', { ...WORKERS.tgi, servedModelName: 'llama' });
-    new InferenceGateway(chart, 'gateway', { workers: [a, b], apiKeySecret: KEYS });
+    new InferenceGateway(chart, 'gateway', { backends: [a, b], apiKeySecret: KEYS });
     let message = '';
     try {
       Testing.synth(chart);
@@ -813,9 +802,9 @@ describe('auth by default, names and bad input', () => {
 
   it('FastChat with a non-FastChat worker fails, naming it', () => {
     const error = thrown(() => build(['fastchat-llama', 'tgi'], fastChatProps()));
-    expect(error.field).toBe('workers');
+    expect(error.field).toBe('backends');
     expect(error.message).toContain('tgi');
-    expect(error.message).not.toContain('fastchat-llama (');
+    expect(error.message).not.toContain("'fastchat-llama'");
   });
 
   it('public members: url (in-cluster, /v1) and modelNames', () => {

@@ -43,7 +43,7 @@ describe('one served model name across two worker groups (T4 and Inferentia2), l
     const s = new LlmStack(app2, 'llm', { namespace: 'llm' });
     const a = new LlmWorker(s, 'a', { model: 'meta-llama/Llama-3.1-8B-Instruct', accelerator: 'L4', servedModelName: 'chat', hfTokenSecret: HF_TOKEN });
     const b = new LlmWorker(s, 'b', { model: 'Qwen/Qwen2.5-7B-Instruct', accelerator: 'L4', servedModelName: 'chat' });
-    new InferenceGateway(s, 'gw', { workers: [a, b], apiKeySecret: KEYS });
+    new InferenceGateway(s, 'gw', { backends: [a, b], apiKeySecret: KEYS });
     expect(() => app2.synth()).toThrow(/served model name 'chat'.*llm\/a and llm\/b.*different models/s);
   });
 
@@ -52,7 +52,7 @@ describe('one served model name across two worker groups (T4 and Inferentia2), l
     const s = new LlmStack(app2, 'llm', { namespace: 'llm' });
     const a = new LlmWorker(s, 'a', { model: 'meta-llama/Llama-3.1-8B-Instruct', accelerator: 'L4', hfTokenSecret: HF_TOKEN });
     const b = new LlmWorker(s, 'b', { model: 'meta-llama/Llama-3.1-8B-Instruct', accelerator: 'A10G', hfTokenSecret: HF_TOKEN });
-    new InferenceGateway(s, 'gw', { workers: [a, b], apiKeySecret: KEYS });
+    new InferenceGateway(s, 'gw', { backends: [a, b], apiKeySecret: KEYS });
     expect(() => app2.synth()).toThrow(/servedModelName unset/);
   });
 });
@@ -82,7 +82,7 @@ describe('a private registry for every image of the stack', () => {
       hfTokenSecret: HF_TOKEN,
       prefetch: { timeoutSeconds: 1800, retries: 3 },
     });
-    new InferenceGateway(plain, 'gateway', { workers: [llama], apiKeySecret: KEYS });
+    new InferenceGateway(plain, 'gateway', { backends: [llama], apiKeySecret: KEYS });
     const upstream = podTemplates(synth(plain))
       .flatMap(({ template }) => [...(template.spec.initContainers ?? []), ...template.spec.containers])
       .map((c: any) => c.image);
@@ -137,7 +137,7 @@ describe('AutoscaledTriton inside an LlmStack', () => {
     const t = new AutoscaledTriton(s, 'gpt2', { model: 'openai-community/gpt2', accelerator: 'A10G', hfTokenSecret: HF_TOKEN });
     let error: unknown;
     try {
-      new InferenceGateway(s, 'gw', { workers: [t as unknown as LlmWorker], apiKeySecret: KEYS });
+      new InferenceGateway(s, 'gw', { backends: [t as unknown as LlmWorker], apiKeySecret: KEYS });
     } catch (e) {
       error = e;
     }

@@ -77,7 +77,7 @@ describe('defect 6: standalone workers, single- and multi-node, have consistent,
   it('a gateway that fronts the worker takes over: only its callers reach the serving port', () => {
     const chart = chartIn();
     const worker = new LlmWorker(chart, 'w', VLLM_8B);
-    new InferenceGateway(chart, 'gw', { workers: [worker], apiKeySecret: KEYS });
+    new InferenceGateway(chart, 'gw', { backends: [worker], apiKeySecret: KEYS });
     const objects = synth(chart);
     const server = workerPods(objects, worker)[0]!.endpoint;
     const proxy = podTemplates(objects).find(({ owner }) => owner.kind === 'Deployment' && owner.metadata?.name === 'c-gw-litellm')!;
@@ -126,10 +126,9 @@ describe('defects 4 and 5: one endpoint picker per InferencePool, and it reaches
     const shared = { name: 'epp', port: 9002, pods: { app: 'epp' } };
     const build = () =>
       new InferenceGateway(chart, 'gw', {
-        implementation: 'gateway-api',
+        implementation: { type: 'gateway-api', parentRef, inferenceExtension: { endpointPickers: { [a.serviceName]: shared, [b.serviceName]: shared } } },
         allowUnauthenticated: true,
-        workers: [a, b],
-        gatewayApi: { parentRef, inferenceExtension: { endpointPickers: { [a.serviceName]: shared, [b.serviceName]: shared } } },
+        backends: [a, b],
       });
     let error: unknown;
     try {
@@ -144,8 +143,8 @@ describe('defects 4 and 5: one endpoint picker per InferencePool, and it reaches
   it('the old single endpointPicker is refused with what replaces it', () => {
     const chart = chartIn();
     const a = new LlmWorker(chart, 'a', VLLM_8B);
-    const gatewayApi = { parentRef, inferenceExtension: { endpointPicker: { name: 'epp', port: 9002 } } } as never;
-    expect(() => new InferenceGateway(chart, 'gw', { implementation: 'gateway-api', allowUnauthenticated: true, workers: [a], gatewayApi })).toThrow(/endpointPickers/);
+    const implementation = { type: 'gateway-api', parentRef, inferenceExtension: { endpointPicker: { name: 'epp', port: 9002 } } } as never;
+    expect(() => new InferenceGateway(chart, 'gw', { implementation, allowUnauthenticated: true, backends: [a] })).toThrow(/endpointPickers/);
   });
 
   it("each picker reaches its own pool's serving and metrics ports, not the other pool; Prometheus and the Gateway get in", () => {
@@ -153,10 +152,9 @@ describe('defects 4 and 5: one endpoint picker per InferencePool, and it reaches
     const a = new LlmWorker(chart, 'a', VLLM_8B);
     const b = new LlmWorker(chart, 'b', { ...VLLM_8B, model: 'Qwen/Qwen2.5-7B-Instruct' });
     new InferenceGateway(chart, 'gw', {
-      implementation: 'gateway-api',
+      implementation: { type: 'gateway-api', parentRef, inferenceExtension: { endpointPickers: { [a.serviceName]: picker(a.serviceName), [b.serviceName]: picker(b.serviceName) } } },
       allowUnauthenticated: true,
-      workers: [a, b],
-      gatewayApi: { parentRef, inferenceExtension: { endpointPickers: { [a.serviceName]: picker(a.serviceName), [b.serviceName]: picker(b.serviceName) } } },
+      backends: [a, b],
     });
     const objects = synth(chart);
     const podA = workerPods(objects, a)[0]!.endpoint;
@@ -215,13 +213,13 @@ describe('defect 9: an Ingress does not cut long completions', () => {
   function ingressOf(expose: object): Obj {
     const chart = chartIn();
     const worker = new LlmWorker(chart, 'w', VLLM_8B);
-    new InferenceGateway(chart, 'gw', { workers: [worker], apiKeySecret: KEYS, expose: expose as never });
+    new InferenceGateway(chart, 'gw', { backends: [worker], apiKeySecret: KEYS, expose: expose as never });
     return synth(chart).find((o) => o.kind === 'Ingress')!;
   }
   /** How long LiteLLM waits for a backend: `litellm_settings.request_timeout` of the synthesized config. */
   const LITELLM_TIMEOUT: number = (() => {
     const chart = chartIn();
-    new InferenceGateway(chart, 'gw', { workers: [new LlmWorker(chart, 'w', VLLM_8B)], apiKeySecret: KEYS });
+    new InferenceGateway(chart, 'gw', { backends: [new LlmWorker(chart, 'w', VLLM_8B)], apiKeySecret: KEYS });
     const config = JSON.parse(synth(chart).find((o) => o.kind === 'ConfigMap')!.data['config.yaml']);
     return config.litellm_settings.request_timeout;
   })();
@@ -242,7 +240,7 @@ describe('defect 9: an Ingress does not cut long completions', () => {
   it("ALB: idle timeout beyond LiteLLM's, IP targets (the Service is a ClusterIP); the ALB's subnets are the clients", () => {
     const chart = chartIn();
     const worker = new LlmWorker(chart, 'w', VLLM_8B);
-    new InferenceGateway(chart, 'gw', { workers: [worker], apiKeySecret: KEYS, expose: { type: 'ingress', host: 'llm.example.com', className: 'alb', sourceRanges: ['10.0.0.0/16'] } });
+    new InferenceGateway(chart, 'gw', { backends: [worker], apiKeySecret: KEYS, expose: { type: 'ingress', host: 'llm.example.com', className: 'alb', sourceRanges: ['10.0.0.0/16'] } });
     const objects = synth(chart);
     const a = objects.find((o) => o.kind === 'Ingress')!.metadata!.annotations!;
     const idle = /idle_timeout\.timeout_seconds=(\d+)/.exec(a['alb.ingress.kubernetes.io/load-balancer-attributes'] ?? '');
@@ -275,7 +273,7 @@ describe('NodePort and externalTrafficPolicy', () => {
   function serviceOf(expose: object): Obj {
     const chart = chartIn();
     const worker = new LlmWorker(chart, 'w', VLLM_8B);
-    new InferenceGateway(chart, 'gw', { workers: [worker], apiKeySecret: KEYS, expose: expose as never });
+    new InferenceGateway(chart, 'gw', { backends: [worker], apiKeySecret: KEYS, expose: expose as never });
     return synth(chart).find((o) => o.kind === 'Service' && o.spec.type === 'NodePort')!;
   }
 
@@ -288,7 +286,7 @@ describe('NodePort and externalTrafficPolicy', () => {
     const app = Testing.app();
     const chart = chartIn(app);
     const worker = new LlmWorker(chart, 'w', VLLM_8B);
-    new InferenceGateway(chart, 'gw', { workers: [worker], apiKeySecret: KEYS, expose: { type: 'node-port', sourceRanges: ['192.0.2.0/24'] } });
+    new InferenceGateway(chart, 'gw', { backends: [worker], apiKeySecret: KEYS, expose: { type: 'node-port', sourceRanges: ['192.0.2.0/24'] } });
     app.synth();
     expect(warn.mock.calls.map((c) => String(c[0])).join('\n')).toMatch(/only on the nodes that run a gateway pod/);
     warn.mockRestore();
@@ -306,7 +304,7 @@ describe('embeddings behind FastChat: the error says what works', () => {
     const bge = new LlmWorker(chart, 'bge', { model: BGE_BASE_EN_V15, engine: 'tei', accelerator: 'T4' });
     let error: ValidationError | undefined;
     try {
-      new InferenceGateway(chart, 'gw', { implementation: 'fastchat', image: 'registry.example.com/fastchat:0.2.36', workers: [bge], apiKeySecret: KEYS });
+      new InferenceGateway(chart, 'gw', { implementation: { type: 'fastchat', image: 'registry.example.com/fastchat:0.2.36' }, backends: [bge], apiKeySecret: KEYS });
     } catch (e) {
       error = e as ValidationError;
     }

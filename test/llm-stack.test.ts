@@ -170,7 +170,7 @@ function buildStackA() {
   // One replica spans two p5.48xlarge: a LeaderWorkerSet (leader and worker pod templates).
   const big = new LlmWorker(stack, 'llama-405b', { model: 'meta-llama/Llama-3.1-405B-Instruct', nodePool: p5, maxContextLength: 16384, concurrency: 8, hfTokenSecret: HF_TOKEN });
   const bge = new LlmWorker(stack, 'bge', { model: BGE_BASE_EN_V15, engine: 'tei', accelerator: 'T4', internal: true });
-  const gateway = new InferenceGateway(stack, 'gateway', { workers: [llama, qwen, big], apiKeySecret: KEYS });
+  const gateway = new InferenceGateway(stack, 'gateway', { backends: [llama, qwen, big], apiKeySecret: KEYS });
   new k8s.KubeDeployment(stack, 'lonely', {
     metadata: { name: 'lonely' },
     spec: { replicas: 1, selector: { matchLabels: { app: 'lonely' } }, template: { metadata: { labels: { app: 'lonely' } }, spec: plainRestrictedPodSpec(8080) } },
@@ -520,7 +520,7 @@ describe('Pod Security level follows the pods of the namespace', () => {
     const stack = new LlmStack(app, 'llm', { namespace: NS });
     const tgi = new LlmWorker(stack, 'mistral', MISTRAL_TGI);
     const vllm = new LlmWorker(stack, 'llama', { ...LLAMA_8B, accelerator: 'L4' });
-    new InferenceGateway(stack, 'gateway', { workers: [tgi, vllm], apiKeySecret: KEYS });
+    new InferenceGateway(stack, 'gateway', { backends: [tgi, vllm], apiKeySecret: KEYS });
     const objects = synth(stack);
     expectAllValid(objects);
     expect(enforced(objects)).toBe(computed(objects));
@@ -571,8 +571,8 @@ describe('whole-tree checks at synth', () => {
     const teamA = new Construct(stack, 'team-a');
     const a = new LlmWorker(teamA, 'chat', { ...LLAMA_8B, accelerator: 'L4', servedModelName: 'chat' });
     const b = new LlmWorker(stack, 'chat-qwen', { ...QWEN_7B, accelerator: 'L4', servedModelName: 'chat' });
-    new InferenceGateway(stack, 'gw-a', { workers: [a], apiKeySecret: KEYS });
-    new InferenceGateway(stack, 'gw-b', { workers: [b], apiKeySecret: KEYS });
+    new InferenceGateway(stack, 'gw-a', { backends: [a], apiKeySecret: KEYS });
+    new InferenceGateway(stack, 'gw-b', { backends: [b], apiKeySecret: KEYS });
     const message = synthError(stack);
     expect(message).toContain("served model name 'chat'");
     expect(message).toContain('llm/team-a/chat');
@@ -583,7 +583,7 @@ describe('whole-tree checks at synth', () => {
     const stack = fresh();
     const a = new LlmWorker(stack, 'public', { ...LLAMA_8B, accelerator: 'L4' });
     new LlmWorker(stack, 'private', { ...LLAMA_8B, accelerator: 'L4', internal: true });
-    new InferenceGateway(stack, 'gateway', { workers: [a], apiKeySecret: KEYS });
+    new InferenceGateway(stack, 'gateway', { backends: [a], apiKeySecret: KEYS });
     const message = synthError(stack);
     expect(message).toContain("served model name 'llama-3.1-8b-instruct'");
     expect(message).toContain('llm/public');
@@ -608,7 +608,7 @@ describe('whole-tree checks at synth', () => {
     new LlmWorker(apps, 'orphan', { ...LLAMA_8B, accelerator: 'L4' });
     new LlmWorker(stack, 'stray', { ...QWEN_7B, accelerator: 'L4' });
     const served = new LlmWorker(stack, 'served', { ...MISTRAL_TGI });
-    new InferenceGateway(stack, 'gateway', { workers: [served], apiKeySecret: KEYS });
+    new InferenceGateway(stack, 'gateway', { backends: [served], apiKeySecret: KEYS });
     const message = synthError(stack);
     expect(message).toMatch(/behind no InferenceGateway and not internal/);
     expect(message).toContain('llm/apps/orphan');
@@ -620,7 +620,7 @@ describe('whole-tree checks at synth', () => {
     const stack = fresh();
     new LlmWorker(new Construct(stack, 'apps'), 'orphan', { ...LLAMA_8B, accelerator: 'L4', internal: true });
     const stray = new LlmWorker(stack, 'stray', { ...QWEN_7B, accelerator: 'L4' });
-    new InferenceGateway(stack, 'gateway', { workers: [stray], apiKeySecret: KEYS });
+    new InferenceGateway(stack, 'gateway', { backends: [stray], apiKeySecret: KEYS });
     expectAllValid(synth(stack));
   });
 
@@ -631,7 +631,7 @@ describe('whole-tree checks at synth', () => {
       const apps = new Construct(stack, 'apps');
       const llama = new LlmWorker(apps, 'llama', { ...LLAMA_8B, nodePool: pool, replicas: 2 });
       const qwen = new LlmWorker(stack, 'qwen', { ...QWEN_7B, nodePool: pool, autoscaling: { minReplicas: 1, maxReplicas: 3 } });
-      new InferenceGateway(stack, 'gateway', { workers: [llama, qwen], apiKeySecret: KEYS });
+      new InferenceGateway(stack, 'gateway', { backends: [llama, qwen], apiKeySecret: KEYS });
       return stack;
     }
 
@@ -749,7 +749,7 @@ describe('summary() with an on-prem worker', () => {
   const dc = new GpuNodePool(stack, 'dc', { accelerator: 'A100-40GB', onPrem: { nodes: 2, acceleratorsPerNode: 8 } });
   const onPrem = new LlmWorker(stack, 'llama-70b', { model: 'meta-llama/Llama-3.1-70B-Instruct', nodePool: dc, maxContextLength: 8192, concurrency: 16, hfTokenSecret: HF_TOKEN, replicas: 2 });
   const cloud = new LlmWorker(stack, 'llama-8b', { ...LLAMA_8B, accelerator: 'L4', autoscaling: { minReplicas: 1, maxReplicas: 4 } });
-  new InferenceGateway(stack, 'gateway', { workers: [onPrem, cloud], apiKeySecret: KEYS });
+  new InferenceGateway(stack, 'gateway', { backends: [onPrem, cloud], apiKeySecret: KEYS });
   const summary = stack.summary();
 
   it('synthesizes valid objects', () => {

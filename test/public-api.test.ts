@@ -8,13 +8,13 @@ import * as root from '../lib';
 const PUBLIC_RUNTIME_EXPORTS = [
   // constructs
   'AutoscaledTriton',
+  'ExternalModel',
   'GpuNodePool',
   'InferenceGateway',
   'LeaderWorkerSet',
   'LlmStack',
   'LlmWorker',
   'MODEL_HEADER',
-  'backendOf',
   'namespaceSecurityLevel',
   'podSecurityLevel',
   'reportSummaries',

@@ -181,7 +181,7 @@ describe('the stack page', () => {
     for (const w of stack.workers) for (const warning of w.plan.warnings) expect(html).toContain(esc(`${w.node.path}: ${warning}`));
     const open = new LlmStack(new App(), 'open', { namespace: 'open' });
     const worker = new LlmWorker(open, 'm', { model: 'meta-llama/Llama-3.1-8B-Instruct', instanceType: 'g6.xlarge' });
-    new InferenceGateway(open, 'gw', { workers: [worker], allowUnauthenticated: true });
+    new InferenceGateway(open, 'gw', { backends: [worker], allowUnauthenticated: true });
     expect(stackReportInput(open).warnings).toContain('open/gw: allowUnauthenticated: true — the gateway serves every model without an API key');
   });
 });

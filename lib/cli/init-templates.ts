@@ -70,7 +70,7 @@ export function buildStack(stack: LlmStack): void {
     hfTokenSecret: { name: 'hf-token', key: 'token' },
   });
   new InferenceGateway(stack, 'gateway', {
-    workers: [chat],
+    backends: [chat],
     apiKeySecret: { name: 'llm-api-keys', key: 'master-key' },
   });
 }

@@ -3,14 +3,14 @@ import { lookupModel } from '../catalog/models';
 import type { ModelArchitecture } from '../catalog/types';
 import { TRITON_QUEUE_COMPUTE_RATIO } from '../engines/metrics';
 import { tritonCacheGiB } from '../engines/triton-trtllm';
-import { ValidationError } from '../errors';
 import type { ModelPlan } from '../sizing/types';
-import { describe } from '../sizing/validate';
 import { LlmWorker } from './llm-worker';
 import type { LlmWorkerProps } from './llm-worker-props';
 import type { ModelCache } from './model-cache';
 import { rejectUnknownProps } from '../unknown-props';
 import { AUTOSCALED_TRITON_SPEC } from './props-specs';
+import type { BackendApi, BackendPods, GatewayAttachment, IInferenceBackend } from './inference-backend';
+import { describe, invalid } from './validation';
 
 /** Engines built ahead of time, on a PersistentVolumeClaim that becomes the worker's model cache. */
 export interface PrebuiltTritonEngines {
@@ -74,7 +74,7 @@ export interface AutoscaledTritonProps extends Pick<LlmWorkerProps, (typeof WORK
  * worker owns the Deployment, Service (`http`, `grpc`, `metrics`), PodMonitor, recording rule and
  * autoscaler; this construct only chooses the engine, the metric and the cache.
  */
-export class AutoscaledTriton extends Construct {
+export class AutoscaledTriton extends Construct implements IInferenceBackend {
   /** The worker that emits every object. */
   public readonly worker: LlmWorker;
   /** The sizing plan (GPUs per replica = TP x PP). */
@@ -85,40 +85,13 @@ export class AutoscaledTriton extends Construct {
   constructor(scope: Construct, id: string, props: AutoscaledTritonProps) {
     super(scope, id);
     if (typeof props !== 'object' || props === null || Array.isArray(props)) {
-      throw new ValidationError('invalid-props', `AutoscaledTriton ${id}: props must be an object with at least 'model', got ${describe(props)}`, {
-        field: 'props',
-        suggestions: ["{ model: 'openai-community/gpt2', accelerator: 'A10G' }"],
-      });
+      throw invalid(this, 'AutoscaledTriton', 'invalid-props', 'props', `props must be an object with at least 'model', got ${describe(props)}`, [
+        "{ model: 'openai-community/gpt2', accelerator: 'A10G' }",
+      ]);
     }
     rejectUnknownProps(`AutoscaledTriton ${id}`, props, AUTOSCALED_TRITON_SPEC);
     const prebuilt = props.prebuiltEngines;
-    if (prebuilt && props.modelCache) {
-      throw new ValidationError(
-        'engines-and-cache',
-        `AutoscaledTriton ${id}: prebuiltEngines ${describe(prebuilt)} mounts its claim as the model cache, and modelCache ${describe(props.modelCache)} is set too: set one`,
-        {
-          field: 'prebuiltEngines',
-          suggestions: ['prebuiltEngines: { claimName, path } alone', 'modelCache alone (engines are built at start)'],
-        },
-      );
-    }
-    if (prebuilt && (typeof prebuilt.claimName !== 'string' || prebuilt.claimName.trim() === '')) {
-      throw new ValidationError('engines-claim', `AutoscaledTriton ${id}: prebuiltEngines.claimName must name a PersistentVolumeClaim, got ${describe(prebuilt.claimName)}`, {
-        field: 'prebuiltEngines.claimName',
-        suggestions: ["prebuiltEngines: { claimName: 'trtllm-engines', path: 'engines/gpt2/tp1-pp1' }"],
-      });
-    }
-
-    if (prebuilt && (typeof prebuilt.path !== 'string' || prebuilt.path.startsWith('/') || prebuilt.path.split('/').includes('..'))) {
-      throw new ValidationError(
-        'engines-path',
-        `AutoscaledTriton ${id}: prebuiltEngines.path ${JSON.stringify(prebuilt.path)} must be a path inside the claim, relative to its root (the claim is mounted as the model cache)`,
-        {
-          field: 'prebuiltEngines.path',
-          suggestions: [`prebuiltEngines.path: '${String(prebuilt.path ?? 'engines/gpt2/tp1-pp1').replace(/^\/+/, '')}'`],
-        },
-      );
-    }
+    if (prebuilt) this.checkPrebuilt(prebuilt, props.modelCache);
     this.worker = new LlmWorker(this, id, {
       ...Object.fromEntries(WORKER_PROPS.filter((key) => props[key] !== undefined).map((key) => [key, props[key]])),
       model: props.model,
@@ -135,6 +108,58 @@ export class AutoscaledTriton extends Construct {
     });
     this.plan = this.worker.plan;
     this.serviceName = this.worker.serviceName;
+  }
+
+  // IInferenceBackend: the worker's, whose API is Triton's KServe v2 (gateways refuse it, saying why).
+  public get modelName(): string {
+    return this.worker.modelName;
+  }
+  public get servedModelNameSet(): boolean {
+    return this.worker.servedModelNameSet;
+  }
+  public get modelId(): string {
+    return this.worker.modelId;
+  }
+  public get embedding(): boolean {
+    return this.worker.embedding;
+  }
+  public get api(): BackendApi {
+    return this.worker.api;
+  }
+  public get pods(): BackendPods {
+    return this.worker.pods;
+  }
+  public attachGateway(gateway: GatewayAttachment): void {
+    this.worker.attachGateway(gateway);
+  }
+
+  /** The claim is mounted as the model cache (so not both), and `path` lies inside it. */
+  private checkPrebuilt(prebuilt: PrebuiltTritonEngines, modelCache: ModelCache | undefined): void {
+    if (modelCache) {
+      throw invalid(
+        this,
+        'AutoscaledTriton',
+        'engines-and-cache',
+        'prebuiltEngines',
+        `prebuiltEngines ${describe(prebuilt)} mounts its claim as the model cache, and modelCache ${describe(modelCache)} is set too: set one`,
+        ['prebuiltEngines: { claimName, path } alone', 'modelCache alone (engines are built at start)'],
+      );
+    }
+    if (typeof prebuilt.claimName !== 'string' || prebuilt.claimName.trim() === '') {
+      throw invalid(this, 'AutoscaledTriton', 'engines-claim', 'prebuiltEngines.claimName', `prebuiltEngines.claimName must name a PersistentVolumeClaim, got ${describe(prebuilt.claimName)}`, [
+        "prebuiltEngines: { claimName: 'trtllm-engines', path: 'engines/gpt2/tp1-pp1' }",
+      ]);
+    }
+    if (typeof prebuilt.path !== 'string' || prebuilt.path.startsWith('/') || prebuilt.path.split('/').includes('..')) {
+      throw invalid(
+        this,
+        'AutoscaledTriton',
+        'engines-path',
+        'prebuiltEngines.path',
+        `prebuiltEngines.path ${JSON.stringify(prebuilt.path)} must be a path inside the claim, relative to its root (the claim is mounted as the model cache)`,
+        [`prebuiltEngines.path: '${String(prebuilt.path ?? 'engines/gpt2/tp1-pp1').replace(/^\/+/, '')}'`],
+      );
+    }
   }
 }
 

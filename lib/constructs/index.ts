@@ -5,11 +5,19 @@ export { GpuNodePool, type GpuNodePoolProps, type OnPremOptions, type KarpenterP
 export { type KarpenterOptions, type KarpenterDisruption } from './karpenter';
 export { type OnPremInterconnect, EFA_RESOURCE } from './interconnect';
 export * from './plumbing';
-export { InferenceGateway, type InferenceGatewayProps } from './gateway/inference-gateway';
+export {
+  InferenceGateway,
+  type InferenceGatewayProps,
+  type GatewayImplementation,
+  type LiteLlmImplementation,
+  type FastChatImplementation,
+  type GatewayApiImplementation,
+} from './gateway/inference-gateway';
 export { type GatewayExposure, type ParentRef } from './gateway/exposure';
 export { type GatewayApiOptions, type EndpointPickerRef, MODEL_HEADER } from './gateway/gateway-api';
 export { type Peer } from './gateway/network-policies';
-export { type GatewayBackend, backendOf } from './gateway/backend';
+export { type IInferenceBackend, type BackendApi, type BackendPods, type GatewayAttachment } from './inference-backend';
+export { ExternalModel, type ExternalModelProps } from './external-model';
 export { type AutoscalingProps, adapterRule } from './autoscaling';
 export { AutoscaledTriton, type AutoscaledTritonProps } from './autoscaled-triton';
 export { LlmStack, type LlmStackProps } from './stack/llm-stack';

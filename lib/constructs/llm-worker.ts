@@ -23,6 +23,7 @@ import { podTemplate, type PodTemplateInput } from './pod-template';
 import { planWorker } from './worker-plan';
 import { exposeWorker } from './worker-exposure';
 import type { LlmWorkerProps } from './llm-worker-props';
+import { nonOpenAiApi, type BackendApi, type BackendPods, type GatewayAttachment, type IInferenceBackend } from './inference-backend';
 
 export type { LlmWorkerProps } from './llm-worker-props';
 
@@ -32,7 +33,7 @@ const CACHE_PATH = '/models';
  * One model server, sized by the planner: a Deployment (or a LeaderWorkerSet when one replica spans
  * nodes), its Service, a PodMonitor, a PodDisruptionBudget when replicated, and the cache claim.
  */
-export class LlmWorker extends Construct {
+export class LlmWorker extends Construct implements IInferenceBackend {
   /** The sizing plan every object derives from. */
   public readonly plan: ModelPlan;
   /** Name clients use in the OpenAI API. */
@@ -205,24 +206,51 @@ export class LlmWorker extends Construct {
     }
   }
 
-  /** Records that a gateway routes to this worker (a stack checks that every worker is reachable). */
-  public attachGateway(name: string): void {
-    this.gateways.push(name);
-    // The gateway's policies now admit exactly its callers; an internal worker stays open to its namespace.
-    if (!this.internal) closeWorkerPolicies(this);
+  /** The served model (IInferenceBackend): its Hugging Face id. */
+  public get modelId(): string {
+    return this.plan.model.id;
+  }
+
+  /** Served by TEI, or an embedding model: routed as embeddings. */
+  public get embedding(): boolean {
+    return this.plan.engine === 'tei' || this.plan.model.embedding === true;
+  }
+
+  /** The API gateways route to: OpenAI-compatible at `endpoint`, a FastChat worker, or the engine's own. */
+  public get api(): BackendApi {
+    if (this.recipe.openAiBasePath !== undefined) return { type: 'openai', baseUrl: this.endpoint, model: this.modelName };
+    return this.plan.engine === 'fastchat-vllm' ? { type: 'fastchat-worker' } : nonOpenAiApi(this.plan.engine);
+  }
+
+  /** The worker's pods, as a gateway's routes and policies see them. */
+  public get pods(): BackendPods {
+    return {
+      engine: this.plan.engine,
+      serviceName: this.serviceName,
+      namespace: Chart.of(this).namespace ?? 'default',
+      httpPort: this.recipe.ports.http,
+      metricsPort: this.recipe.metricsPath !== undefined ? this.recipe.ports.metrics : undefined,
+      podLabels: this.selector,
+      multiNode: this.plan.nodesPerReplica > 1,
+    };
   }
 
   /**
-   * Registers this FastChat worker with a controller (called by a FastChat InferenceGateway). The
-   * worker's args are resolved at synth, so the gateway may be created after the worker.
+   * Records that a gateway routes to this worker (a stack checks that every worker is reachable), and, from
+   * a FastChat gateway, the controller to register with: the worker's args are resolved at synth, so the
+   * gateway may be created after the worker.
    */
-  public attachController(url: string): void {
-    if (this.controllerUrl !== undefined && this.controllerUrl !== url) {
-      throw invalid(this, 'LlmWorker', 'controller-conflict', 'workers', `already registered with ${this.controllerUrl}; one worker, one FastChat controller`, [
+  public attachGateway(gateway: GatewayAttachment): void {
+    const url = gateway.fastChatControllerUrl;
+    if (url !== undefined && this.controllerUrl !== undefined && this.controllerUrl !== url) {
+      throw invalid(this, 'LlmWorker', 'controller-conflict', 'backends', `already registered with ${this.controllerUrl}; one worker, one FastChat controller`, [
         'attach the worker to one FastChat gateway only',
       ]);
     }
-    this.controllerUrl = url;
+    if (url !== undefined) this.controllerUrl = url;
+    this.gateways.push(gateway.name);
+    // The gateway's policies now admit exactly its callers; an internal worker stays open to its namespace.
+    if (!this.internal) closeWorkerPolicies(this);
   }
 
   /** Until a gateway attaches the worker, its controller URL is unknown: resolved at synth, checked there. */

@@ -9,7 +9,8 @@ import { propSpec } from '../unknown-props';
 import type { AutoscaledTritonProps } from './autoscaled-triton';
 import type { AutoscalingProps } from './autoscaling';
 import type { ParentRef } from './gateway/exposure';
-import type { InferenceGatewayProps } from './gateway/inference-gateway';
+import type { FastChatImplementation, GatewayApiImplementation, InferenceGatewayProps, LiteLlmImplementation } from './gateway/gateway-props';
+import type { ExternalModelProps } from './external-model';
 import type { GpuNodePoolProps, KarpenterPoolOptions, OnPremOptions } from './gpu-node-pool';
 import type { LeaderWorkerSetProps } from './leader-worker-set';
 import type { LlmWorkerProps } from './llm-worker';
@@ -98,9 +99,16 @@ export const GPU_NODE_POOL_SPEC = propSpec<GpuNodePoolProps>()({
   name: true,
 });
 
+/** Each member of the gateway's `implementation` union, with its own keys (checked once its type is known). */
+export const GATEWAY_IMPLEMENTATION_SPECS = {
+  litellm: propSpec<LiteLlmImplementation>()({ type: true, image: true }),
+  fastchat: propSpec<FastChatImplementation>()({ type: true, image: true }),
+  'gateway-api': propSpec<GatewayApiImplementation>()({ type: true, parentRef: PARENT_REF, hostnames: true, inferenceExtension: { endpointPickers: true } }),
+} as const;
+
 export const INFERENCE_GATEWAY_SPEC = propSpec<InferenceGatewayProps>()({
-  implementation: true,
-  workers: true,
+  implementation: { ...GATEWAY_IMPLEMENTATION_SPECS.litellm, ...GATEWAY_IMPLEMENTATION_SPECS.fastchat, ...GATEWAY_IMPLEMENTATION_SPECS['gateway-api'] },
+  backends: true,
   apiKeySecret: SECRET_KEY_REF,
   allowUnauthenticated: true,
   expose: {
@@ -118,13 +126,13 @@ export const INFERENCE_GATEWAY_SPEC = propSpec<InferenceGatewayProps>()({
   },
   clients: true,
   monitoring: true,
-  gatewayApi: { parentRef: PARENT_REF, hostnames: true, inferenceExtension: { endpointPickers: true } },
   replicas: true,
   maxReplicas: true,
-  image: true,
   imagePullSecrets: true,
   name: true,
 });
+
+export const EXTERNAL_MODEL_SPEC = propSpec<ExternalModelProps>()({ baseUrl: true, model: true, servedModelName: true, apiKeySecret: SECRET_KEY_REF, embedding: true });
 
 export const AUTOSCALED_TRITON_SPEC = propSpec<AutoscaledTritonProps>()({
   model: true,

@@ -9,7 +9,7 @@ import { describe } from '../sizing/validate';
 export { describe };
 
 /** The construct kinds that validate props (the first word of their messages). */
-export type ConstructKind = 'LlmWorker' | 'GpuNodePool' | 'InferenceGateway' | 'AutoscaledTriton' | 'LlmStack';
+export type ConstructKind = 'LlmWorker' | 'GpuNodePool' | 'InferenceGateway' | 'AutoscaledTriton' | 'LlmStack' | 'ExternalModel';
 
 /** A ValidationError of `scope`'s prop `field`: the message names the construct, `path` locates it. */
 export function invalid(scope: Construct, kind: ConstructKind, code: string, field: string, message: string, suggestions: string[] = []): ValidationError {

@@ -3,7 +3,7 @@ import type { Construct } from 'constructs';
 import { HttpRoute, HttpRouteSpecRulesMatchesHeadersType, HttpRouteSpecRulesMatchesPathType } from '../../../imports/gateway.networking.k8s.io';
 import { ValidationError } from '../../errors';
 import { warnAtSynth } from '../warnings';
-import type { FrontDoor } from './backend';
+import type { FrontDoor } from './front-door';
 import { ingressAnnotations, ingressFlavour } from './ingress-annotations';
 import type { Peer } from './network-policies';
 
@@ -78,60 +78,10 @@ export function expose(scope: Construct, name: string, namespace: string, door: 
       // Callers inside the namespace (other namespaces are opened with `clients`).
       return [{ pods: {} }];
     case 'node-port':
-    case 'load-balancer': {
-      const nodePort: unknown = exposure.type === 'node-port' ? exposure.nodePort : undefined;
-      if (nodePort !== undefined && !(Number.isSafeInteger(nodePort) && (nodePort as number) >= 1 && (nodePort as number) <= 65535)) {
-        throw new ValidationError('invalid-exposure', `expose.nodePort must be a port number in the cluster's NodePort range (default 30000-32767), got ${JSON.stringify(nodePort)}`, {
-          field: 'expose.nodePort',
-          suggestions: ['expose.nodePort: 30080', 'omit expose.nodePort to let Kubernetes pick one'],
-        });
-      }
-      const trafficPolicy = externalTrafficPolicy(scope, exposure);
-      new k8s.KubeService(scope, 'external-service', {
-        metadata: { name: `${name}-external`, labels },
-        spec: {
-          type: exposure.type === 'node-port' ? 'NodePort' : 'LoadBalancer',
-          selector: { ...door.entry.podLabels },
-          ports: [{ name: 'http', port: door.port, targetPort: k8s.IntOrString.fromNumber(door.entry.port), nodePort: exposure.type === 'node-port' ? exposure.nodePort : undefined }],
-          loadBalancerSourceRanges: exposure.type === 'load-balancer' && exposure.sourceRanges ? [...exposure.sourceRanges] : undefined,
-          // Local keeps the client's source IP (no SNAT through another node): the NetworkPolicy filters on it.
-          externalTrafficPolicy: trafficPolicy,
-        },
-      });
-      return (exposure.sourceRanges ?? ['0.0.0.0/0']).map((cidr) => ({ cidr }));
-    }
+    case 'load-balancer':
+      return externalService(scope, name, door, exposure, labels);
     case 'ingress':
-      if (typeof exposure.host !== 'string' || exposure.host.trim() === '') {
-        throw new ValidationError('invalid-exposure', `expose.host must name the host the Ingress serves, got ${JSON.stringify(exposure.host) ?? 'undefined'}`, {
-          field: 'expose.host',
-          suggestions: ["expose: { type: 'ingress', host: 'llm.example.com', tlsSecret: 'llm-tls' }"],
-        });
-      }
-      if (ingressFlavour(exposure.className) === 'alb' && !(Array.isArray(exposure.sourceRanges) && exposure.sourceRanges.length > 0)) {
-        throw new ValidationError(
-          'invalid-exposure',
-          "expose.sourceRanges must name the addresses an ALB connects from (its subnets, e.g. the VPC's CIDR): with target-type ip the ALB calls the gateway's pods directly, and the gateway's NetworkPolicy admits only what it is told",
-          {
-            field: 'expose.sourceRanges',
-            suggestions: ["expose: { type: 'ingress', className: 'alb', host: 'llm.example.com', sourceRanges: ['10.0.0.0/16'] }"],
-          },
-        );
-      }
-      new k8s.KubeIngress(scope, 'ingress', {
-        metadata: { name, labels, annotations: nonEmpty(ingressAnnotations(exposure.className, exposure.annotations)) },
-        spec: {
-          ingressClassName: exposure.className,
-          tls: exposure.tlsSecret ? [{ hosts: [exposure.host], secretName: exposure.tlsSecret }] : undefined,
-          rules: [
-            {
-              host: exposure.host,
-              http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: door.serviceName, port: { number: door.port } } } }] },
-            },
-          ],
-        },
-      });
-      if (exposure.sourceRanges && exposure.sourceRanges.length > 0) return exposure.sourceRanges.map((cidr) => ({ cidr }));
-      return [{ namespaces: { [NAMESPACE_NAME]: exposure.controllerNamespace ?? 'ingress-nginx' } }];
+      return ingress(scope, name, door, exposure, labels);
     case 'http-route':
       httpRoute(scope, name, exposure.parentRef, exposure.hostnames, [{ backendRefs: [{ name: door.serviceName, port: door.port }] }], labels);
       return [{ namespaces: { [NAMESPACE_NAME]: exposure.parentRef.dataPlaneNamespace ?? exposure.parentRef.namespace ?? namespace } }];
@@ -141,6 +91,67 @@ export function expose(scope: Construct, name: string, namespace: string, door: 
         suggestions: ["expose: { type: 'cluster-ip' }", "expose: { type: 'ingress', host: 'llm.example.com', tlsSecret: 'llm-tls' }"],
       });
   }
+}
+
+type ServiceExposure = Extract<GatewayExposure, { type: 'node-port' | 'load-balancer' }>;
+
+/** A NodePort or LoadBalancer Service in front of the entry pods; its source ranges are the clients. */
+function externalService(scope: Construct, name: string, door: FrontDoor, exposure: ServiceExposure, labels: Record<string, string>): Peer[] {
+  const nodePort: unknown = exposure.type === 'node-port' ? exposure.nodePort : undefined;
+  if (nodePort !== undefined && !(Number.isSafeInteger(nodePort) && (nodePort as number) >= 1 && (nodePort as number) <= 65535)) {
+    throw new ValidationError('invalid-exposure', `expose.nodePort must be a port number in the cluster's NodePort range (default 30000-32767), got ${JSON.stringify(nodePort)}`, {
+      field: 'expose.nodePort',
+      suggestions: ['expose.nodePort: 30080', 'omit expose.nodePort to let Kubernetes pick one'],
+    });
+  }
+  const trafficPolicy = externalTrafficPolicy(scope, exposure);
+  new k8s.KubeService(scope, 'external-service', {
+    metadata: { name: `${name}-external`, labels },
+    spec: {
+      type: exposure.type === 'node-port' ? 'NodePort' : 'LoadBalancer',
+      selector: { ...door.entry.podLabels },
+      ports: [{ name: 'http', port: door.port, targetPort: k8s.IntOrString.fromNumber(door.entry.port), nodePort: exposure.type === 'node-port' ? exposure.nodePort : undefined }],
+      loadBalancerSourceRanges: exposure.type === 'load-balancer' && exposure.sourceRanges ? [...exposure.sourceRanges] : undefined,
+      // Local keeps the client's source IP (no SNAT through another node): the NetworkPolicy filters on it.
+      externalTrafficPolicy: trafficPolicy,
+    },
+  });
+  return (exposure.sourceRanges ?? ['0.0.0.0/0']).map((cidr) => ({ cidr }));
+}
+
+/** An Ingress to the front door's Service; the controller's pods (or its source ranges) are the clients. */
+function ingress(scope: Construct, name: string, door: FrontDoor, exposure: Extract<GatewayExposure, { type: 'ingress' }>, labels: Record<string, string>): Peer[] {
+  if (typeof exposure.host !== 'string' || exposure.host.trim() === '') {
+    throw new ValidationError('invalid-exposure', `expose.host must name the host the Ingress serves, got ${JSON.stringify(exposure.host) ?? 'undefined'}`, {
+      field: 'expose.host',
+      suggestions: ["expose: { type: 'ingress', host: 'llm.example.com', tlsSecret: 'llm-tls' }"],
+    });
+  }
+  if (ingressFlavour(exposure.className) === 'alb' && !(Array.isArray(exposure.sourceRanges) && exposure.sourceRanges.length > 0)) {
+    throw new ValidationError(
+      'invalid-exposure',
+      "expose.sourceRanges must name the addresses an ALB connects from (its subnets, e.g. the VPC's CIDR): with target-type ip the ALB calls the gateway's pods directly, and the gateway's NetworkPolicy admits only what it is told",
+      {
+        field: 'expose.sourceRanges',
+        suggestions: ["expose: { type: 'ingress', className: 'alb', host: 'llm.example.com', sourceRanges: ['10.0.0.0/16'] }"],
+      },
+    );
+  }
+  new k8s.KubeIngress(scope, 'ingress', {
+    metadata: { name, labels, annotations: nonEmpty(ingressAnnotations(exposure.className, exposure.annotations)) },
+    spec: {
+      ingressClassName: exposure.className,
+      tls: exposure.tlsSecret ? [{ hosts: [exposure.host], secretName: exposure.tlsSecret }] : undefined,
+      rules: [
+        {
+          host: exposure.host,
+          http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: door.serviceName, port: { number: door.port } } } }] },
+        },
+      ],
+    },
+  });
+  if (exposure.sourceRanges && exposure.sourceRanges.length > 0) return exposure.sourceRanges.map((cidr) => ({ cidr }));
+  return [{ namespaces: { [NAMESPACE_NAME]: exposure.controllerNamespace ?? 'ingress-nginx' } }];
 }
 
 /** One HTTPRoute rule: optional header matches and its backends (Services, or InferencePools). */
@@ -178,7 +189,7 @@ function nonEmpty(record: Record<string, string>): Record<string, string> | unde
  * Load Balancer", Preserving the client source IP): `Local` keeps the client's address but a NodePort then
  * answers only on nodes that run a gateway pod; `Cluster` answers everywhere but shows a node's address.
  */
-function externalTrafficPolicy(scope: Construct, exposure: Extract<GatewayExposure, { type: 'node-port' | 'load-balancer' }>): 'Local' | 'Cluster' {
+function externalTrafficPolicy(scope: Construct, exposure: ServiceExposure): 'Local' | 'Cluster' {
   const given: unknown = exposure.externalTrafficPolicy;
   if (given !== undefined && given !== 'Local' && given !== 'Cluster') {
     throw new ValidationError('invalid-exposure', `expose.externalTrafficPolicy must be 'Local' or 'Cluster', got ${JSON.stringify(given)}`, {

@@ -3,20 +3,19 @@ import type { Construct } from 'constructs';
 import { NON_ROOT_UID } from '../../engines/common';
 import { FASTCHAT_CONTROLLER_PORT } from '../../engines/fastchat-vllm';
 import { ValidationError } from '../../errors';
-import type { FrontDoor, FrontDoorWorkload } from './backend';
+import { describeBackend, type IInferenceBackend } from '../inference-backend';
+import type { FrontDoor, FrontDoorWorkload } from './front-door';
 import {
   SCRATCH_PATH,
   checkFrontDoorInput,
   componentLabels,
-  httpGet,
+  frontDoorContainer,
   httpService,
   podSpecBase,
-  quantities,
-  restrictedSecurityContext,
-  scratchMount,
   scratchVolume,
   secretEnv,
   serviceUrl,
+  type FrontDoorContainerSpec,
   type FrontDoorInput,
 } from './front-door-input';
 
@@ -70,27 +69,41 @@ const API_RESOURCES = { requests: { cpu: '500m', memory: '512Mi' }, limits: { cp
 export function fastChat(scope: Construct, input: FrontDoorInput): FrontDoor {
   checkFrontDoorInput(input, 'fastchat-controller');
   const image = requireImage(input.image);
-  for (const backend of input.backends) {
-    if (backend.engine !== 'fastchat-vllm') {
-      throw new ValidationError(
-        'backend-not-fastchat',
-        `worker '${backend.id}' (engine ${backend.engine}, model '${backend.modelName}') is not a FastChat worker: it never registers with the FastChat controller, so the FastChat API server cannot route to it`,
-        {
-          field: 'workers',
-          suggestions: backend.embedding
-            ? ["an InferenceGateway with implementation 'litellm' for the embedding model (it routes embeddings to TEI), next to the FastChat one", "implementation: 'litellm' for every worker"]
-            : ["implementation: 'litellm' (routes to any OpenAI-compatible worker)", `or serve '${backend.modelName}' with engine 'fastchat-vllm'`],
-        },
-      );
-    }
-  }
+  for (const backend of input.backends) requireFastChatWorker(backend);
+  const controller = controllerDeployment(scope, input, image);
+  const api = apiServerDeployment(scope, input, image, controller.url);
+  return {
+    serviceName: api.name,
+    port: FASTCHAT_API_PORT,
+    entry: api,
+    callers: [api, controller],
+    internal: [{ from: api, to: controller }],
+    controller,
+  };
+}
 
-  // Controller.
-  const controllerName = `${input.name}-fastchat-controller`;
-  const controllerLabels = componentLabels(input, 'fastchat', 'controller');
+function requireFastChatWorker(backend: IInferenceBackend): void {
+  if (backend.api.type === 'fastchat-worker') return;
+  throw new ValidationError(
+    'backend-not-fastchat',
+    `backend ${describeBackend(backend)} is not a FastChat worker: it never registers with the FastChat controller, so the FastChat API server cannot route to it`,
+    {
+      field: 'backends',
+      suggestions: backend.embedding
+        ? ["an InferenceGateway with implementation 'litellm' for the embedding model (it routes embeddings to TEI), next to the FastChat one", "implementation: 'litellm' for every worker"]
+        : ["implementation: 'litellm' (routes to any OpenAI-compatible backend)", `or serve '${backend.modelName}' with engine 'fastchat-vllm'`],
+    },
+  );
+}
+
+/** The controller: one replica, Recreate (registrations live in its memory). */
+function controllerDeployment(scope: Construct, input: FrontDoorInput, image: string): FrontDoorWorkload & { readonly url: string } {
+  const name = `${input.name}-fastchat-controller`;
+  const { labels, podLabels } = componentLabels(input, 'fastchat', 'controller');
   deployment(scope, 'fastchat-controller', input, {
-    name: controllerName,
-    ...controllerLabels,
+    name,
+    labels,
+    podLabels,
     replicas: 1,
     strategy: { type: 'Recreate' },
     container: {
@@ -103,16 +116,19 @@ export function fastChat(scope: Construct, input: FrontDoorInput): FrontDoor {
       resources: CONTROLLER_RESOURCES,
     },
   });
-  httpService(scope, 'fastchat-controller-service', input, controllerName, controllerLabels.labels, controllerLabels.podLabels, FASTCHAT_CONTROLLER_PORT);
-  const controllerUrl = serviceUrl(controllerName, input.namespace, FASTCHAT_CONTROLLER_PORT);
+  httpService(scope, 'fastchat-controller-service', input, name, labels, podLabels, FASTCHAT_CONTROLLER_PORT);
+  return { name, podLabels, port: FASTCHAT_CONTROLLER_PORT, url: serviceUrl(name, input.namespace, FASTCHAT_CONTROLLER_PORT) };
+}
 
-  // OpenAI-compatible API server.
-  const apiName = `${input.name}-fastchat-api`;
-  const apiLabels = componentLabels(input, 'fastchat', 'api-server');
+/** The OpenAI-compatible API server: asks the controller where each model's workers are. */
+function apiServerDeployment(scope: Construct, input: FrontDoorInput, image: string, controllerUrl: string): FrontDoorWorkload {
+  const name = `${input.name}-fastchat-api`;
+  const { labels, podLabels } = componentLabels(input, 'fastchat', 'api-server');
   const keys = input.apiKeySecret;
   deployment(scope, 'fastchat-api', input, {
-    name: apiName,
-    ...apiLabels,
+    name,
+    labels,
+    podLabels,
     // The gateway's HorizontalPodAutoscaler owns the API server's count (input.replicas is its minimum).
     replicas: undefined,
     strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
@@ -126,18 +142,8 @@ export function fastChat(scope: Construct, input: FrontDoorInput): FrontDoor {
       resources: API_RESOURCES,
     },
   });
-  httpService(scope, 'fastchat-api-service', input, apiName, apiLabels.labels, apiLabels.podLabels, FASTCHAT_API_PORT);
-
-  const api: FrontDoorWorkload = { name: apiName, podLabels: apiLabels.podLabels, port: FASTCHAT_API_PORT };
-  const controller: FrontDoorWorkload = { name: controllerName, podLabels: controllerLabels.podLabels, port: FASTCHAT_CONTROLLER_PORT };
-  return {
-    serviceName: apiName,
-    port: FASTCHAT_API_PORT,
-    entry: api,
-    callers: [api, controller],
-    internal: [{ from: api, to: controller }],
-    controller: { ...controller, url: controllerUrl },
-  };
+  httpService(scope, 'fastchat-api-service', input, name, labels, podLabels, FASTCHAT_API_PORT);
+  return { name, podLabels, port: FASTCHAT_API_PORT };
 }
 
 function requireImage(image: string | undefined): string {
@@ -165,20 +171,10 @@ interface ComponentSpec {
   /** Undefined when an autoscaler owns the count. */
   readonly replicas?: number;
   readonly strategy: k8s.DeploymentStrategy;
-  readonly container: {
-    readonly name: string;
-    readonly image: string;
-    readonly command: string[];
-    readonly args: string[];
-    readonly env: k8s.EnvVar[];
-    readonly port: number;
-    readonly resources: { readonly requests: { cpu: string; memory: string }; readonly limits: { cpu: string; memory: string } };
-  };
+  readonly container: Omit<FrontDoorContainerSpec, 'probes' | 'workingDir' | 'runAsUser'>;
 }
 
 function deployment(scope: Construct, id: string, input: FrontDoorInput, spec: ComponentSpec): k8s.KubeDeployment {
-  const c = spec.container;
-  const probe = httpGet('/openapi.json');
   return new k8s.KubeDeployment(scope, id, {
     metadata: { name: spec.name, namespace: input.namespace, labels: spec.labels },
     spec: {
@@ -189,24 +185,7 @@ function deployment(scope: Construct, id: string, input: FrontDoorInput, spec: C
         metadata: { labels: spec.labels },
         spec: {
           ...podSpecBase(input, NON_ROOT_UID),
-          containers: [
-            {
-              name: c.name,
-              image: c.image,
-              imagePullPolicy: 'IfNotPresent',
-              command: c.command,
-              args: c.args,
-              env: c.env,
-              workingDir: SCRATCH_PATH,
-              ports: [{ name: 'http', containerPort: c.port, protocol: 'TCP' }],
-              resources: { requests: quantities(c.resources.requests), limits: quantities(c.resources.limits) },
-              startupProbe: { ...probe, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 24 },
-              readinessProbe: { ...probe, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
-              livenessProbe: { ...probe, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 4 },
-              volumeMounts: [scratchMount],
-              securityContext: restrictedSecurityContext(NON_ROOT_UID),
-            },
-          ],
+          containers: [frontDoorContainer({ ...spec.container, workingDir: SCRATCH_PATH, probes: { alive: '/openapi.json', ready: '/openapi.json' }, runAsUser: NON_ROOT_UID })],
           volumes: [scratchVolume],
         },
       },

@@ -3,14 +3,14 @@ import type { Construct } from 'constructs';
 import type { SecretKeyRef } from '../../engines/types';
 import { ValidationError } from '../../errors';
 import { checkDnsLabel } from '../names';
-import type { GatewayBackend } from './backend';
+import type { IInferenceBackend } from '../inference-backend';
 
 /** What the gateway hands a front-door implementation (LiteLLM, FastChat). */
 export interface FrontDoorInput {
   /** Object-name prefix, a DNS-1123 label, e.g. `llm-gateway`. */
   readonly name: string;
   readonly namespace: string;
-  readonly backends: readonly GatewayBackend[];
+  readonly backends: readonly IInferenceBackend[];
   /** The clients' API key(s), by reference. Undefined only when the user set `allowUnauthenticated`. */
   readonly apiKeySecret?: SecretKeyRef;
   /**
@@ -58,12 +58,12 @@ export function secretEnv(name: string, ref: SecretKeyRef): k8s.EnvVar {
   return { name, valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } };
 }
 
-export function quantities(values: { readonly cpu: string; readonly memory: string }): Record<string, k8s.Quantity> {
+function quantities(values: { readonly cpu: string; readonly memory: string }): Record<string, k8s.Quantity> {
   return { cpu: k8s.Quantity.fromString(values.cpu), memory: k8s.Quantity.fromString(values.memory) };
 }
 
 /** Restricted-profile container security: non-root, read-only root, no privilege escalation, no capabilities. */
-export function restrictedSecurityContext(runAsUser: number): k8s.SecurityContext {
+function restrictedSecurityContext(runAsUser: number): k8s.SecurityContext {
   return {
     allowPrivilegeEscalation: false,
     capabilities: { drop: ['ALL'] },
@@ -73,7 +73,7 @@ export function restrictedSecurityContext(runAsUser: number): k8s.SecurityContex
   };
 }
 
-export const scratchMount: k8s.VolumeMount = { name: SCRATCH_VOLUME, mountPath: SCRATCH_PATH };
+const scratchMount: k8s.VolumeMount = { name: SCRATCH_VOLUME, mountPath: SCRATCH_PATH };
 export const scratchVolume: k8s.Volume = { name: SCRATCH_VOLUME, emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } };
 
 /** What every front-door pod shares: no API token, no service links, RuntimeDefault seccomp, pull secrets. */
@@ -105,6 +105,50 @@ export function serviceUrl(name: string, namespace: string, port: number): strin
 }
 
 /** An HTTP GET probe on the container port named `http`. */
-export function httpGet(path: string): Pick<k8s.Probe, 'httpGet'> {
+function httpGet(path: string): Pick<k8s.Probe, 'httpGet'> {
   return { httpGet: { path, port: k8s.IntOrString.fromString('http') } };
+}
+
+/** What differs between the front doors' containers; `frontDoorContainer` adds what they share. */
+export interface FrontDoorContainerSpec {
+  readonly name: string;
+  readonly image: string;
+  readonly command?: string[];
+  readonly args: string[];
+  readonly env: k8s.EnvVar[];
+  readonly workingDir?: string;
+  /** The container port named `http`. */
+  readonly port: number;
+  readonly resources: { readonly requests: { cpu: string; memory: string }; readonly limits: { cpu: string; memory: string } };
+  /** Probe paths: `alive` (startup and liveness: the process answers) and `ready` (it may take requests). */
+  readonly probes: { readonly alive: string; readonly ready: string };
+  readonly lifecycle?: k8s.Lifecycle;
+  /** Mounts besides the scratch volume. */
+  readonly volumeMounts?: readonly k8s.VolumeMount[];
+  readonly runAsUser: number;
+}
+
+/**
+ * A front-door container: pinned pull policy, the `http` port, requests and limits, probes on `http` (up to
+ * 2 minutes to start, then checked every 10 s for readiness and every 15 s for liveness), the scratch mount,
+ * the restricted security context.
+ */
+export function frontDoorContainer(spec: FrontDoorContainerSpec): k8s.Container {
+  return {
+    name: spec.name,
+    image: spec.image,
+    imagePullPolicy: 'IfNotPresent',
+    command: spec.command,
+    args: spec.args,
+    env: spec.env,
+    workingDir: spec.workingDir,
+    ports: [{ name: 'http', containerPort: spec.port, protocol: 'TCP' }],
+    resources: { requests: quantities(spec.resources.requests), limits: quantities(spec.resources.limits) },
+    startupProbe: { ...httpGet(spec.probes.alive), periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 24 },
+    readinessProbe: { ...httpGet(spec.probes.ready), periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+    livenessProbe: { ...httpGet(spec.probes.alive), periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 4 },
+    lifecycle: spec.lifecycle,
+    volumeMounts: [...(spec.volumeMounts ?? []), scratchMount],
+    securityContext: restrictedSecurityContext(spec.runAsUser),
+  };
 }

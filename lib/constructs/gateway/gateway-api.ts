@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
 import { InferencePool } from '../../../imports/inference.networking.k8s.io';
 import { ValidationError } from '../../errors';
-import type { GatewayBackend } from './backend';
+import type { BackendPods, IInferenceBackend } from '../inference-backend';
 import { httpRoute, type ParentRef, type RouteRule } from './exposure';
 import type { Peer } from './network-policies';
 
@@ -56,20 +56,25 @@ export interface GatewayApiRouting {
  * gets one rule with a backend per worker (the Gateway spreads requests over them). Each backend is the
  * worker's InferencePool (inference.networking.k8s.io/v1) or, without the extension, its Service.
  */
-export function gatewayApiRoutes(scope: Construct, name: string, backends: readonly GatewayBackend[], options: GatewayApiOptions, labels: Record<string, string>): GatewayApiRouting {
-  const pickers = checkPickers(backends, options);
+export function gatewayApiRoutes(scope: Construct, name: string, backends: readonly IInferenceBackend[], options: GatewayApiOptions, labels: Record<string, string>): GatewayApiRouting {
+  // Only backends with pods in the cluster (the gateway refuses external ones before this).
+  const routed = backends.flatMap((backend) => (backend.pods ? [{ backend, pods: backend.pods }] : []));
+  const pickers = checkPickers(
+    routed.map((r) => r.pods),
+    options,
+  );
   const byName = new Map<string, RouteRule['backendRefs'][number][]>();
-  for (const backend of backends) {
+  for (const { backend, pods } of routed) {
     let ref: RouteRule['backendRefs'][number];
     if (!options.inferenceExtension) {
-      ref = { name: backend.serviceName, port: backend.httpPort };
+      ref = { name: pods.serviceName, port: pods.httpPort };
     } else {
-      const picker = options.inferenceExtension.endpointPickers?.[backend.serviceName];
-      const pool = new InferencePool(scope, `pool-${backend.id}`, {
-        metadata: { name: backend.serviceName, labels },
+      const picker = options.inferenceExtension.endpointPickers?.[pods.serviceName];
+      const pool = new InferencePool(scope, `pool-${backend.node.id}`, {
+        metadata: { name: pods.serviceName, labels },
         spec: {
-          selector: { matchLabels: { ...backend.podLabels } },
-          targetPorts: [{ number: backend.httpPort }],
+          selector: { matchLabels: { ...pods.podLabels } },
+          targetPorts: [{ number: pods.httpPort }],
           endpointPickerRef: picker ? { name: picker.name, port: { number: picker.port } } : undefined,
         },
       });
@@ -82,26 +87,26 @@ export function gatewayApiRoutes(scope: Construct, name: string, backends: reado
   return { pickers };
 }
 
-function checkPickers(backends: readonly GatewayBackend[], options: GatewayApiOptions): Map<string, Peer> {
+function checkPickers(backends: readonly BackendPods[], options: GatewayApiOptions): Map<string, Peer> {
   const given: unknown = options.inferenceExtension?.endpointPickers;
   const pools = backends.map((b) => b.serviceName);
   const fail = (field: string, message: string, suggestions: string[]) => new ValidationError('invalid-endpoint-picker', message, { field, suggestions });
   const example = `endpointPickers: { '${pools[0]}': { name: '${pools[0]}-epp', port: 9002, pods: { app: '${pools[0]}-epp' } } }`;
   if ((options.inferenceExtension as { endpointPicker?: unknown } | undefined)?.endpointPicker !== undefined) {
     throw fail(
-      'gatewayApi.inferenceExtension.endpointPicker',
-      'gatewayApi.inferenceExtension.endpointPicker is replaced by endpointPickers, one per InferencePool: an endpoint picker serves a single pool',
+      'implementation.inferenceExtension.endpointPicker',
+      'implementation.inferenceExtension.endpointPicker is replaced by endpointPickers, one per InferencePool: an endpoint picker serves a single pool',
       [example],
     );
   }
   const pickers = new Map<string, Peer>();
   if (given === undefined) return pickers;
   if (typeof given !== 'object' || given === null || Array.isArray(given)) {
-    throw fail('gatewayApi.inferenceExtension.endpointPickers', `endpointPickers must be an object keyed by pool (worker Service) name, got ${JSON.stringify(given)}`, [example]);
+    throw fail('implementation.inferenceExtension.endpointPickers', `endpointPickers must be an object keyed by pool (worker Service) name, got ${JSON.stringify(given)}`, [example]);
   }
   const services = new Map<string, string>();
   for (const [pool, ref] of Object.entries(given as Record<string, EndpointPickerRef>)) {
-    const field = `gatewayApi.inferenceExtension.endpointPickers.${pool}`;
+    const field = `implementation.inferenceExtension.endpointPickers.${pool}`;
     if (!pools.includes(pool)) throw fail(field, `endpointPickers names the pool '${pool}', which is none of this gateway's (${pools.join(', ')})`, [example]);
     const valid = typeof ref === 'object' && ref !== null && typeof ref.name === 'string' && ref.name !== '' && Number.isSafeInteger(ref.port) && ref.port >= 1 && ref.port <= 65535;
     const pods = valid && typeof ref.pods === 'object' && ref.pods !== null && Object.keys(ref.pods).length > 0 && Object.values(ref.pods).every((v) => typeof v === 'string');

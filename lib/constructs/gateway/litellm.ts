@@ -2,21 +2,9 @@ import { createHash } from 'node:crypto';
 import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
 import { ValidationError } from '../../errors';
-import type { FrontDoor, FrontDoorWorkload, GatewayBackend } from './backend';
-import {
-  SCRATCH_PATH,
-  checkFrontDoorInput,
-  componentLabels,
-  httpGet,
-  httpService,
-  podSpecBase,
-  quantities,
-  restrictedSecurityContext,
-  scratchMount,
-  scratchVolume,
-  secretEnv,
-  type FrontDoorInput,
-} from './front-door-input';
+import { describeBackend, type BackendApi, type IInferenceBackend } from '../inference-backend';
+import type { FrontDoor, FrontDoorWorkload } from './front-door';
+import { SCRATCH_PATH, checkFrontDoorInput, componentLabels, frontDoorContainer, httpService, podSpecBase, scratchVolume, secretEnv, type FrontDoorInput } from './front-door-input';
 import { GATEWAY_REQUEST_TIMEOUT_SECONDS } from './ingress-annotations';
 
 /**
@@ -44,15 +32,35 @@ const TERMINATION_GRACE_SECONDS = GATEWAY_REQUEST_TIMEOUT_SECONDS + 20;
 const LITELLM_RESOURCES = { cpu: '1', memory: '4Gi' };
 
 /**
- * Provider prefix for every backend: `hosted_vllm/`. Every engine behind LiteLLM here serves an
- * OpenAI-compatible API at `openAiBaseUrl` (…/v1). `openai/` would work too, but the OpenAI client it uses
- * "requires an API key for all requests" (docs.litellm.ai/docs/providers/openai_compatible), i.e. a dummy
- * `api_key` in the config; `hosted_vllm` defaults to `fake-api-key` and sends no Authorization header for
+ * Provider prefix of in-cluster backends and of external ones without a key: `hosted_vllm/`. Every engine behind
+ * LiteLLM here serves an OpenAI-compatible API at its base URL (…/v1). `openai/` would work too, but the OpenAI
+ * client it uses "requires an API key for all requests" (docs.litellm.ai/docs/providers/openai_compatible), i.e.
+ * a dummy `api_key` in the config; `hosted_vllm` defaults to `fake-api-key` and sends no Authorization header for
  * embeddings (litellm/llms/hosted_vllm/{chat,embedding}/transformation.py), and its embedding handler never
  * adds `encoding_format` (hosted_vllm/embedding/README.md), which some OpenAI-compatible servers reject.
  * LiteLLM strips the prefix and sends `"model": <served name>` to the backend.
  */
 const PROVIDER_PREFIX = 'hosted_vllm/';
+/**
+ * Provider prefix of an external endpoint with a key: `openai/`, LiteLLM's provider for "OpenAI-compatible
+ * endpoints" (docs.litellm.ai/docs/providers/openai_compatible: `model: openai/<name>`, `api_base`, `api_key`),
+ * whose OpenAI client sends the key as a bearer token on every call. Not `hosted_vllm/`: it rewrites requests
+ * for vLLM (drops `strict` and `additionalProperties` from tool schemas, hosted_vllm/chat/transformation.py),
+ * which a hosted OpenAI-compatible API does not need.
+ */
+const KEYED_PROVIDER_PREFIX = 'openai/';
+
+/**
+ * Env var of the n-th backend's API key. The config says `api_key: os.environ/<VAR>`: the proxy resolves every
+ * `os.environ/` string of a `litellm_params` at startup (BerriAI/litellm litellm/proxy/proxy_server.py
+ * `ProxyConfig.load_config`, "LOAD FROM os.environ/": `get_secret(v)` for each value starting with
+ * `os.environ/`; docs/proxy/configs.md: `api_key: "os.environ/AZURE_API_KEY_EU" # does os.getenv(...)`), so the
+ * key stays in its Secret. Read in several versions of that file the team's source index holds (the v1.108.12
+ * tag itself could not be fetched here); the same indirection serves `master_key` above.
+ */
+export function backendKeyEnv(index: number): string {
+  return `LITELLM_BACKEND_${index}_API_KEY`;
+}
 
 export interface LiteLlmConfigOptions {
   /** Require the master key (from `LITELLM_MASTER_KEY`). @default true */
@@ -60,12 +68,17 @@ export interface LiteLlmConfigOptions {
 }
 
 /** The LiteLLM proxy config as data (pure): JSON is YAML, so `JSON.stringify` of it is a valid config.yaml. */
-export function liteLlmConfig(backends: readonly GatewayBackend[], options: LiteLlmConfigOptions = {}): object {
-  const modelList = backends.map((backend) => {
-    const apiBase = requireOpenAi(backend);
+export function liteLlmConfig(backends: readonly IInferenceBackend[], options: LiteLlmConfigOptions = {}): object {
+  const modelList = backends.map((backend, i) => {
+    const api = requireOpenAi(backend);
+    const keyed = backend.apiKeySecret !== undefined;
     return {
       model_name: backend.modelName,
-      litellm_params: { model: `${PROVIDER_PREFIX}${backend.modelName}`, api_base: apiBase },
+      litellm_params: {
+        model: `${keyed ? KEYED_PROVIDER_PREFIX : PROVIDER_PREFIX}${api.model}`,
+        api_base: api.baseUrl,
+        ...(keyed ? { api_key: `os.environ/${backendKeyEnv(i)}` } : {}),
+      },
       // `mode: embedding` makes health checks and routing treat it as an embedding model (docs/proxy/health.md).
       ...(backend.embedding ? { model_info: { mode: 'embedding' } } : {}),
     };
@@ -81,24 +94,30 @@ export function liteLlmConfig(backends: readonly GatewayBackend[], options: Lite
   };
 }
 
-function requireOpenAi(backend: GatewayBackend): string {
-  if (backend.openAiBaseUrl !== undefined) return backend.openAiBaseUrl;
+function requireOpenAi(backend: IInferenceBackend): Extract<BackendApi, { type: 'openai' }> {
+  const api = backend.api;
+  if (api.type === 'openai') return api;
   const suggestions =
-    backend.engine === 'fastchat-vllm'
+    api.type === 'fastchat-worker'
       ? [
-          "implementation: 'fastchat' (FastChat workers register with a FastChat controller; its openai_api_server is their OpenAI API)",
+          "implementation: { type: 'fastchat', image } (FastChat workers register with a FastChat controller; its openai_api_server is their OpenAI API)",
           `or serve '${backend.modelName}' with engine 'vllm', which LiteLLM can route to`,
         ]
-      : [`serve '${backend.modelName}' with an engine that speaks the OpenAI API (vllm, tgi, tei, llama-cpp, ollama)`, "or implementation: 'gateway-api'"];
-  return fail('backend-without-openai-api', `worker '${backend.id}' (engine ${backend.engine}, model '${backend.modelName}') has no OpenAI-compatible API: LiteLLM cannot route to it`, suggestions);
+      : [`serve '${backend.modelName}' with an engine that speaks the OpenAI API (vllm, tgi, tei, llama-cpp, ollama)`, "or implementation: { type: 'gateway-api', parentRef }"];
+  throw new ValidationError('backend-without-openai-api', `backend ${describeBackend(backend)} has no OpenAI-compatible API: LiteLLM cannot route to it`, {
+    field: 'backends',
+    suggestions,
+  });
 }
 
-function fail(code: string, message: string, suggestions: string[]): never {
-  throw new ValidationError(code, message, { field: 'workers', suggestions });
+/** The master key and each external backend's key, from their Secrets. */
+function keyEnv(input: FrontDoorInput): k8s.EnvVar[] {
+  const backendKeys = input.backends.flatMap((b, i) => (b.apiKeySecret ? [secretEnv(backendKeyEnv(i), b.apiKeySecret)] : []));
+  return [...(input.apiKeySecret ? [secretEnv(LITELLM_MASTER_KEY_ENV, input.apiKeySecret)] : []), ...backendKeys];
 }
 
 /**
- * LiteLLM proxy in front of OpenAI-compatible workers: a ConfigMap with the generated config.yaml, a
+ * LiteLLM proxy in front of OpenAI-compatible backends: a ConfigMap with the generated config.yaml, a
  * Deployment (non-root, read-only root filesystem) and a ClusterIP Service. No database: the master key
  * authenticates clients; virtual keys, spend tracking and the admin UI need Postgres and are out of scope.
  */
@@ -106,47 +125,12 @@ export function liteLlm(scope: Construct, input: FrontDoorInput): FrontDoor {
   checkFrontDoorInput(input, 'litellm');
   const name = `${input.name}-litellm`;
   const { podLabels, labels } = componentLabels(input, 'litellm', 'gateway');
-  const authenticated = input.apiKeySecret !== undefined;
-  const config = JSON.stringify(liteLlmConfig(input.backends, { authenticated }), null, 2);
+  const config = JSON.stringify(liteLlmConfig(input.backends, { authenticated: input.apiKeySecret !== undefined }), null, 2);
 
   const configMap = new k8s.KubeConfigMap(scope, 'litellm-config', {
     metadata: { name: `${name}-config`, namespace: input.namespace, labels },
     data: { [CONFIG_KEY]: config },
   });
-
-  const env: k8s.EnvVar[] = [
-    ...(input.apiKeySecret ? [secretEnv(LITELLM_MASTER_KEY_ENV, input.apiKeySecret)] : []),
-    // Disables load_dotenv() (docs/proxy/prod "Disable 'load_dotenv'").
-    { name: 'LITELLM_MODE', value: 'PRODUCTION' },
-    // Use the bundled model cost map instead of fetching it from GitHub at startup (pricing is irrelevant
-    // for self-hosted models, and the pod may have no egress).
-    { name: 'LITELLM_LOCAL_MODEL_COST_MAP', value: 'True' },
-    // Read-only root filesystem: caches go to the scratch emptyDir (docs/proxy/prod "Read-only File System").
-    { name: 'XDG_CACHE_HOME', value: `${SCRATCH_PATH}/.cache` },
-  ];
-
-  const container: k8s.Container = {
-    name: 'litellm',
-    image: input.image ?? LITELLM_IMAGE,
-    imagePullPolicy: 'IfNotPresent',
-    // The image's entrypoint (docker/prod_entrypoint.sh) execs `litellm "$@"`. One Uvicorn worker per pod,
-    // scale with replicas (docs/proxy/prod "3a. Recommended: one Uvicorn worker per pod").
-    args: ['--config', `${CONFIG_DIR}/${CONFIG_KEY}`, '--port', String(LITELLM_PORT), '--num_workers', '1'],
-    env,
-    ports: [{ name: 'http', containerPort: LITELLM_PORT, protocol: 'TCP' }],
-    resources: { requests: quantities(LITELLM_RESOURCES), limits: quantities(LITELLM_RESOURCES) },
-    // /health/liveliness: process alive, no calls; /health/readiness: ready to accept requests (checks the DB
-    // when there is one). Both unauthenticated (docs/proxy/health.md). /health itself calls every model: never a probe.
-    startupProbe: { ...httpGet('/health/liveliness'), periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 24 },
-    readinessProbe: { ...httpGet('/health/readiness'), periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
-    livenessProbe: { ...httpGet('/health/liveliness'), periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 4 },
-    // Lets endpoints drop the pod before the server stops accepting (docs/proxy/prod "Keep restarts hitless").
-    lifecycle: { preStop: { exec: { command: ['sh', '-c', 'sleep 5'] } } },
-    volumeMounts: [{ name: 'config', mountPath: CONFIG_DIR, readOnly: true }, scratchMount],
-    // The non-root image pre-builds the admin UI (marker `.litellm_ui_ready`, PR #19449) so nothing is
-    // restructured at runtime; without a database there are no Prisma migrations to write.
-    securityContext: restrictedSecurityContext(LITELLM_UID),
-  };
 
   new k8s.KubeDeployment(scope, 'litellm', {
     metadata: { name, namespace: input.namespace, labels },
@@ -166,7 +150,7 @@ export function liteLlm(scope: Construct, input: FrontDoorInput): FrontDoor {
         spec: {
           ...podSpecBase(input, LITELLM_UID),
           terminationGracePeriodSeconds: TERMINATION_GRACE_SECONDS,
-          containers: [container],
+          containers: [liteLlmContainer(input)],
           volumes: [{ name: 'config', configMap: { name: configMap.name } }, scratchVolume],
         },
       },
@@ -176,4 +160,36 @@ export function liteLlm(scope: Construct, input: FrontDoorInput): FrontDoor {
 
   const proxy: FrontDoorWorkload = { name, podLabels, port: LITELLM_PORT };
   return { serviceName: name, port: LITELLM_PORT, entry: proxy, callers: [proxy], internal: [] };
+}
+
+/** The proxy's container: the pinned non-root image, its config, keys from Secrets, LiteLLM's own probes. */
+function liteLlmContainer(input: FrontDoorInput): k8s.Container {
+  return frontDoorContainer({
+    name: 'litellm',
+    image: input.image ?? LITELLM_IMAGE,
+    // The image's entrypoint (docker/prod_entrypoint.sh) execs `litellm "$@"`. One Uvicorn worker per pod,
+    // scale with replicas (docs/proxy/prod "3a. Recommended: one Uvicorn worker per pod").
+    args: ['--config', `${CONFIG_DIR}/${CONFIG_KEY}`, '--port', String(LITELLM_PORT), '--num_workers', '1'],
+    env: [
+      ...keyEnv(input),
+      // Disables load_dotenv() (docs/proxy/prod "Disable 'load_dotenv'").
+      { name: 'LITELLM_MODE', value: 'PRODUCTION' },
+      // Use the bundled model cost map instead of fetching it from GitHub at startup (pricing is irrelevant
+      // for self-hosted models, and the pod may have no egress).
+      { name: 'LITELLM_LOCAL_MODEL_COST_MAP', value: 'True' },
+      // Read-only root filesystem: caches go to the scratch emptyDir (docs/proxy/prod "Read-only File System").
+      { name: 'XDG_CACHE_HOME', value: `${SCRATCH_PATH}/.cache` },
+    ],
+    port: LITELLM_PORT,
+    resources: { requests: LITELLM_RESOURCES, limits: LITELLM_RESOURCES },
+    // /health/liveliness: process alive, no calls; /health/readiness: ready to accept requests (checks the DB
+    // when there is one). Both unauthenticated (docs/proxy/health.md). /health itself calls every model: never a probe.
+    probes: { alive: '/health/liveliness', ready: '/health/readiness' },
+    // Lets endpoints drop the pod before the server stops accepting (docs/proxy/prod "Keep restarts hitless").
+    lifecycle: { preStop: { exec: { command: ['sh', '-c', 'sleep 5'] } } },
+    volumeMounts: [{ name: 'config', mountPath: CONFIG_DIR, readOnly: true }],
+    // The non-root image pre-builds the admin UI (marker `.litellm_ui_ready`, PR #19449) so nothing is
+    // restructured at runtime; without a database there are no Prisma migrations to write.
+    runAsUser: LITELLM_UID,
+  });
 }

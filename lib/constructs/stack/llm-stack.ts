@@ -154,7 +154,7 @@ export class LlmStack extends Chart {
     if (unreachable.length > 0) {
       errors.push(
         `LlmStack ${this.node.id}: ${unreachable.map((w) => w.node.path).join(', ')} ${unreachable.length > 1 ? 'are' : 'is'} behind no InferenceGateway and not internal: ` +
-          "the stack denies all ingress by default, so nothing could call it. Add it to a gateway's workers, or set internal: true.",
+          "the stack denies all ingress by default, so nothing could call it. Add it to a gateway's backends, or set internal: true.",
       );
     }
     return errors;
