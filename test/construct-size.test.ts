@@ -18,9 +18,6 @@ const KNOWN_DEBT: Readonly<Record<string, number>> = {
   'gateway/fastchat.ts#fastChat': 72,
   'gateway/inference-gateway.ts#constructor': 87,
   'gateway/litellm.ts#liteLlm': 75,
-  'gpu-node-pool.ts': 311,
-  'gpu-node-pool.ts#constructor': 66,
-  'karpenter.ts#karpenterPool': 84,
   'llm-worker.ts#constructor': 61,
   'pod-template.ts#podTemplate': 87,
 };

@@ -10,7 +10,7 @@ import type { AutoscaledTritonProps } from './autoscaled-triton';
 import type { AutoscalingProps } from './autoscaling';
 import type { ParentRef } from './gateway/exposure';
 import type { InferenceGatewayProps } from './gateway/inference-gateway';
-import type { GpuNodePoolProps, KarpenterPoolOptions, OnPremOptions } from './gpu-node-pool';
+import type { GpuNodePoolProps, KarpenterProvisioner, OnPremProvisioner, PlumbingOptions } from './gpu-node-pool-props';
 import type { LeaderWorkerSetProps } from './leader-worker-set';
 import type { LlmWorkerProps } from './llm-worker';
 import type { ModelCache } from './model-cache';
@@ -62,10 +62,10 @@ export const LLM_WORKER_SPEC = propSpec<LlmWorkerProps>()({
   controllerUrl: true,
 });
 
-const PLUMBING = { installDevicePlugin: true, installDcgmExporter: true, gpuSharing: { timeSlicing: { replicas: true }, mig: { strategy: true } }, plumbingNamespace: true } as const;
+const PLUMBING = propSpec<PlumbingOptions>()({ installDevicePlugin: true, installDcgmExporter: true, gpuSharing: { timeSlicing: { replicas: true }, mig: { strategy: true } }, namespace: true });
 
-const KARPENTER = propSpec<KarpenterPoolOptions>()({
-  ...PLUMBING,
+export const KARPENTER_PROVISIONER_SPEC = propSpec<KarpenterProvisioner>()({
+  type: true,
   clusterName: true,
   nodeRole: true,
   amiAlias: true,
@@ -77,8 +77,8 @@ const KARPENTER = propSpec<KarpenterPoolOptions>()({
   weight: true,
 });
 
-const ON_PREM = propSpec<OnPremOptions>()({
-  ...PLUMBING,
+export const ON_PREM_PROVISIONER_SPEC = propSpec<OnPremProvisioner>()({
+  type: true,
   nodes: true,
   acceleratorsPerNode: true,
   nodeSelector: true,
@@ -88,11 +88,12 @@ const ON_PREM = propSpec<OnPremOptions>()({
 });
 
 export const GPU_NODE_POOL_SPEC = propSpec<GpuNodePoolProps>()({
+  // Checked against the spec of its type (pool-props.ts): the keys of one member, not of the union.
+  provisioner: true,
+  plumbing: PLUMBING,
   accelerator: true,
   instanceTypes: true,
   instanceFamilies: true,
-  karpenter: KARPENTER,
-  onPrem: ON_PREM,
   capacityTypes: true,
   maxAccelerators: true,
   name: true,
