@@ -64,7 +64,7 @@ export function checkPoolProps(scope: Construct, props: GpuNodePoolProps): PoolP
   if (karpenterOnly) {
     throw fail(karpenterOnly, `${karpenterOnly} applies to Karpenter pools only (provisioner.type 'karpenter'): an on-prem pool's nodes are its inventory`, [
       `omit ${karpenterOnly}`,
-      "accelerator: 'A100-SXM4-80GB' (what the servers carry)",
+      `${EXAMPLES.karpenter} (to launch EC2 instances)`,
     ]);
   }
   return provisioner as unknown as PoolProvisioner;
