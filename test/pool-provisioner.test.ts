@@ -107,6 +107,12 @@ describe('runtime checks of the union, with the prop and the path', () => {
     ],
   ];
 
+  test('an error of the plumbing step (a name too long for its DaemonSets) carries the path too', () => {
+    const error = errorOf(() => build({ accelerator: 'A100-40GB', provisioner: ON_PREM, plumbing: { installDevicePlugin: true }, name: 'a'.repeat(50) }));
+    expect({ code: error.code, field: error.field, path: error.path }).toEqual({ code: 'name-too-long', field: 'name', path: 'stack/gpus' });
+    expect(error.message).toMatch(/^GpuNodePool gpus: name 'a{50}' is too long/);
+  });
+
   test.each(cases)('%s', (_title, props, field, message) => {
     const error = errorOf(() => build(props));
     expect(error).toBeInstanceOf(ValidationError);
