@@ -1,7 +1,7 @@
 import type { App } from 'cdk8s';
 import { AutoscaledTriton, GpuNodePool, InferenceGateway, LlmStack, LlmWorker } from '../lib';
 
-const karpenter = { clusterName: 'prod', nodeRole: 'KarpenterNodeRole-prod' };
+const karpenter = { type: 'karpenter' as const, clusterName: 'prod', nodeRole: 'KarpenterNodeRole-prod' };
 const hfTokenSecret = { name: 'hf-token', key: 'token' };
 const apiKeySecret = { name: 'llm-api-keys', key: 'master-key' };
 
@@ -12,8 +12,8 @@ const apiKeySecret = { name: 'llm-api-keys', key: 'master-key' };
  */
 export function sharedNameExample(app: App): LlmStack {
   const stack = new LlmStack(app, 'llm-shared', { namespace: 'llm-shared' });
-  const t4 = new GpuNodePool(stack, 't4', { instanceTypes: ['g4dn.xlarge'], karpenter, maxAccelerators: 2 });
-  const inf2 = new GpuNodePool(stack, 'inf2', { instanceTypes: ['inf2.xlarge'], karpenter, maxAccelerators: 2 });
+  const t4 = new GpuNodePool(stack, 't4', { instanceTypes: ['g4dn.xlarge'], provisioner: karpenter, maxAccelerators: 2 });
+  const inf2 = new GpuNodePool(stack, 'inf2', { instanceTypes: ['inf2.xlarge'], provisioner: karpenter, maxAccelerators: 2 });
   const common = { model: 'mistralai/Mistral-7B-Instruct-v0.3', servedModelName: 'mistral-7b', maxContextLength: 4096, concurrency: 4, hfTokenSecret };
   const onT4 = new LlmWorker(stack, 'mistral-t4', { ...common, engine: 'tgi', quantization: 'eetq', nodePool: t4, replicas: 2 });
   const onInf2 = new LlmWorker(stack, 'mistral-inf2', { ...common, engine: 'tgi-neuron', nodePool: inf2, replicas: 2 });
@@ -31,7 +31,7 @@ export function privateRegistryExample(app: App): LlmStack {
     namespace: 'llm-private',
     images: { registry: 'registry.corp.example/mirror', pullSecrets: ['regcred'] },
   });
-  const l4 = new GpuNodePool(stack, 'l4', { accelerator: 'L4', karpenter: { ...karpenter, installDcgmExporter: true }, maxAccelerators: 4 });
+  const l4 = new GpuNodePool(stack, 'l4', { accelerator: 'L4', provisioner: karpenter, plumbing: { installDcgmExporter: true }, maxAccelerators: 4 });
   const llama = new LlmWorker(stack, 'llama-8b', {
     model: 'meta-llama/Llama-3.1-8B-Instruct',
     nodePool: l4,

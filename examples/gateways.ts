@@ -15,7 +15,7 @@ export function fastChatOnPremExample(app: App): Chart {
   const chart = new Chart(app, 'fastchat-onprem', { namespace: 'llm' });
   const pool = new GpuNodePool(chart, 'a100', {
     accelerator: 'A100-SXM4-80GB', // on-prem pools name the form factor (A100-80GB could be PCIe)
-    onPrem: { nodes: 2, acceleratorsPerNode: 8, nodeSelector: { 'llm.example.com/rack': 'a' } },
+    provisioner: { type: 'on-prem', nodes: 2, acceleratorsPerNode: 8, nodeSelector: { 'llm.example.com/rack': 'a' } },
   });
   const common = { engine: 'fastchat-vllm' as const, image: FASTCHAT_IMAGE, imagePullSecrets: ['regcred'], nodePool: pool, hfTokenSecret: hfToken };
   const mixtral = new LlmWorker(chart, 'mixtral', { ...common, model: 'mistralai/Mixtral-8x7B-Instruct-v0.1', tensorParallel: 2, maxContextLength: 8192, concurrency: 8 });

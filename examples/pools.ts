@@ -6,11 +6,12 @@ const hfToken = { name: 'hf-token', key: 'token' };
 /** EKS with Karpenter: a T4 pool and an Inferentia2 pool serving Mistral-7B with TGI, and an A100/H100 pool for a 70B model. */
 export function eksPoolsExample(app: App): Chart {
   const chart = new Chart(app, 'eks-pools', { namespace: 'llm' });
-  const karpenter = { clusterName: 'prod', nodeRole: 'KarpenterNodeRole-prod', tags: { team: 'ml-platform' } };
+  const karpenter = { type: 'karpenter' as const, clusterName: 'prod', nodeRole: 'KarpenterNodeRole-prod', tags: { team: 'ml-platform' } };
 
   const t4 = new GpuNodePool(chart, 't4', {
     instanceFamilies: ['g4dn'],
-    karpenter: { ...karpenter, installDcgmExporter: true },
+    provisioner: karpenter,
+    plumbing: { installDcgmExporter: true },
     capacityTypes: ['spot', 'on-demand'],
     maxAccelerators: 8,
   });
@@ -28,7 +29,7 @@ export function eksPoolsExample(app: App): Chart {
   const inf2 = new GpuNodePool(chart, 'inf2', {
     accelerator: 'inferentia2',
     instanceTypes: ['inf2.xlarge', 'inf2.8xlarge'],
-    karpenter,
+    provisioner: karpenter,
     maxAccelerators: 4,
   });
   new LlmWorker(chart, 'mistral-inf2', {
@@ -42,7 +43,7 @@ export function eksPoolsExample(app: App): Chart {
 
   const big = new GpuNodePool(chart, 'a100-h100', {
     instanceTypes: ['p4de.24xlarge', 'p5.48xlarge'],
-    karpenter: { ...karpenter, amiAlias: 'bottlerocket@latest' },
+    provisioner: { ...karpenter, amiAlias: 'bottlerocket@latest' },
     maxAccelerators: 16,
   });
   new LlmWorker(chart, 'llama-70b', {
@@ -61,7 +62,8 @@ export function onPremExample(app: App): Chart {
   const chart = new Chart(app, 'onprem-a100', { namespace: 'llm' });
   const dc = new GpuNodePool(chart, 'dc1', {
     accelerator: 'A100-40GB',
-    onPrem: { nodes: 4, acceleratorsPerNode: 8, installDevicePlugin: true, installDcgmExporter: true },
+    provisioner: { type: 'on-prem', nodes: 4, acceleratorsPerNode: 8 },
+    plumbing: { installDevicePlugin: true, installDcgmExporter: true },
   });
   new LlmWorker(chart, 'llama-70b', {
     model: 'meta-llama/Llama-3.1-70B-Instruct',

@@ -6,10 +6,10 @@ import { GpuNodePool, InferenceGateway, LlmStack, LlmWorker } from '../lib';
  * the workers on them, and one LiteLLM gateway. Shared by `npm run synth` and the Pulumi program.
  */
 export function buildEksStack(stack: LlmStack): void {
-  const karpenter = { clusterName: 'prod', nodeRole: 'KarpenterNodeRole-prod' };
+  const karpenter = { type: 'karpenter' as const, clusterName: 'prod', nodeRole: 'KarpenterNodeRole-prod' };
   const hfTokenSecret = { name: 'hf-token', key: 'token' };
-  const l4 = new GpuNodePool(stack, 'l4', { accelerator: 'L4', karpenter, capacityTypes: ['spot', 'on-demand'], maxAccelerators: 8 });
-  const big = new GpuNodePool(stack, 'a100', { instanceTypes: ['p4de.24xlarge'], karpenter: { ...karpenter, amiAlias: 'bottlerocket@latest' }, maxAccelerators: 16 });
+  const l4 = new GpuNodePool(stack, 'l4', { accelerator: 'L4', provisioner: karpenter, capacityTypes: ['spot', 'on-demand'], maxAccelerators: 8 });
+  const big = new GpuNodePool(stack, 'a100', { instanceTypes: ['p4de.24xlarge'], provisioner: { ...karpenter, amiAlias: 'bottlerocket@latest' }, maxAccelerators: 16 });
 
   const llama8b = new LlmWorker(stack, 'llama-8b', {
     model: 'meta-llama/Llama-3.1-8B-Instruct',

@@ -19,7 +19,7 @@ type AutoscalingProps = NonNullable<LlmWorkerProps['autoscaling']>;
 const NAMESPACE = 'llm';
 const hfToken = { name: 'hf', key: 'token' };
 const MISTRAL = 'mistralai/Mistral-7B-Instruct-v0.3';
-const KARPENTER = { clusterName: 'prod', nodeRole: 'KarpenterNodeRole-prod' } as const;
+const KARPENTER = { type: 'karpenter', clusterName: 'prod', nodeRole: 'KarpenterNodeRole-prod' } as const;
 
 /** The label each engine's own queue-depth gauge is exported under (issue 6, "Default metric per engine"). */
 const DEFAULT_METRIC: Readonly<Record<string, string>> = {
@@ -621,7 +621,7 @@ describe('pool capacity counts the autoscaler maximum', () => {
   const make = (maxReplicas: number) => {
     const app = Testing.app();
     const chart = new Chart(app, 'x', { namespace: NAMESPACE });
-    const pool = new GpuNodePool(chart, 'four-gpus', { accelerator: 'A10G', karpenter: KARPENTER, maxAccelerators: 4 });
+    const pool = new GpuNodePool(chart, 'four-gpus', { accelerator: 'A10G', provisioner: KARPENTER, maxAccelerators: 4 });
     const worker = new LlmWorker(chart, 'bursty', { ...VLLM, accelerator: undefined, nodePool: pool, autoscaling: { minReplicas: 1, maxReplicas } });
     return { chart, worker };
   };

@@ -43,7 +43,7 @@ import type { PlanRequest } from '../lib/sizing/types';
 type Loose = Record<string, unknown>;
 
 const MISTRAL = 'mistralai/Mistral-7B-Instruct-v0.3';
-const KARPENTER = { clusterName: 'prod', nodeRole: 'KarpenterNodeRole-prod' };
+const KARPENTER = { type: 'karpenter' as const, clusterName: 'prod', nodeRole: 'KarpenterNodeRole-prod' };
 const API_KEY = { name: 'llm-api-keys', key: 'master-key' };
 
 const worker = (scope: Construct, props: unknown, id = 'model') => new LlmWorker(scope, id, props as LlmWorkerProps);
@@ -55,9 +55,10 @@ const plan = (request: unknown) => planModel(request as PlanRequest);
 /** A valid worker, small enough for any test (Mistral-7B on an A10G). */
 const mistral = (scope: Construct, extra: Loose = {}, id = 'mistral') => worker(scope, { model: MISTRAL, accelerator: 'A10G', ...extra }, id);
 /** A valid Karpenter pool of A10G instances. */
-const a10gPool = (scope: Construct, extra: Loose = {}) => pool(scope, { accelerator: 'A10G', karpenter: KARPENTER, maxAccelerators: 8, ...extra }, 'a10g');
-/** A valid on-prem pool of 2 x 8 A100-40GB with time-slicing when asked. */
-const onPremPool = (scope: Construct, onPrem: Loose = {}) => pool(scope, { accelerator: 'A100-40GB', onPrem: { nodes: 2, acceleratorsPerNode: 8, ...onPrem } }, 'onprem');
+const a10gPool = (scope: Construct, extra: Loose = {}) => pool(scope, { accelerator: 'A10G', provisioner: KARPENTER, maxAccelerators: 8, ...extra }, 'a10g');
+/** A valid on-prem pool of 2 x 8 A100-40GB, with more provisioner settings or plumbing (time-slicing) when asked. */
+const onPremPool = (scope: Construct, onPrem: Loose = {}, plumbing?: Loose) =>
+  pool(scope, { accelerator: 'A100-40GB', provisioner: { type: 'on-prem', nodes: 2, acceleratorsPerNode: 8, ...onPrem }, plumbing }, 'onprem');
 
 /** How a value shows in a message: strings as themselves (quoted or not), numbers by String, objects as JSON. */
 function render(value: unknown): string {
@@ -305,7 +306,7 @@ const workerCases: Case[] = [
     label: 'tensorParallel 2 on a time-sliced pool',
     field: 'tensorParallel',
     shows: ['tensorParallel 2', 'time-sliced'],
-    build: (chart) => worker(chart, { model: MISTRAL, tensorParallel: 2, nodePool: onPremPool(chart, { gpuSharing: { timeSlicing: { replicas: 4 } } }) }),
+    build: (chart) => worker(chart, { model: MISTRAL, tensorParallel: 2, nodePool: onPremPool(chart, {}, { gpuSharing: { timeSlicing: { replicas: 4 } } }) }),
   },
 ];
 
@@ -319,12 +320,24 @@ describe('LlmWorker rejects bad props before anything is synthesized', () => {
 
 const poolCases: Case[] = [
   { label: 'props null', field: 'props', value: null, build: (chart) => pool(chart, null) },
-  { label: 'neither karpenter nor onPrem', field: 'karpenter', shows: ['karpenter', 'onPrem'], build: (chart) => pool(chart, { accelerator: 'A10G', maxAccelerators: 8 }) },
+  { label: 'provisioner missing', field: 'provisioner', shows: ['provisioner', 'karpenter', 'on-prem'], build: (chart) => pool(chart, { accelerator: 'A10G', maxAccelerators: 8 }) },
   {
-    label: 'both karpenter and onPrem',
-    field: 'karpenter',
-    shows: ['karpenter', 'onPrem'],
-    build: (chart) => pool(chart, { accelerator: 'A10G', karpenter: KARPENTER, onPrem: { nodes: 1, acceleratorsPerNode: 4 }, maxAccelerators: 8 }),
+    label: "provisioner.type 'eks'",
+    field: 'provisioner.type',
+    shows: ['provisioner.type', 'eks', 'karpenter', 'on-prem'],
+    build: (chart) => a10gPool(chart, { provisioner: { ...KARPENTER, type: 'eks' } }),
+  },
+  {
+    label: 'a Karpenter provisioner with on-prem nodes',
+    field: 'provisioner.nodes',
+    shows: ['provisioner.nodes', 'on-prem', 'karpenter'],
+    build: (chart) => a10gPool(chart, { provisioner: { ...KARPENTER, nodes: 4 } }),
+  },
+  {
+    label: 'instanceTypes on an on-prem pool (Karpenter only)',
+    field: 'instanceTypes',
+    shows: ['instanceTypes', 'Karpenter pools only', "provisioner.type 'karpenter'"],
+    build: (chart) => pool(chart, { accelerator: 'A100-40GB', provisioner: { type: 'on-prem', nodes: 2, acceleratorsPerNode: 8 }, instanceTypes: ['p4d.24xlarge'] }),
   },
   { label: 'accelerator XYZ', field: 'accelerator', value: 'XYZ', build: (chart) => a10gPool(chart, { accelerator: 'XYZ' }) },
   { label: "maxAccelerators '8'", field: 'maxAccelerators', value: "'8'", build: (chart) => a10gPool(chart, { maxAccelerators: '8' }) },
@@ -338,31 +351,36 @@ const poolCases: Case[] = [
     shows: ['accelerator', 'H100', 'instanceTypes', 'g5.xlarge'],
     build: (chart) => a10gPool(chart, { accelerator: 'H100', instanceTypes: ['g5.xlarge'] }),
   },
-  { label: 'instanceFamilies unknown', field: 'instanceFamilies', value: 'g99', build: (chart) => pool(chart, { instanceFamilies: ['g99'], karpenter: KARPENTER, maxAccelerators: 8 }) },
-  { label: "instanceFamilies 'g5' (a string)", field: 'instanceFamilies', value: 'g5', build: (chart) => pool(chart, { instanceFamilies: 'g5', karpenter: KARPENTER, maxAccelerators: 8 }) },
+  { label: 'instanceFamilies unknown', field: 'instanceFamilies', value: 'g99', build: (chart) => pool(chart, { instanceFamilies: ['g99'], provisioner: KARPENTER, maxAccelerators: 8 }) },
+  { label: "instanceFamilies 'g5' (a string)", field: 'instanceFamilies', value: 'g5', build: (chart) => pool(chart, { instanceFamilies: 'g5', provisioner: KARPENTER, maxAccelerators: 8 }) },
   { label: "capacityTypes ['cheap']", field: 'capacityTypes', value: ['cheap'], build: (chart) => a10gPool(chart, { capacityTypes: ['cheap'] }) },
   { label: "capacityTypes 'spot' (a string)", field: 'capacityTypes', value: 'spot', build: (chart) => a10gPool(chart, { capacityTypes: 'spot' }) },
-  { label: 'karpenter.clusterName missing', field: 'karpenter.clusterName', value: undefined, build: (chart) => a10gPool(chart, { karpenter: { nodeRole: 'role' } }) },
-  { label: "karpenter.amiAlias 'ubuntu'", field: 'karpenter.amiAlias', value: 'ubuntu', build: (chart) => a10gPool(chart, { karpenter: { ...KARPENTER, amiAlias: 'ubuntu' } }) },
-  { label: 'karpenter an array', field: 'karpenter', value: ['prod'], build: (chart) => a10gPool(chart, { karpenter: ['prod'] }) },
-  { label: 'karpenter.rootVolumeGiB -1', field: 'karpenter.rootVolumeGiB', value: -1, build: (chart) => a10gPool(chart, { karpenter: { ...KARPENTER, rootVolumeGiB: -1 } }) },
-  { label: "karpenter.weight 'high'", field: 'karpenter.weight', value: 'high', build: (chart) => a10gPool(chart, { karpenter: { ...KARPENTER, weight: 'high' } }) },
+  { label: 'provisioner.clusterName missing', field: 'provisioner.clusterName', value: undefined, build: (chart) => a10gPool(chart, { provisioner: { type: 'karpenter', nodeRole: 'role' } }) },
+  { label: "provisioner.amiAlias 'ubuntu'", field: 'provisioner.amiAlias', value: 'ubuntu', build: (chart) => a10gPool(chart, { provisioner: { ...KARPENTER, amiAlias: 'ubuntu' } }) },
+  { label: 'provisioner an array', field: 'provisioner', value: ['prod'], build: (chart) => a10gPool(chart, { provisioner: ['prod'] }) },
+  { label: 'provisioner.rootVolumeGiB -1', field: 'provisioner.rootVolumeGiB', value: -1, build: (chart) => a10gPool(chart, { provisioner: { ...KARPENTER, rootVolumeGiB: -1 } }) },
+  { label: "provisioner.weight 'high'", field: 'provisioner.weight', value: 'high', build: (chart) => a10gPool(chart, { provisioner: { ...KARPENTER, weight: 'high' } }) },
   {
-    label: "karpenter.disruption.consolidationPolicy 'Always'",
-    field: 'karpenter.disruption.consolidationPolicy',
+    label: "provisioner.disruption.consolidationPolicy 'Always'",
+    field: 'provisioner.disruption.consolidationPolicy',
     value: 'Always',
-    build: (chart) => a10gPool(chart, { karpenter: { ...KARPENTER, disruption: { consolidationPolicy: 'Always' } } }),
+    build: (chart) => a10gPool(chart, { provisioner: { ...KARPENTER, disruption: { consolidationPolicy: 'Always' } } }),
   },
-  { label: 'onPrem without accelerator', field: 'accelerator', value: undefined, build: (chart) => pool(chart, { onPrem: { nodes: 2, acceleratorsPerNode: 8 } }) },
-  { label: 'onPrem.nodes 0', field: 'onPrem.nodes', value: 0, build: (chart) => onPremPool(chart, { nodes: 0 }) },
-  { label: 'onPrem.acceleratorsPerNode NaN', field: 'onPrem.acceleratorsPerNode', value: NaN, build: (chart) => onPremPool(chart, { acceleratorsPerNode: NaN }) },
+  { label: 'on-prem without accelerator', field: 'accelerator', value: undefined, build: (chart) => pool(chart, { provisioner: { type: 'on-prem', nodes: 2, acceleratorsPerNode: 8 } }) },
+  { label: 'provisioner.nodes 0', field: 'provisioner.nodes', value: 0, build: (chart) => onPremPool(chart, { nodes: 0 }) },
+  { label: 'provisioner.acceleratorsPerNode NaN', field: 'provisioner.acceleratorsPerNode', value: NaN, build: (chart) => onPremPool(chart, { acceleratorsPerNode: NaN }) },
   {
-    label: 'onPrem maxAccelerators contradicts nodes x devices',
+    label: 'on-prem maxAccelerators contradicts nodes x devices',
     field: 'maxAccelerators',
     shows: ['maxAccelerators', '16', '99'],
-    build: (chart) => pool(chart, { accelerator: 'A100-40GB', onPrem: { nodes: 2, acceleratorsPerNode: 8 }, maxAccelerators: 99 }),
+    build: (chart) => pool(chart, { accelerator: 'A100-40GB', provisioner: { type: 'on-prem', nodes: 2, acceleratorsPerNode: 8 }, maxAccelerators: 99 }),
   },
-  { label: 'gpuSharing timeSlicing replicas 0', field: 'onPrem.gpuSharing.timeSlicing.replicas', value: 0, build: (chart) => onPremPool(chart, { gpuSharing: { timeSlicing: { replicas: 0 } } }) },
+  {
+    label: 'gpuSharing timeSlicing replicas 0',
+    field: 'plumbing.gpuSharing.timeSlicing.replicas',
+    value: 0,
+    build: (chart) => onPremPool(chart, {}, { gpuSharing: { timeSlicing: { replicas: 0 } } }),
+  },
   { label: "name 'GPU_Pool'", field: 'name', value: 'GPU_Pool', build: (chart) => a10gPool(chart, { name: 'GPU_Pool' }) },
 ];
 
@@ -587,25 +605,36 @@ const unknownPropCases: UnknownPropCase[] = [
     build: (chart) => mistral(chart, { hfTokenSecret: { secretName: 'hf', key: 'token' } }),
   },
   { label: 'LlmWorker prefetch.timeout', field: 'prefetch.timeout', meant: 'prefetch.timeoutSeconds', build: (chart) => mistral(chart, { prefetch: { timeout: 600, retries: 3 } }) },
-  { label: 'GpuNodePool maxAccelerator', field: 'maxAccelerator', meant: 'maxAccelerators', build: (chart) => pool(chart, { accelerator: 'A10G', karpenter: KARPENTER, maxAccelerator: 8 }) },
+  { label: 'GpuNodePool maxAccelerator', field: 'maxAccelerator', meant: 'maxAccelerators', build: (chart) => pool(chart, { accelerator: 'A10G', provisioner: KARPENTER, maxAccelerator: 8 }) },
   {
-    label: 'GpuNodePool karpenter.clustername',
-    field: 'karpenter.clustername',
-    meant: 'karpenter.clusterName',
-    build: (chart) => pool(chart, { accelerator: 'A10G', karpenter: { clustername: 'prod', nodeRole: 'r' }, maxAccelerators: 8 }),
+    label: 'GpuNodePool provisioner.clustername',
+    field: 'provisioner.clustername',
+    meant: 'provisioner.clusterName',
+    build: (chart) => pool(chart, { accelerator: 'A10G', provisioner: { type: 'karpenter', clustername: 'prod', nodeRole: 'r' }, maxAccelerators: 8 }),
   },
   {
-    label: 'GpuNodePool karpenter.disruption.consolidation',
-    field: 'karpenter.disruption.consolidation',
-    meant: 'karpenter.disruption.consolidationPolicy',
-    build: (chart) => a10gPool(chart, { karpenter: { ...KARPENTER, disruption: { consolidation: 'WhenEmpty' } } }),
+    label: 'GpuNodePool provisioner.disruption.consolidation',
+    field: 'provisioner.disruption.consolidation',
+    meant: 'provisioner.disruption.consolidationPolicy',
+    build: (chart) => a10gPool(chart, { provisioner: { ...KARPENTER, disruption: { consolidation: 'WhenEmpty' } } }),
   },
-  { label: 'GpuNodePool onPrem.node', field: 'onPrem.node', meant: 'onPrem.nodes', build: (chart) => pool(chart, { accelerator: 'A100-40GB', onPrem: { node: 2, acceleratorsPerNode: 8 } }) },
   {
-    label: 'GpuNodePool onPrem.gpuSharing.timeslicing',
-    field: 'onPrem.gpuSharing.timeslicing',
-    meant: 'onPrem.gpuSharing.timeSlicing',
-    build: (chart) => onPremPool(chart, { gpuSharing: { timeslicing: { replicas: 2 } } }),
+    label: 'GpuNodePool provisioner.node',
+    field: 'provisioner.node',
+    meant: 'provisioner.nodes',
+    build: (chart) => pool(chart, { accelerator: 'A100-40GB', provisioner: { type: 'on-prem', node: 2, acceleratorsPerNode: 8 } }),
+  },
+  {
+    label: 'GpuNodePool plumbing.gpuSharing.timeslicing',
+    field: 'plumbing.gpuSharing.timeslicing',
+    meant: 'plumbing.gpuSharing.timeSlicing',
+    build: (chart) => onPremPool(chart, {}, { gpuSharing: { timeslicing: { replicas: 2 } } }),
+  },
+  {
+    label: 'GpuNodePool plumbing.installDevicePlugins',
+    field: 'plumbing.installDevicePlugins',
+    meant: 'plumbing.installDevicePlugin',
+    build: (chart) => onPremPool(chart, {}, { installDevicePlugins: true }),
   },
   { label: 'InferenceGateway apiKey', field: 'apiKey', meant: 'apiKeySecret', build: (chart) => gateway(chart, { backends: [mistral(chart)], apiKey: API_KEY }) },
   {

@@ -73,14 +73,14 @@ describe('an Accelerator object', () => {
 
   it('is accepted by an on-prem GpuNodePool', () => {
     const chart = new Chart(Testing.app(), 'c');
-    const pool = new GpuNodePool(chart, 'ws', { accelerator: MY_GPU, onPrem: { nodes: 1, acceleratorsPerNode: 2 } });
+    const pool = new GpuNodePool(chart, 'ws', { accelerator: MY_GPU, provisioner: { type: 'on-prem', nodes: 1, acceleratorsPerNode: 2 } });
     expect(pool.accelerators[0].id).toBe('RTX-5000-Ada');
   });
 
   it('an LlmWorker on a pool of that accelerator is planned on it and placed by its GFD label', () => {
     const chart = new Chart(Testing.app(), 'c', { namespace: 'llm' });
     const gpu = { ...MY_GPU, id: 'RTX-5000-Ada-32GB', gfdProduct: 'NVIDIA-RTX-5000-Ada-Generation' } as Accelerator;
-    const pool = new GpuNodePool(chart, 'ws', { accelerator: gpu, onPrem: { nodes: 1, acceleratorsPerNode: 2 } });
+    const pool = new GpuNodePool(chart, 'ws', { accelerator: gpu, provisioner: { type: 'on-prem', nodes: 1, acceleratorsPerNode: 2 } });
     const worker = new LlmWorker(chart, 'qwen', { model: 'Qwen/Qwen3-8B', nodePool: pool });
     expect(worker.plan.accelerator.id).toBe('RTX-5000-Ada-32GB');
     expect(JSON.stringify(Testing.synth(chart))).toContain('NVIDIA-RTX-5000-Ada-Generation');
@@ -121,7 +121,7 @@ describe('form factors: A100-80GB and H100', () => {
       const chart = new Chart(Testing.app(), 'c');
       let error: unknown;
       try {
-        new GpuNodePool(chart, 'dc', { accelerator: name, onPrem: { nodes: 1, acceleratorsPerNode: 8 } });
+        new GpuNodePool(chart, 'dc', { accelerator: name, provisioner: { type: 'on-prem', nodes: 1, acceleratorsPerNode: 8 } });
       } catch (e) {
         error = e;
       }
@@ -129,7 +129,7 @@ describe('form factors: A100-80GB and H100', () => {
       expect((error as ValidationError).suggestions).toEqual(variants.map((v) => `accelerator: '${v}'`));
     }
     const chart = new Chart(Testing.app(), 'c');
-    expect(new GpuNodePool(chart, 'dc', { accelerator: 'A100-PCIE-80GB', onPrem: { nodes: 1, acceleratorsPerNode: 8 } }).accelerators[0].id).toBe('A100-PCIE-80GB');
+    expect(new GpuNodePool(chart, 'dc', { accelerator: 'A100-PCIE-80GB', provisioner: { type: 'on-prem', nodes: 1, acceleratorsPerNode: 8 } }).accelerators[0].id).toBe('A100-PCIE-80GB');
   });
 
   it('every catalog accelerator id is unambiguous', () => {

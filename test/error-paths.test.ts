@@ -6,13 +6,13 @@ import { GpuNodePool, LlmWorker, SizingError, ValidationError, type GpuNodePoolP
 const stack = () => new Chart(new App(), 'stack');
 
 test('a bad pool prop: a ValidationError naming the field, with the pool path', () => {
-  const build = () => new GpuNodePool(stack(), 'gpus', { accelerator: 'L4', karpenter: { clusterName: 'c', nodeRole: 'r' }, maxAccelerators: 0 });
+  const build = () => new GpuNodePool(stack(), 'gpus', { accelerator: 'L4', provisioner: { type: 'karpenter', clusterName: 'c', nodeRole: 'r' }, maxAccelerators: 0 });
   expect(build).toThrow(ValidationError);
   expect(build).toThrow(expect.objectContaining({ field: 'maxAccelerators', path: 'stack/gpus' }));
 });
 
 test("a sizing error inside a pool (unknown accelerator) becomes the pool's, with its path", () => {
-  const build = () => new GpuNodePool(stack(), 'gpus', { accelerator: 'NOPE', karpenter: { clusterName: 'c', nodeRole: 'r' }, maxAccelerators: 4 } as GpuNodePoolProps);
+  const build = () => new GpuNodePool(stack(), 'gpus', { accelerator: 'NOPE', provisioner: { type: 'karpenter', clusterName: 'c', nodeRole: 'r' }, maxAccelerators: 4 } as GpuNodePoolProps);
   expect(build).toThrow(ValidationError);
   expect(build).toThrow(expect.objectContaining({ path: 'stack/gpus', message: expect.stringMatching(/^GpuNodePool gpus: /) }));
 });

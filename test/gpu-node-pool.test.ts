@@ -39,7 +39,7 @@ interface Node {
   readonly taints: readonly Taint[];
 }
 
-const KARPENTER = { clusterName: 'prod', nodeRole: 'KarpenterNodeRole-prod' } as const;
+const KARPENTER = { type: 'karpenter', clusterName: 'prod', nodeRole: 'KarpenterNodeRole-prod' } as const;
 const MISTRAL = 'mistralai/Mistral-7B-Instruct-v0.3';
 const GPU_RESOURCE = 'nvidia.com/gpu';
 const NEURON_RESOURCE = 'aws.amazon.com/neuron';
@@ -324,50 +324,50 @@ interface PoolCase {
 const POOL_CASES: readonly PoolCase[] = [
   {
     title: 'A10G, spot and on-demand',
-    props: { accelerator: 'A10G', karpenter: KARPENTER, capacityTypes: ['spot', 'on-demand'], maxAccelerators: 16 },
+    props: { accelerator: 'A10G', provisioner: KARPENTER, capacityTypes: ['spot', 'on-demand'], maxAccelerators: 16 },
     workerProps: { model: MISTRAL },
     allowed: (row) => row.karpenterName === 'a10g',
   },
   {
     title: "families ['g5', 'g6']",
-    props: { instanceFamilies: ['g5', 'g6'], karpenter: KARPENTER, maxAccelerators: 16 },
+    props: { instanceFamilies: ['g5', 'g6'], provisioner: KARPENTER, maxAccelerators: 16 },
     workerProps: { model: MISTRAL },
     allowed: (row) => row.name.startsWith('g5.') || row.name.startsWith('g6.'),
   },
   {
     title: 'inf2',
-    props: { accelerator: 'inferentia2', instanceTypes: ['inf2.xlarge', 'inf2.8xlarge', 'inf2.24xlarge'], karpenter: KARPENTER, maxAccelerators: 12 },
+    props: { accelerator: 'inferentia2', instanceTypes: ['inf2.xlarge', 'inf2.8xlarge', 'inf2.24xlarge'], provisioner: KARPENTER, maxAccelerators: 12 },
     workerProps: { model: MISTRAL, engine: 'tgi-neuron', maxContextLength: 4096, concurrency: 4 },
     allowed: (row) => ['inf2.xlarge', 'inf2.8xlarge', 'inf2.24xlarge'].includes(row.name),
   },
   {
     title: 'bottlerocket L40S with DCGM exporter',
-    props: { accelerator: 'L40S', karpenter: { ...KARPENTER, amiAlias: 'bottlerocket@latest', installDcgmExporter: true }, maxAccelerators: 8 },
+    props: { accelerator: 'L40S', provisioner: { ...KARPENTER, amiAlias: 'bottlerocket@latest' }, plumbing: { installDcgmExporter: true }, maxAccelerators: 8 },
     workerProps: { model: MISTRAL },
     allowed: (row) => row.karpenterName === 'l40s',
   },
   {
     title: 'g4dn spot and on-demand with DCGM exporter',
-    props: { instanceFamilies: ['g4dn'], karpenter: { ...KARPENTER, installDcgmExporter: true }, capacityTypes: ['spot', 'on-demand'], maxAccelerators: 8 },
+    props: { instanceFamilies: ['g4dn'], provisioner: KARPENTER, plumbing: { installDcgmExporter: true }, capacityTypes: ['spot', 'on-demand'], maxAccelerators: 8 },
     workerProps: { model: 'meta-llama/Llama-3.2-3B-Instruct' },
     allowed: (row) => row.name.startsWith('g4dn.'),
   },
   {
     title: 'p3 (no local NVMe)',
-    props: { instanceFamilies: ['p3'], karpenter: KARPENTER, maxAccelerators: 8 },
+    props: { instanceFamilies: ['p3'], provisioner: KARPENTER, maxAccelerators: 8 },
     workerProps: { model: 'meta-llama/Llama-3.2-3B-Instruct' },
     allowed: (row) => row.name.startsWith('p3.'),
   },
   {
     title: "mixed accelerators ['g6', 'g6e'] (L4 and L40S)",
-    props: { instanceFamilies: ['g6', 'g6e'], karpenter: KARPENTER, maxAccelerators: 16 },
+    props: { instanceFamilies: ['g6', 'g6e'], provisioner: KARPENTER, maxAccelerators: 16 },
     // 32k context x 4 sequences: one L40S (48 GB) fits it, one L4 (24 GB) does not.
     workerProps: { model: MISTRAL, maxContextLength: 32768, concurrency: 4 },
     allowed: (row) => row.name.startsWith('g6.') || row.name.startsWith('g6e.'),
   },
   {
     title: 'A100 40GB and 80GB (p4d + p4de)',
-    props: { instanceTypes: ['p4d.24xlarge', 'p4de.24xlarge'], karpenter: KARPENTER, maxAccelerators: 16 },
+    props: { instanceTypes: ['p4d.24xlarge', 'p4de.24xlarge'], provisioner: KARPENTER, maxAccelerators: 16 },
     // Needs 80 GB A100s: Karpenter, on price alone, would launch the cheaper 40 GB p4d.
     workerProps: { model: 'meta-llama/Llama-3.1-70B-Instruct', maxContextLength: 32768, concurrency: 16 },
     allowed: (row) => ['p4d.24xlarge', 'p4de.24xlarge'].includes(row.name),
@@ -513,7 +513,7 @@ describe.each(BUILT_CASES.map((c) => [c.title, c] as const))('Karpenter pool: %s
 
   it('EC2NodeClass: AMI alias, node role, discovery selectors, IMDSv2 with hop limit 1, tags naming the pool', () => {
     const spec = nodeClassOf(objects, pool).spec;
-    const ami = (c.props.karpenter as { amiAlias?: string }).amiAlias ?? 'al2023@latest';
+    const ami = (c.props.provisioner as { amiAlias?: string }).amiAlias ?? 'al2023@latest';
     expect(spec.amiSelectorTerms).toEqual([{ alias: ami }]);
     expect(spec.role).toBe(KARPENTER.nodeRole);
     const discovery = [{ tags: { 'karpenter.sh/discovery': KARPENTER.clusterName } }];
@@ -592,14 +592,14 @@ describe.each(BUILT_CASES.map((c) => [c.title, c] as const))('Karpenter pool: %s
   });
 
   it('plumbing: device plugin (and GFD) on AL2023 GPU pools, none on Bottlerocket, Neuron plugin on inf2, DCGM when asked', () => {
-    const bottlerocket = ((c.props.karpenter as { amiAlias?: string }).amiAlias ?? '').startsWith('bottlerocket@');
+    const bottlerocket = ((c.props.provisioner as { amiAlias?: string }).amiAlias ?? '').startsWith('bottlerocket@');
     const names = daemonSetsOf(objects, pool)
       .map((d) => d.spec.template.metadata.labels['app.kubernetes.io/name'])
       .sort();
     const expected: string[] = [];
     if (c.neuron) expected.push('neuron-device-plugin');
     else if (!bottlerocket) expected.push('nvidia-device-plugin', 'gpu-feature-discovery');
-    if ((c.props.karpenter as { installDcgmExporter?: boolean }).installDcgmExporter && !c.neuron) expected.push('dcgm-exporter');
+    if (c.props.plumbing?.installDcgmExporter && !c.neuron) expected.push('dcgm-exporter');
     expect(names).toEqual(expected.sort());
   });
 
@@ -649,7 +649,7 @@ describe('Karpenter overrides', () => {
   const { objects, chart } = build((chart) => {
     new GpuNodePool(chart, 'custom', {
       accelerator: 'A10G',
-      karpenter: {
+      provisioner: {
         ...KARPENTER,
         subnetSelectorTerms: [{ id: 'subnet-0123456789abcdef0' }],
         securityGroupSelectorTerms: [{ tags: { 'example.com/gpu-nodes': 'true' } }],
@@ -693,7 +693,7 @@ describe.each([
   ['bottlerocket', 'bottlerocket@latest', '/dev/xvdb'],
 ])('p3 pool (no NVMe), %s', (_t, amiAlias, dataDevice) => {
   const { objects, chart } = build((chart) => {
-    const pool = new GpuNodePool(chart, 'v100', { instanceFamilies: ['p3'], karpenter: { ...KARPENTER, amiAlias }, maxAccelerators: 16 });
+    const pool = new GpuNodePool(chart, 'v100', { instanceFamilies: ['p3'], provisioner: { ...KARPENTER, amiAlias }, maxAccelerators: 16 });
     new LlmWorker(chart, 'small', { model: 'meta-llama/Llama-3.2-1B-Instruct', nodePool: pool });
     new LlmWorker(chart, 'larger', { model: MISTRAL, nodePool: pool });
   });
@@ -713,7 +713,7 @@ describe.each([
 
 it('a pool mixing NVMe and EBS-only instance types (p3 + p3dn) sets no instanceStorePolicy', () => {
   const { objects, chart } = build((chart) => {
-    new GpuNodePool(chart, 'v100', { instanceTypes: ['p3.8xlarge', 'p3dn.24xlarge'], karpenter: KARPENTER, maxAccelerators: 16 });
+    new GpuNodePool(chart, 'v100', { instanceTypes: ['p3.8xlarge', 'p3dn.24xlarge'], provisioner: KARPENTER, maxAccelerators: 16 });
   });
   expect(fact('p3.8xlarge').nvmeGiB).toBe(0);
   expect(fact('p3dn.24xlarge').nvmeGiB).toBeGreaterThan(0);
@@ -730,7 +730,8 @@ describe('on-prem pool: 4 x 8 A100-40GB with a rack selector, a taint, plumbing 
   const { objects, chart } = build((chart) => {
     const dc = new GpuNodePool(chart, 'dc1', {
       accelerator: 'A100-40GB',
-      onPrem: { nodes: 4, acceleratorsPerNode: 8, nodeSelector: SELECTOR, taint: { key: TAINT.key, value: TAINT.value }, installDevicePlugin: true, installDcgmExporter: true, runtimeClass: true },
+      provisioner: { type: 'on-prem', nodes: 4, acceleratorsPerNode: 8, nodeSelector: SELECTOR, taint: { key: TAINT.key, value: TAINT.value }, runtimeClass: true },
+      plumbing: { installDevicePlugin: true, installDcgmExporter: true },
     });
     new LlmWorker(chart, 'llama-70b', { model: 'meta-llama/Llama-3.1-70B-Instruct', maxContextLength: 8192, concurrency: 16, nodePool: dc });
     new LlmWorker(chart, 'mistral', { model: MISTRAL, nodePool: dc });
@@ -810,7 +811,7 @@ describe('on-prem pool: 4 x 8 A100-40GB with a rack selector, a taint, plumbing 
 
 it('on-prem pool without a taint: workers tolerate nothing', () => {
   const { objects, chart } = build((chart) => {
-    const dc = new GpuNodePool(chart, 'dc', { accelerator: 'H100-SXM5-80GB', onPrem: { nodes: 2, acceleratorsPerNode: 8 } });
+    const dc = new GpuNodePool(chart, 'dc', { accelerator: 'H100-SXM5-80GB', provisioner: { type: 'on-prem', nodes: 2, acceleratorsPerNode: 8 } });
     new LlmWorker(chart, 'mistral', { model: MISTRAL, nodePool: dc });
   });
   for (const spec of podSpecsOf(objects, workersOf(chart)[0])) expect(spec.tolerations ?? []).toEqual([]);
@@ -824,8 +825,8 @@ it('on-prem pool without a taint: workers tolerate nothing', () => {
 
 describe('one chart, several pools: workers on a pool and workers without one', () => {
   const { objects, chart } = build((chart) => {
-    const a10g = new GpuNodePool(chart, 'a10g', { accelerator: 'A10G', karpenter: KARPENTER, maxAccelerators: 8 });
-    const inf2 = new GpuNodePool(chart, 'inf2', { accelerator: 'inferentia2', karpenter: KARPENTER, maxAccelerators: 8 });
+    const a10g = new GpuNodePool(chart, 'a10g', { accelerator: 'A10G', provisioner: KARPENTER, maxAccelerators: 8 });
+    const inf2 = new GpuNodePool(chart, 'inf2', { accelerator: 'inferentia2', provisioner: KARPENTER, maxAccelerators: 8 });
     new LlmWorker(chart, 'on-a10g', { model: MISTRAL, nodePool: a10g });
     new LlmWorker(chart, 'on-inf2', { model: MISTRAL, engine: 'tgi-neuron', maxContextLength: 4096, concurrency: 4, nodePool: inf2 });
     new LlmWorker(chart, 'free-l4', { model: MISTRAL, accelerator: 'L4' });
@@ -884,7 +885,7 @@ describe('time-sliced pools (4 slices per GPU)', () => {
 
   it('Karpenter: the worker gets a quarter of the engine default memory fraction and TP 1', () => {
     const { objects, chart } = build((chart) => {
-      const pool = new GpuNodePool(chart, 'shared', { accelerator: 'A10G', karpenter: { ...KARPENTER, gpuSharing: sharing }, maxAccelerators: 4 });
+      const pool = new GpuNodePool(chart, 'shared', { accelerator: 'A10G', provisioner: KARPENTER, plumbing: { gpuSharing: sharing }, maxAccelerators: 4 });
       new LlmWorker(chart, 'tiny', { model: 'meta-llama/Llama-3.2-1B-Instruct', maxContextLength: 4096, nodePool: pool });
     });
     const worker = workersOf(chart)[0];
@@ -896,7 +897,7 @@ describe('time-sliced pools (4 slices per GPU)', () => {
 
   it('tensorParallel 2 on a time-sliced pool is a ValidationError on tensorParallel', () => {
     const { chart } = build(() => undefined);
-    const pool = new GpuNodePool(chart, 'shared', { accelerator: 'A10G', karpenter: { ...KARPENTER, gpuSharing: sharing }, maxAccelerators: 4 });
+    const pool = new GpuNodePool(chart, 'shared', { accelerator: 'A10G', provisioner: KARPENTER, plumbing: { gpuSharing: sharing }, maxAccelerators: 4 });
     const error = errorOf(() => new LlmWorker(chart, 'tp2', { model: 'meta-llama/Llama-3.2-1B-Instruct', tensorParallel: 2, nodePool: pool }));
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).field).toBe('tensorParallel');
@@ -905,7 +906,11 @@ describe('time-sliced pools (4 slices per GPU)', () => {
 
   it("on-prem: workers select GFD's <product>-SHARED label", () => {
     const { objects, chart } = build((chart) => {
-      const pool = new GpuNodePool(chart, 'shared', { accelerator: 'L40S', onPrem: { nodes: 1, acceleratorsPerNode: 4, gpuSharing: sharing, installDevicePlugin: true } });
+      const pool = new GpuNodePool(chart, 'shared', {
+        accelerator: 'L40S',
+        provisioner: { type: 'on-prem', nodes: 1, acceleratorsPerNode: 4 },
+        plumbing: { gpuSharing: sharing, installDevicePlugin: true },
+      });
       new LlmWorker(chart, 'tiny', { model: 'meta-llama/Llama-3.2-1B-Instruct', maxContextLength: 4096, nodePool: pool });
     });
     const gfd = lookupAccelerator('L40S').gfdProduct!;
@@ -922,7 +927,7 @@ describe('time-sliced pools (4 slices per GPU)', () => {
     const make = (replicas: number) => {
       const app = Testing.app();
       const chart = new Chart(app, 'llm', { namespace: 'llm' });
-      const pool = new GpuNodePool(chart, 'shared', { accelerator: 'L40S', onPrem: { nodes: 1, acceleratorsPerNode: 4, gpuSharing: sharing } });
+      const pool = new GpuNodePool(chart, 'shared', { accelerator: 'L40S', provisioner: { type: 'on-prem', nodes: 1, acceleratorsPerNode: 4 }, plumbing: { gpuSharing: sharing } });
       new LlmWorker(chart, 'tiny', { model: 'meta-llama/Llama-3.2-1B-Instruct', maxContextLength: 4096, nodePool: pool, replicas });
       return chart;
     };
@@ -933,7 +938,11 @@ describe('time-sliced pools (4 slices per GPU)', () => {
 
 it('a MIG pool refuses LLM workers: ValidationError on nodePool', () => {
   const { chart } = build(() => undefined);
-  const pool = new GpuNodePool(chart, 'mig', { accelerator: 'A100-40GB', onPrem: { nodes: 1, acceleratorsPerNode: 8, gpuSharing: { mig: { strategy: 'single' } } } });
+  const pool = new GpuNodePool(chart, 'mig', {
+    accelerator: 'A100-40GB',
+    provisioner: { type: 'on-prem', nodes: 1, acceleratorsPerNode: 8 },
+    plumbing: { gpuSharing: { mig: { strategy: 'single' } } },
+  });
   const error = errorOf(() => new LlmWorker(chart, 'w', { model: MISTRAL, nodePool: pool }));
   expect(error).toBeInstanceOf(ValidationError);
   expect((error as ValidationError).field).toBe('nodePool');
@@ -947,7 +956,7 @@ describe('checks between pools and workers', () => {
   it('over capacity (Karpenter): synth fails naming the pool, each worker, the claimed and the available accelerators', () => {
     const app = Testing.app();
     const chart = new Chart(app, 'llm', { namespace: 'llm' });
-    const pool = new GpuNodePool(chart, 'tight-pool', { accelerator: 'A10G', karpenter: KARPENTER, maxAccelerators: 3 });
+    const pool = new GpuNodePool(chart, 'tight-pool', { accelerator: 'A10G', provisioner: KARPENTER, maxAccelerators: 3 });
     const alpha = new LlmWorker(chart, 'alpha-worker', { model: MISTRAL, nodePool: pool, replicas: 2 });
     const beta = new LlmWorker(chart, 'beta-worker', { model: MISTRAL, nodePool: pool, replicas: 2 });
     const claimed = 2 * alpha.plan.acceleratorsPerReplica + 2 * beta.plan.acceleratorsPerReplica;
@@ -962,7 +971,7 @@ describe('checks between pools and workers', () => {
   it('over capacity (on-prem): nodes x acceleratorsPerNode is the capacity', () => {
     const app = Testing.app();
     const chart = new Chart(app, 'llm', { namespace: 'llm' });
-    const pool = new GpuNodePool(chart, 'one-server', { accelerator: 'A100-40GB', onPrem: { nodes: 1, acceleratorsPerNode: 8 } });
+    const pool = new GpuNodePool(chart, 'one-server', { accelerator: 'A100-40GB', provisioner: { type: 'on-prem', nodes: 1, acceleratorsPerNode: 8 } });
     const big = new LlmWorker(chart, 'llama-70b', { model: 'meta-llama/Llama-3.1-70B-Instruct', maxContextLength: 8192, concurrency: 16, nodePool: pool, replicas: 3 });
     const claimed = 3 * big.plan.acceleratorsPerReplica;
     expect(claimed).toBeGreaterThan(8);
@@ -976,7 +985,7 @@ describe('checks between pools and workers', () => {
   it('within capacity, synth passes', () => {
     const app = Testing.app();
     const chart = new Chart(app, 'llm', { namespace: 'llm' });
-    const pool = new GpuNodePool(chart, 'roomy', { accelerator: 'A10G', karpenter: KARPENTER, maxAccelerators: 4 });
+    const pool = new GpuNodePool(chart, 'roomy', { accelerator: 'A10G', provisioner: KARPENTER, maxAccelerators: 4 });
     new LlmWorker(chart, 'alpha', { model: MISTRAL, nodePool: pool, replicas: 2 });
     new LlmWorker(chart, 'beta', { model: MISTRAL, nodePool: pool, replicas: 2 });
     expect(() => Testing.synth(chart)).not.toThrow();
@@ -984,7 +993,7 @@ describe('checks between pools and workers', () => {
 
   it('a replica larger than the largest node of the pool fails at construction, naming the pool and both numbers', () => {
     const { chart } = build(() => undefined);
-    const pool = new GpuNodePool(chart, 'small-nodes', { instanceTypes: ['g5.xlarge', 'g5.12xlarge'], karpenter: KARPENTER, maxAccelerators: 16 });
+    const pool = new GpuNodePool(chart, 'small-nodes', { instanceTypes: ['g5.xlarge', 'g5.12xlarge'], provisioner: KARPENTER, maxAccelerators: 16 });
     expect(Math.max(...pool.instanceTypes.map((it) => fact(it.name).count))).toBe(4);
     const error = errorOf(() => new LlmWorker(chart, 'tp8-worker', { model: MISTRAL, tensorParallel: 8, nodePool: pool }));
     expect(error).toBeInstanceOf(LlmConstructsError);
@@ -996,7 +1005,7 @@ describe('checks between pools and workers', () => {
 
   it('a Neuron engine on a GPU pool fails, naming the pool and the worker', () => {
     const { chart } = build(() => undefined);
-    const pool = new GpuNodePool(chart, 'gpu-pool', { accelerator: 'A10G', karpenter: KARPENTER, maxAccelerators: 8 });
+    const pool = new GpuNodePool(chart, 'gpu-pool', { accelerator: 'A10G', provisioner: KARPENTER, maxAccelerators: 8 });
     const error = errorOf(() => new LlmWorker(chart, 'neuron-worker', { model: MISTRAL, engine: 'tgi-neuron', nodePool: pool }));
     expect(error).toBeInstanceOf(LlmConstructsError);
     expect(error!.message).toContain('gpu-pool');
@@ -1005,7 +1014,7 @@ describe('checks between pools and workers', () => {
 
   it('a GPU engine on an inf2 pool fails, naming the pool and the worker', () => {
     const { chart } = build(() => undefined);
-    const pool = new GpuNodePool(chart, 'inf2-pool', { accelerator: 'inferentia2', karpenter: KARPENTER, maxAccelerators: 8 });
+    const pool = new GpuNodePool(chart, 'inf2-pool', { accelerator: 'inferentia2', provisioner: KARPENTER, maxAccelerators: 8 });
     const error = errorOf(() => new LlmWorker(chart, 'vllm-worker', { model: MISTRAL, engine: 'vllm', nodePool: pool }));
     expect(error).toBeInstanceOf(LlmConstructsError);
     expect(error!.message).toContain('inf2-pool');
@@ -1014,7 +1023,7 @@ describe('checks between pools and workers', () => {
 
   it('an instanceType outside the pool is a ValidationError on instanceType', () => {
     const { chart } = build(() => undefined);
-    const pool = new GpuNodePool(chart, 'a10g', { accelerator: 'A10G', karpenter: KARPENTER, maxAccelerators: 8 });
+    const pool = new GpuNodePool(chart, 'a10g', { accelerator: 'A10G', provisioner: KARPENTER, maxAccelerators: 8 });
     const error = errorOf(() => new LlmWorker(chart, 'w', { model: MISTRAL, instanceType: 'g6.xlarge', nodePool: pool }));
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).field).toBe('instanceType');
@@ -1023,7 +1032,7 @@ describe('checks between pools and workers', () => {
 
   it("an accelerator other than the on-prem pool's is a ValidationError on accelerator", () => {
     const { chart } = build(() => undefined);
-    const pool = new GpuNodePool(chart, 'dc', { accelerator: 'A100-40GB', onPrem: { nodes: 2, acceleratorsPerNode: 8 } });
+    const pool = new GpuNodePool(chart, 'dc', { accelerator: 'A100-40GB', provisioner: { type: 'on-prem', nodes: 2, acceleratorsPerNode: 8 } });
     const error = errorOf(() => new LlmWorker(chart, 'w', { model: MISTRAL, accelerator: 'H100', nodePool: pool }));
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).field).toBe('accelerator');
@@ -1036,21 +1045,21 @@ describe('checks between pools and workers', () => {
 
 describe('bad pool props', () => {
   const cases: ReadonlyArray<[string, unknown, readonly string[]]> = [
-    ['neither karpenter nor onPrem', { accelerator: 'A10G', maxAccelerators: 8 }, ['karpenter', 'onPrem']],
-    ['both karpenter and onPrem', { accelerator: 'A10G', karpenter: KARPENTER, onPrem: { nodes: 1, acceleratorsPerNode: 8 }, maxAccelerators: 8 }, ['karpenter', 'onPrem']],
-    ['karpenter without maxAccelerators', { accelerator: 'A10G', karpenter: KARPENTER }, ['maxAccelerators']],
-    ['maxAccelerators 0', { accelerator: 'A10G', karpenter: KARPENTER, maxAccelerators: 0 }, ['maxAccelerators']],
-    ['maxAccelerators -1', { accelerator: 'A10G', karpenter: KARPENTER, maxAccelerators: -1 }, ['maxAccelerators']],
-    ["maxAccelerators '8'", { accelerator: 'A10G', karpenter: KARPENTER, maxAccelerators: '8' }, ['maxAccelerators']],
-    ['unknown accelerator', { accelerator: 'A11G', karpenter: KARPENTER, maxAccelerators: 8 }, ['accelerator']],
-    ['unknown instance family', { instanceFamilies: ['g55'], karpenter: KARPENTER, maxAccelerators: 8 }, ['instanceFamilies']],
-    ['unknown instance type', { instanceTypes: ['g5.3xlarge'], karpenter: KARPENTER, maxAccelerators: 8 }, ['instanceTypes', 'instanceType']],
-    ['instanceTypes not a list', { instanceTypes: 'g5.xlarge', karpenter: KARPENTER, maxAccelerators: 8 }, ['instanceTypes']],
-    ['accelerator and instanceTypes disagree', { accelerator: 'L4', instanceTypes: ['g5.xlarge'], karpenter: KARPENTER, maxAccelerators: 8 }, ['instanceTypes', 'accelerator']],
-    ['accelerator and instanceFamilies disagree', { accelerator: 'L4', instanceFamilies: ['g5'], karpenter: KARPENTER, maxAccelerators: 8 }, ['instanceFamilies', 'accelerator']],
-    ["GPU and Neuron families mixed (['g5', 'inf2'])", { instanceFamilies: ['g5', 'inf2'], karpenter: KARPENTER, maxAccelerators: 8 }, ['instanceFamilies']],
-    ['on-prem without accelerator', { onPrem: { nodes: 4, acceleratorsPerNode: 8 } }, ['accelerator']],
-    ['on-prem nodes 0', { accelerator: 'A100-40GB', onPrem: { nodes: 0, acceleratorsPerNode: 8 } }, ['onPrem.nodes']],
+    ['no provisioner', { accelerator: 'A10G', maxAccelerators: 8 }, ['provisioner']],
+    ["provisioner.type 'both'", { accelerator: 'A10G', provisioner: { ...KARPENTER, type: 'both', nodes: 1, acceleratorsPerNode: 8 }, maxAccelerators: 8 }, ['provisioner.type']],
+    ['karpenter without maxAccelerators', { accelerator: 'A10G', provisioner: KARPENTER }, ['maxAccelerators']],
+    ['maxAccelerators 0', { accelerator: 'A10G', provisioner: KARPENTER, maxAccelerators: 0 }, ['maxAccelerators']],
+    ['maxAccelerators -1', { accelerator: 'A10G', provisioner: KARPENTER, maxAccelerators: -1 }, ['maxAccelerators']],
+    ["maxAccelerators '8'", { accelerator: 'A10G', provisioner: KARPENTER, maxAccelerators: '8' }, ['maxAccelerators']],
+    ['unknown accelerator', { accelerator: 'A11G', provisioner: KARPENTER, maxAccelerators: 8 }, ['accelerator']],
+    ['unknown instance family', { instanceFamilies: ['g55'], provisioner: KARPENTER, maxAccelerators: 8 }, ['instanceFamilies']],
+    ['unknown instance type', { instanceTypes: ['g5.3xlarge'], provisioner: KARPENTER, maxAccelerators: 8 }, ['instanceTypes', 'instanceType']],
+    ['instanceTypes not a list', { instanceTypes: 'g5.xlarge', provisioner: KARPENTER, maxAccelerators: 8 }, ['instanceTypes']],
+    ['accelerator and instanceTypes disagree', { accelerator: 'L4', instanceTypes: ['g5.xlarge'], provisioner: KARPENTER, maxAccelerators: 8 }, ['instanceTypes', 'accelerator']],
+    ['accelerator and instanceFamilies disagree', { accelerator: 'L4', instanceFamilies: ['g5'], provisioner: KARPENTER, maxAccelerators: 8 }, ['instanceFamilies', 'accelerator']],
+    ["GPU and Neuron families mixed (['g5', 'inf2'])", { instanceFamilies: ['g5', 'inf2'], provisioner: KARPENTER, maxAccelerators: 8 }, ['instanceFamilies']],
+    ['on-prem without accelerator', { provisioner: { type: 'on-prem', nodes: 4, acceleratorsPerNode: 8 } }, ['accelerator']],
+    ['on-prem nodes 0', { accelerator: 'A100-40GB', provisioner: { type: 'on-prem', nodes: 0, acceleratorsPerNode: 8 } }, ['provisioner.nodes']],
   ];
 
   it.each(cases)('%s', (_title, props, fields) => {
@@ -1070,7 +1079,7 @@ describe('bad pool props', () => {
 
 describe('maxHourlyCostUsd', () => {
   it('g4dn: the cheapest T4 is g4dn.xlarge (facts), x maxAccelerators', () => {
-    const { chart } = build((chart) => new GpuNodePool(chart, 't4', { instanceFamilies: ['g4dn'], karpenter: KARPENTER, maxAccelerators: 8 }));
+    const { chart } = build((chart) => new GpuNodePool(chart, 't4', { instanceFamilies: ['g4dn'], provisioner: KARPENTER, maxAccelerators: 8 }));
     const rows = poolsOf(chart)[0].instanceTypes.map((it) => fact(it.name));
     const cheapest = rows.reduce((a, b) => (a.priceUsd! / a.count <= b.priceUsd! / b.count ? a : b));
     expect(cheapest.name).toBe('g4dn.xlarge');
@@ -1082,8 +1091,8 @@ describe('maxHourlyCostUsd', () => {
   it('instance types without an on-demand price do not count (p5e is not sold on demand)', () => {
     expect(fact('p5e.48xlarge').priceUsd).toBeUndefined();
     const { chart } = build((chart) => {
-      new GpuNodePool(chart, 'h200', { instanceTypes: ['p5e.48xlarge', 'p5en.48xlarge'], karpenter: KARPENTER, maxAccelerators: 16 });
-      new GpuNodePool(chart, 'h200-unpriced', { instanceTypes: ['p5e.48xlarge'], karpenter: KARPENTER, maxAccelerators: 16 });
+      new GpuNodePool(chart, 'h200', { instanceTypes: ['p5e.48xlarge', 'p5en.48xlarge'], provisioner: KARPENTER, maxAccelerators: 16 });
+      new GpuNodePool(chart, 'h200-unpriced', { instanceTypes: ['p5e.48xlarge'], provisioner: KARPENTER, maxAccelerators: 16 });
     });
     const [priced, unpriced] = poolsOf(chart);
     const row = fact('p5en.48xlarge');
@@ -1108,29 +1117,37 @@ describe('checks the CRDs would only make at apply time, made at synth', () => {
   };
 
   test('the EC2NodeClass CEL rules: an alias <al2023|bottlerocket>@<version>, a role, a cluster to discover subnets by', () => {
-    expectField(attempt({ accelerator: 'A10G', karpenter: { ...KARPENTER, amiAlias: 'ubuntu' }, maxAccelerators: 4 }), 'karpenter.amiAlias');
-    expectField(attempt({ accelerator: 'A10G', karpenter: { ...KARPENTER, nodeRole: '' }, maxAccelerators: 4 }), 'karpenter.nodeRole');
-    expectField(attempt({ accelerator: 'A10G', karpenter: { nodeRole: 'r' } as never, maxAccelerators: 4 }), 'karpenter.clusterName');
+    expectField(attempt({ accelerator: 'A10G', provisioner: { ...KARPENTER, amiAlias: 'ubuntu' }, maxAccelerators: 4 }), 'provisioner.amiAlias');
+    expectField(attempt({ accelerator: 'A10G', provisioner: { ...KARPENTER, nodeRole: '' }, maxAccelerators: 4 }), 'provisioner.nodeRole');
+    expectField(attempt({ accelerator: 'A10G', provisioner: { type: 'karpenter', nodeRole: 'r' } as never, maxAccelerators: 4 }), 'provisioner.clusterName');
   });
 
   test('capacity types are the three Karpenter knows (karpenter.sh/capacity-type)', () => {
-    expectField(attempt({ accelerator: 'A10G', karpenter: KARPENTER, capacityTypes: ['spto' as never], maxAccelerators: 4 }), 'capacityTypes');
+    expectField(attempt({ accelerator: 'A10G', provisioner: KARPENTER, capacityTypes: ['spto' as never], maxAccelerators: 4 }), 'capacityTypes');
   });
 
   test('no NVIDIA agents on an AMD pool', () => {
-    expectField(attempt({ accelerator: 'MI300X', onPrem: { nodes: 2, acceleratorsPerNode: 8, installDevicePlugin: true } }), 'installDevicePlugin');
+    expectField(attempt({ accelerator: 'MI300X', provisioner: { type: 'on-prem', nodes: 2, acceleratorsPerNode: 8 }, plumbing: { installDevicePlugin: true } }), 'plumbing.installDevicePlugin');
   });
 
   test('two on-prem pools without nodeSelector would both plumb every NVIDIA node: synth fails', () => {
     const app = Testing.app();
     const chart = new Chart(app, 'c');
-    new GpuNodePool(chart, 'a', { accelerator: 'A100-40GB', onPrem: { nodes: 2, acceleratorsPerNode: 8, installDevicePlugin: true } });
-    new GpuNodePool(chart, 'b', { accelerator: 'H100-SXM5-80GB', onPrem: { nodes: 2, acceleratorsPerNode: 8, installDevicePlugin: true } });
+    new GpuNodePool(chart, 'a', { accelerator: 'A100-40GB', provisioner: { type: 'on-prem', nodes: 2, acceleratorsPerNode: 8 }, plumbing: { installDevicePlugin: true } });
+    new GpuNodePool(chart, 'b', { accelerator: 'H100-SXM5-80GB', provisioner: { type: 'on-prem', nodes: 2, acceleratorsPerNode: 8 }, plumbing: { installDevicePlugin: true } });
     expect(() => app.synth()).toThrow(/nodeSelector/);
     const ok = Testing.app();
     const separate = new Chart(ok, 'c');
-    new GpuNodePool(separate, 'a', { accelerator: 'A100-40GB', onPrem: { nodes: 2, acceleratorsPerNode: 8, installDevicePlugin: true, nodeSelector: { rack: 'a' } } });
-    new GpuNodePool(separate, 'b', { accelerator: 'H100-SXM5-80GB', onPrem: { nodes: 2, acceleratorsPerNode: 8, installDevicePlugin: true, nodeSelector: { rack: 'b' } } });
+    new GpuNodePool(separate, 'a', {
+      accelerator: 'A100-40GB',
+      provisioner: { type: 'on-prem', nodes: 2, acceleratorsPerNode: 8, nodeSelector: { rack: 'a' } },
+      plumbing: { installDevicePlugin: true },
+    });
+    new GpuNodePool(separate, 'b', {
+      accelerator: 'H100-SXM5-80GB',
+      provisioner: { type: 'on-prem', nodes: 2, acceleratorsPerNode: 8, nodeSelector: { rack: 'b' } },
+      plumbing: { installDevicePlugin: true },
+    });
     expect(() => ok.synth()).not.toThrow();
   });
 });
@@ -1139,7 +1156,7 @@ describe('a worker naming an instance type on a pool', () => {
   test('is pinned to that type, which its host resources were sized for', () => {
     const app = Testing.app();
     const chart = new Chart(app, 'c', { namespace: 'llm' });
-    const pool = new GpuNodePool(chart, 'a10g', { accelerator: 'A10G', karpenter: KARPENTER, maxAccelerators: 8 });
+    const pool = new GpuNodePool(chart, 'a10g', { accelerator: 'A10G', provisioner: KARPENTER, maxAccelerators: 8 });
     new LlmWorker(chart, 'w', { model: 'mistralai/Mistral-7B-Instruct-v0.3', nodePool: pool, instanceType: 'g5.12xlarge', tensorParallel: 2 });
     const deployment = (Testing.synth(chart) as any[]).find((o) => o.kind === 'Deployment');
     const terms = deployment.spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;

@@ -12,7 +12,7 @@ import { pod, podOf, podTemplates, reaches, synth } from './support/cluster';
 
 const HF_TOKEN = { name: 'hf-token', key: 'token' };
 const KEYS = { name: 'llm-api-keys', key: 'master-key' };
-const KARPENTER = { clusterName: 'prod', nodeRole: 'KarpenterNodeRole-prod' };
+const KARPENTER = { type: 'karpenter' as const, clusterName: 'prod', nodeRole: 'KarpenterNodeRole-prod' };
 
 describe('one served model name across two worker groups (T4 and Inferentia2), load-balanced by LiteLLM', () => {
   const app = Testing.app();
@@ -73,7 +73,7 @@ describe('a private registry for every image of the stack', () => {
     // The same stack without the mirror: image i must become `<registry>/<path without the upstream host>:<tag>`.
     const app = Testing.app();
     const plain = new LlmStack(app, 'llm-private', { namespace: 'llm-private' });
-    const l4 = new GpuNodePool(plain, 'l4', { accelerator: 'L4', karpenter: { ...KARPENTER, installDcgmExporter: true }, maxAccelerators: 4 });
+    const l4 = new GpuNodePool(plain, 'l4', { accelerator: 'L4', provisioner: KARPENTER, plumbing: { installDcgmExporter: true }, maxAccelerators: 4 });
     const llama = new LlmWorker(plain, 'llama-8b', {
       model: 'meta-llama/Llama-3.1-8B-Instruct',
       nodePool: l4,

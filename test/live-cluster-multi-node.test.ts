@@ -68,7 +68,7 @@ describe('defect 10, on-prem: InfiniBand/RoCE through the pool', () => {
   const chart = new Chart(Testing.app(), 'c', { namespace: 'llm' });
   const pool = new GpuNodePool(chart, 'h100', {
     accelerator: 'H100-SXM5-80GB',
-    onPrem: { nodes: 4, acceleratorsPerNode: 8, interconnect: { resource: 'rdma/rdma_shared_device_a', ibHca: 'mlx5_0,mlx5_1', gidIndex: 3 } },
+    provisioner: { type: 'on-prem', nodes: 4, acceleratorsPerNode: 8, interconnect: { resource: 'rdma/rdma_shared_device_a', ibHca: 'mlx5_0,mlx5_1', gidIndex: 3 } },
   });
   new LlmWorker(chart, 'big', { model: 'meta-llama/Llama-3.1-405B-Instruct', nodePool: pool, maxContextLength: 16384, concurrency: 8, hfTokenSecret: HF_TOKEN });
   const pods = groupPods(synth(chart));
@@ -84,8 +84,8 @@ describe('defect 10, on-prem: InfiniBand/RoCE through the pool', () => {
 
   it('a malformed interconnect fails with the prop named', () => {
     const c = new Chart(Testing.app(), 'x', { namespace: 'llm' });
-    expect(() => new GpuNodePool(c, 'p', { accelerator: 'H100-SXM5-80GB', onPrem: { nodes: 1, acceleratorsPerNode: 8, interconnect: { resource: 'not a resource' } } })).toThrow(
-      /onPrem\.interconnect/,
+    expect(() => new GpuNodePool(c, 'p', { accelerator: 'H100-SXM5-80GB', provisioner: { type: 'on-prem', nodes: 1, acceleratorsPerNode: 8, interconnect: { resource: 'not a resource' } } })).toThrow(
+      /provisioner\.interconnect/,
     );
   });
 });

@@ -172,7 +172,11 @@ describe('defects 4 and 5: one endpoint picker per InferencePool, and it reaches
 
 describe('defect 7: on-prem GPU agents schedule on a stock node-feature-discovery', () => {
   const chart = chartIn();
-  new GpuNodePool(chart, 'a100', { accelerator: 'A100-SXM4-80GB', onPrem: { nodes: 2, acceleratorsPerNode: 8, installDevicePlugin: true, installDcgmExporter: true } });
+  new GpuNodePool(chart, 'a100', {
+    accelerator: 'A100-SXM4-80GB',
+    provisioner: { type: 'on-prem', nodes: 2, acceleratorsPerNode: 8 },
+    plumbing: { installDevicePlugin: true, installDcgmExporter: true },
+  });
   const agents = podTemplates(synth(chart)).filter(({ owner }) => owner.kind === 'DaemonSet');
 
   // NFD's default `deviceLabelFields: [class, vendor]` (source/pci/pci.go): class 0302 = 3D controller (A100,

@@ -28,7 +28,7 @@ const NS = 'llm';
 const ROOT = path.join(__dirname, '..');
 const HF_TOKEN = { name: 'hf-token', key: 'token' };
 const KEYS = { name: 'llm-api-keys', key: 'master-key' };
-const KARPENTER = { clusterName: 'prod', nodeRole: 'KarpenterNodeRole-prod' };
+const KARPENTER = { type: 'karpenter' as const, clusterName: 'prod', nodeRole: 'KarpenterNodeRole-prod' };
 const COST_LABELS = { team: 'ml-platform', 'cost-center': 'cc-4242', project: 'search' };
 const STACK_PROPS = { namespace: NS, team: 'ml-platform', costCenter: 'cc-4242', labels: { project: 'search' } };
 const LWS_INDEX = 'leaderworkerset.sigs.k8s.io/worker-index';
@@ -163,8 +163,8 @@ function thrown(fn: () => unknown): ValidationError {
 function buildStackA() {
   const app = Testing.app();
   const stack = new LlmStack(app, 'llm', STACK_PROPS);
-  const l4 = new GpuNodePool(stack, 'l4', { accelerator: 'L4', karpenter: { ...KARPENTER, installDcgmExporter: true }, maxAccelerators: 8 });
-  const p5 = new GpuNodePool(stack, 'p5', { instanceTypes: ['p5.48xlarge'], karpenter: KARPENTER, maxAccelerators: 16 });
+  const l4 = new GpuNodePool(stack, 'l4', { accelerator: 'L4', provisioner: KARPENTER, plumbing: { installDcgmExporter: true }, maxAccelerators: 8 });
+  const p5 = new GpuNodePool(stack, 'p5', { instanceTypes: ['p5.48xlarge'], provisioner: KARPENTER, maxAccelerators: 16 });
   const llama = new LlmWorker(stack, 'llama-8b', { ...LLAMA_8B, nodePool: l4, autoscaling: { minReplicas: 1, maxReplicas: 4 } });
   const qwen = new LlmWorker(stack, 'qwen-7b', { ...QWEN_7B, nodePool: l4, replicas: 2 });
   // One replica spans two p5.48xlarge: a LeaderWorkerSet (leader and worker pod templates).
@@ -541,7 +541,7 @@ describe('Pod Security level follows the pods of the namespace', () => {
   it('node agents placed IN the stack namespace count: host-path plumbing there makes it privileged', () => {
     const app = Testing.app();
     const stack = new LlmStack(app, 'llm', { namespace: NS });
-    const pool = new GpuNodePool(stack, 'dc', { accelerator: 'A100-40GB', onPrem: { nodes: 2, acceleratorsPerNode: 8, installDevicePlugin: true, plumbingNamespace: NS } });
+    const pool = new GpuNodePool(stack, 'dc', { accelerator: 'A100-40GB', provisioner: { type: 'on-prem', nodes: 2, acceleratorsPerNode: 8 }, plumbing: { installDevicePlugin: true, namespace: NS } });
     new LlmWorker(stack, 'llama', { ...LLAMA_8B, nodePool: pool, internal: true });
     const objects = synth(stack);
     expectAllValid(objects);
@@ -627,7 +627,7 @@ describe('whole-tree checks at synth', () => {
   describe('a pool over capacity', () => {
     function overCapacity(): LlmStack {
       const stack = fresh();
-      const pool = new GpuNodePool(new Construct(stack, 'infra'), 'gpu', { accelerator: 'L4', karpenter: KARPENTER, maxAccelerators: 2 });
+      const pool = new GpuNodePool(new Construct(stack, 'infra'), 'gpu', { accelerator: 'L4', provisioner: KARPENTER, maxAccelerators: 2 });
       const apps = new Construct(stack, 'apps');
       const llama = new LlmWorker(apps, 'llama', { ...LLAMA_8B, nodePool: pool, replicas: 2 });
       const qwen = new LlmWorker(stack, 'qwen', { ...QWEN_7B, nodePool: pool, autoscaling: { minReplicas: 1, maxReplicas: 3 } });
@@ -746,7 +746,7 @@ describe('invalid stack props are ValidationErrors with the field and working su
 describe('summary() with an on-prem worker', () => {
   const app = Testing.app();
   const stack = new LlmStack(app, 'mixed', { namespace: 'mixed' });
-  const dc = new GpuNodePool(stack, 'dc', { accelerator: 'A100-40GB', onPrem: { nodes: 2, acceleratorsPerNode: 8 } });
+  const dc = new GpuNodePool(stack, 'dc', { accelerator: 'A100-40GB', provisioner: { type: 'on-prem', nodes: 2, acceleratorsPerNode: 8 } });
   const onPrem = new LlmWorker(stack, 'llama-70b', { model: 'meta-llama/Llama-3.1-70B-Instruct', nodePool: dc, maxContextLength: 8192, concurrency: 16, hfTokenSecret: HF_TOKEN, replicas: 2 });
   const cloud = new LlmWorker(stack, 'llama-8b', { ...LLAMA_8B, accelerator: 'L4', autoscaling: { minReplicas: 1, maxReplicas: 4 } });
   new InferenceGateway(stack, 'gateway', { backends: [onPrem, cloud], apiKeySecret: KEYS });

@@ -313,7 +313,8 @@ describe('podTemplatesOf', () => {
     const chart = new Chart(app, 'ps', { namespace: 'llm' });
     const pool = new GpuNodePool(chart, 'gpu', {
       instanceTypes: ['p5.48xlarge'],
-      karpenter: { clusterName: 'prod', nodeRole: 'KarpenterNodeRole-prod', installDcgmExporter: true },
+      provisioner: { type: 'karpenter', clusterName: 'prod', nodeRole: 'KarpenterNodeRole-prod' },
+      plumbing: { installDcgmExporter: true },
       maxAccelerators: 16,
     });
     // One replica of the 405B model spans two p5.48xlarge: a LeaderWorkerSet.

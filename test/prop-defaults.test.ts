@@ -1,6 +1,6 @@
 /**
  * Every optional prop of a construct documents its default with `@default` (DESIGN.md conventions): the
- * optional members of every exported `*Props` / `*Options` interface in lib/constructs, read from the source.
+ * optional members of every exported `*Props` / `*Options` / `*Provisioner` interface in lib/constructs, read from the source.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -21,7 +21,7 @@ function undocumentedDefaults(fileName: string, text: string): string[] {
   const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true);
   const missing: string[] = [];
   const visit = (node: ts.Node): void => {
-    if (ts.isInterfaceDeclaration(node) && /(Props|Options)$/.test(node.name.text)) {
+    if (ts.isInterfaceDeclaration(node) && /(Props|Options|Provisioner)$/.test(node.name.text)) {
       for (const member of node.members) {
         if (ts.isPropertySignature(member) && member.questionToken && !ts.getJSDocTags(member).some((tag) => tag.tagName.text === 'default')) {
           missing.push(`${node.name.text}.${member.name.getText(source)}`);

@@ -102,7 +102,7 @@ function buildMixedStack(stack: LlmStack): void {
   const inf2 = new GpuNodePool(stack, 'inf2', {
     accelerator: 'inferentia2',
     instanceTypes: ['inf2.xlarge'],
-    karpenter: { clusterName: 'prod', nodeRole: 'KarpenterNodeRole-prod' },
+    provisioner: { type: 'karpenter', clusterName: 'prod', nodeRole: 'KarpenterNodeRole-prod' },
     maxAccelerators: 2,
   });
   new LlmWorker(stack, 'mistral-inf2', { model: 'mistralai/Mistral-7B-Instruct-v0.3', engine: 'tgi-neuron', maxContextLength: 4096, concurrency: 4, nodePool: inf2, hfTokenSecret, internal: true });

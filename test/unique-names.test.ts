@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { GpuNodePool, LlmWorker, type LlmWorkerProps } from '../lib';
 
 const MISTRAL: LlmWorkerProps = { model: 'mistralai/Mistral-7B-Instruct-v0.3', accelerator: 'A10G' };
-const KARPENTER = { clusterName: 'prod', nodeRole: 'KarpenterNodeRole-prod' };
+const KARPENTER = { type: 'karpenter' as const, clusterName: 'prod', nodeRole: 'KarpenterNodeRole-prod' };
 
 function synthError(app: App): string {
   try {
@@ -44,8 +44,8 @@ test('the same name in two Charts of one namespace collides; in two namespaces i
 
 test('cluster-scoped kinds collide across namespaces (Karpenter NodePool, EC2NodeClass)', () => {
   const app = Testing.app();
-  new GpuNodePool(new Chart(app, 'one', { namespace: 'team-a' }), 'pool', { accelerator: 'A10G', karpenter: KARPENTER, maxAccelerators: 8, name: 'gpu' });
-  new GpuNodePool(new Chart(app, 'two', { namespace: 'team-b' }), 'pool', { accelerator: 'A10G', karpenter: KARPENTER, maxAccelerators: 8, name: 'gpu' });
+  new GpuNodePool(new Chart(app, 'one', { namespace: 'team-a' }), 'pool', { accelerator: 'A10G', provisioner: KARPENTER, maxAccelerators: 8, name: 'gpu' });
+  new GpuNodePool(new Chart(app, 'two', { namespace: 'team-b' }), 'pool', { accelerator: 'A10G', provisioner: KARPENTER, maxAccelerators: 8, name: 'gpu' });
   const message = synthError(app);
   expect(message).toMatch(/NodePool 'gpu' is emitted by both one\/pool\/\S+ and two\/pool\/\S+/);
   expect(message).toMatch(/EC2NodeClass 'gpu' is emitted by both/);

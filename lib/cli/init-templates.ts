@@ -59,7 +59,7 @@ export const STACK_TS = `import { GpuNodePool, InferenceGateway, type LlmStack, 
 export function buildStack(stack: LlmStack): void {
   const pool = new GpuNodePool(stack, 'l4', {
     accelerator: 'L4',
-    karpenter: { clusterName: 'my-cluster', nodeRole: 'KarpenterNodeRole-my-cluster' },
+    provisioner: { type: 'karpenter', clusterName: 'my-cluster', nodeRole: 'KarpenterNodeRole-my-cluster' },
     maxAccelerators: 4,
   });
   const chat = new LlmWorker(stack, 'chat', {

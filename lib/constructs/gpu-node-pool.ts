@@ -1,90 +1,22 @@
 import { Chart } from 'cdk8s';
 import type { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { karpenterName } from '../catalog/accelerators';
 import type { Accelerator, InstanceType } from '../catalog/types';
-import { ValidationError } from '../errors';
 import type { PlanRequest } from '../sizing/types';
-import { describe } from '../sizing/validate';
+import type { GpuNodePoolProps, OnPremProvisioner, PlumbingOptions, PoolClaim, PoolProvisioner } from './gpu-node-pool-props';
 import { type OnPremInterconnect } from './interconnect';
-import { checkKarpenterOptions, karpenterPool, type KarpenterOptions } from './karpenter';
+import { karpenterNodes } from './karpenter';
 import { checkDnsLabel } from './names';
 import { acceleratorTerms, type Placement } from './placement';
 import { dcgmExporter, neuronDevicePlugin, nvidiaDevicePlugin, type GpuSharing, type PlumbingTarget } from './plumbing';
 import { checkSharing } from './plumbing/nvidia-config';
-import { rejectUnknownProps } from '../unknown-props';
-import { GPU_NODE_POOL_SPEC } from './props-specs';
+import { poolCapacity } from './pool-capacity';
+import { onPremNodes, requiredTerms, selectorExpressions, type PoolNodes } from './pool-nodes';
+import { checkPoolProps, poolError } from './pool-props';
 import { checkNamesAppWide } from './unique-names';
 import { constructStep, invalid } from './validation';
-import { onPremNodes, requiredTerms, selectorExpressions, type PoolNodes } from './pool-nodes';
+export type { GpuNodePoolProps, KarpenterProvisioner, OnPremProvisioner, PlumbingOptions, PoolClaim, PoolProvisioner } from './gpu-node-pool-props';
 export { NFD_NVIDIA_LABELS } from './pool-nodes';
-import { karpenterCapacity, onPremCapacity } from './pool-capacity';
-
-/** GPU plumbing a pool may install on its nodes. */
-export interface PlumbingOptions {
-  /**
-   * NVIDIA device plugin with GPU Feature Discovery (Neuron device plugin on Inferentia/Trainium).
-   * @default true for Karpenter pools on AL2023 (the AMI has drivers, not the plugin); false otherwise
-   */
-  readonly installDevicePlugin?: boolean;
-  /** DCGM exporter with a ServiceMonitor (GPU utilisation, memory, power per pod). @default false */
-  readonly installDcgmExporter?: boolean;
-  /** Time-slicing or MIG, through the device plugin's config. @default whole GPUs */
-  readonly gpuSharing?: GpuSharing;
-  /** Namespace of the node agents (host-path DaemonSets need a privileged namespace). @default 'kube-system' */
-  readonly plumbingNamespace?: string;
-}
-
-export interface KarpenterPoolOptions extends KarpenterOptions, PlumbingOptions {}
-
-/** A fixed inventory of GPU servers. */
-export interface OnPremOptions extends PlumbingOptions {
-  readonly nodes: number;
-  readonly acceleratorsPerNode: number;
-  /** Extra labels the pool's nodes carry (e.g. a rack or a team). @default every node with an NVIDIA GPU (found by its NFD PCI label) */
-  readonly nodeSelector?: Readonly<Record<string, string>>;
-  /** A taint the nodes carry, which the pool's workers tolerate. @default none */
-  readonly taint?: { readonly key: string; readonly value?: string; readonly effect?: 'NoSchedule' | 'NoExecute' | 'PreferNoSchedule' };
-  /** Emit a `nvidia` RuntimeClass and run workers with it (containerd without NVIDIA as default runtime). @default false */
-  readonly runtimeClass?: boolean;
-  /**
-   * InfiniBand or RoCE between the nodes, through an RDMA device plugin: multi-node replicas request it and
-   * NCCL is told which HCAs to use. @default none: NCCL between nodes over TCP sockets
-   */
-  readonly interconnect?: OnPremInterconnect;
-}
-
-export interface GpuNodePoolProps {
-  /**
-   * e.g. `A10G`, `A100-SXM4-80GB`, `inferentia2`, or an `Accelerator` object. Required on-prem (naming
-   * the form factor: `A100-PCIE-80GB`, not `A100-80GB`); on EKS an alternative to instance types.
-   * @default the accelerators of `instanceTypes` / `instanceFamilies`
-   */
-  readonly accelerator?: string | Accelerator;
-  /** EC2 instance types the pool may launch. @default every catalog type with the accelerator */
-  readonly instanceTypes?: readonly string[];
-  /** EC2 instance families, e.g. `['g5', 'g6']`. @default every family (filtered by `accelerator`) */
-  readonly instanceFamilies?: readonly string[];
-  /** Provision with Karpenter on EKS. @default none: set exactly one of `karpenter` and `onPrem` */
-  readonly karpenter?: KarpenterPoolOptions;
-  /** Or use existing servers. @default none: set exactly one of `karpenter` and `onPrem` */
-  readonly onPrem?: OnPremOptions;
-  /** @default ['on-demand'] */
-  readonly capacityTypes?: ReadonlyArray<'on-demand' | 'spot' | 'reserved'>;
-  /** Most accelerators the pool may hold (Karpenter `limits`); required with `karpenter`. @default on-prem: nodes x acceleratorsPerNode (required with `karpenter`) */
-  readonly maxAccelerators?: number;
-  /** Object name. @default `<chart id>-<construct id>` */
-  readonly name?: string;
-}
-
-/** What a worker on the pool claims: checked against the pool's capacity at synth. */
-export interface PoolClaim {
-  readonly worker: string;
-  readonly acceleratorsPerReplica: number;
-  readonly maxReplicas: number;
-  /** GiB of model cache the worker keeps on the node's disk. */
-  readonly nodeCacheGiB: number;
-}
 
 /**
  * GPU capacity for LLM workers: a Karpenter NodePool + EC2NodeClass on EKS, or an on-prem inventory;
@@ -93,7 +25,7 @@ export interface PoolClaim {
  */
 export class GpuNodePool extends Construct {
   public readonly name: string;
-  public readonly kind: 'karpenter' | 'on-prem';
+  public readonly kind: PoolProvisioner['type'];
   /** Accelerators the pool's nodes carry (one per GPU model, e.g. A10G and L4 for `['g5', 'g6']`). */
   public readonly accelerators: readonly Accelerator[];
   /** Instance types the pool may launch (empty on-prem). */
@@ -115,42 +47,22 @@ export class GpuNodePool extends Construct {
   private readonly claims: PoolClaim[] = [];
   /** On-prem plumbing without a nodeSelector runs on every NVIDIA node of the cluster. */
   private plumbsEveryGpuNode = false;
-  private readonly onPrem?: OnPremOptions;
+  private readonly provisioner: PoolProvisioner;
 
   constructor(scope: Construct, id: string, props: GpuNodePoolProps) {
     super(scope, id);
-    const fail = (field: string, message: string, suggestions: string[]) => invalid(this, 'GpuNodePool', 'invalid-node-pool', field, message, suggestions);
-    if (typeof props !== 'object' || props === null) throw fail('props', `props must be an object, got ${describe(props)}`, ["{ accelerator: 'A10G', karpenter: { ... }, maxAccelerators: 8 }"]);
-    rejectUnknownProps(`GpuNodePool ${id}`, props, GPU_NODE_POOL_SPEC);
+    const provisioner = checkPoolProps(this, props);
     checkNamesAppWide(this);
-    if (!props.karpenter === !props.onPrem) {
-      throw fail('karpenter', 'set exactly one of karpenter (EKS) or onPrem (existing servers)', [
-        "karpenter: { clusterName: 'prod', nodeRole: 'KarpenterNodeRole-prod' }",
-        'onPrem: { nodes: 4, acceleratorsPerNode: 8 }',
-      ]);
-    }
-    for (const key of ['karpenter', 'onPrem'] as const) {
-      const options: unknown = props[key];
-      if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
-        throw fail(key, `${key} must be an object, got ${describe(options)}`, [
-          key === 'karpenter' ? "karpenter: { clusterName: 'prod', nodeRole: 'KarpenterNodeRole-prod' }" : 'onPrem: { nodes: 4, acceleratorsPerNode: 8 }',
-        ]);
-      }
-    }
-    this.name = checkDnsLabel(props.name ?? `${Chart.of(this).node.id}-${id}`, props.name ? 'name' : 'id');
-    this.kind = props.karpenter ? 'karpenter' : 'on-prem';
-    this.onPrem = props.onPrem;
-    this.sharing = (props.karpenter ?? props.onPrem)?.gpuSharing;
+    const step = <T>(run: () => T): T => constructStep(this, `GpuNodePool ${id}`, run, true);
+    this.name = step(() => checkDnsLabel(props.name ?? `${Chart.of(this).node.id}-${id}`, props.name ? 'name' : 'id'));
+    this.kind = provisioner.type;
+    this.provisioner = provisioner;
+    this.sharing = props.plumbing?.gpuSharing;
 
-    const capacity = constructStep(
-      this,
-      `GpuNodePool ${id}`,
-      () => {
-        checkSharing(this.sharing, `${this.kind === 'karpenter' ? 'karpenter' : 'onPrem'}.gpuSharing`);
-        return props.karpenter ? karpenterCapacity(this, props) : onPremCapacity(this, props, fail);
-      },
-      true,
-    );
+    const capacity = step(() => {
+      checkSharing(this.sharing, 'plumbing.gpuSharing');
+      return poolCapacity(this, props, provisioner, poolError(this));
+    });
     this.instanceTypes = capacity.instanceTypes;
     this.accelerators = capacity.accelerators;
     this.acceleratorsPerNode = capacity.acceleratorsPerNode;
@@ -158,57 +70,23 @@ export class GpuNodePool extends Construct {
     this.maxHourlyCostUsd = capacity.maxHourlyCostUsd;
     this.interconnect = capacity.interconnect;
 
-    const resources = new Set(this.accelerators.map((a) => a.resourceName));
-    if (resources.size > 1) {
-      throw fail('instanceFamilies', `mixes device kinds (${[...resources].join(', ')}): one pool, one device plugin and one taint`, ['one GpuNodePool per accelerator kind']);
-    }
-    const accelerator = this.accelerators[0];
     const labels = { 'app.kubernetes.io/managed-by': 'llm-constructs', 'llm-constructs.io/pool': this.name };
-
-    const nodes = props.karpenter ? this.karpenterNodes(props, props.karpenter, accelerator, labels, fail) : onPremNodes(this, props.onPrem!);
+    const nodes = this.nodes(props, provisioner, labels);
     this.taint = nodes.taint;
     this.runtimeClassName = nodes.runtimeClassName;
-    this.installPlumbing(
-      props.karpenter ?? props.onPrem!,
-      props.karpenter?.amiAlias,
-      {
-        name: this.name,
-        nodeAffinity: nodes.plumbingAffinity,
-        tolerations: this.tolerations(),
-        labels,
-        runtimeClassName: this.runtimeClassName,
-        namespace: (props.karpenter ?? props.onPrem)?.plumbingNamespace,
-      },
-      accelerator,
-    );
+    const target = { name: this.name, nodeAffinity: nodes.plumbingAffinity, tolerations: this.tolerations(), labels, runtimeClassName: this.runtimeClassName, namespace: props.plumbing?.namespace };
+    step(() => this.installPlumbing(props.plumbing ?? {}, target));
     this.node.addValidation({ validate: () => [...this.capacityErrors(), ...this.plumbingOverlapErrors()] });
   }
 
-  /** The Karpenter NodePool and EC2NodeClass that launch this pool's nodes, tainted for GPU workloads only. */
-  private karpenterNodes(
-    props: GpuNodePoolProps,
-    karpenter: KarpenterPoolOptions,
-    accelerator: Accelerator,
-    labels: Record<string, string>,
-    fail: (field: string, message: string, suggestions: string[]) => Error,
-  ): PoolNodes {
-    checkKarpenterOptions(karpenter, props.capacityTypes ?? ['on-demand'], fail);
-    karpenterPool(this, {
-      name: this.name,
-      accelerator,
-      acceleratorNames: [...new Set(this.accelerators.flatMap((a) => karpenterName(a)?.value ?? []))],
-      instanceTypes: this.instanceTypes,
-      capacityTypes: props.capacityTypes ?? ['on-demand'],
-      maxAccelerators: this.capacity,
-      labels,
-      // A stack's cost-allocation labels become EC2 tags of every instance the pool launches.
-      options: { ...karpenter, tags: { ...(Chart.of(this) as { costAllocationTags?: Record<string, string> }).costAllocationTags, ...karpenter.tags } },
-      cacheGiB: () => Math.max(0, ...this.claims.map((c) => c.nodeCacheGiB)),
-    });
-    return {
-      taint: { key: accelerator.resourceName, effect: 'NoSchedule' },
-      plumbingAffinity: requiredTerms([{ matchExpressions: [{ key: 'karpenter.sh/nodepool', operator: 'In', values: [this.name] }] }]),
-    };
+  /** The pool's nodes: one device kind (one device plugin, one taint), launched by Karpenter or found on-prem. */
+  private nodes(props: GpuNodePoolProps, provisioner: PoolProvisioner, labels: Record<string, string>): PoolNodes {
+    const resources = new Set(this.accelerators.map((a) => a.resourceName));
+    if (resources.size > 1) {
+      throw poolError(this)('instanceFamilies', `mixes device kinds (${[...resources].join(', ')}): one pool, one device plugin and one taint`, ['one GpuNodePool per accelerator kind']);
+    }
+    if (provisioner.type === 'on-prem') return onPremNodes(this, provisioner);
+    return karpenterNodes(this, props, provisioner, labels, () => Math.max(0, ...this.claims.map((c) => c.nodeCacheGiB)), poolError(this));
   }
 
   /** Sizing inputs of a worker on this pool: its instance types, or its accelerator and node size. */
@@ -238,7 +116,7 @@ export class GpuNodePool extends Construct {
         : acceleratorTerms(this.accelerators[0])
             .slice(0, 1)
             .map((term) => ({
-              matchExpressions: [...(term.matchExpressions ?? []).map((e) => this.sharedProduct(e)), ...selectorExpressions(this.onPrem?.nodeSelector ?? {})],
+              matchExpressions: [...(term.matchExpressions ?? []).map((e) => this.sharedProduct(e)), ...selectorExpressions(this.onPremSelector ?? {})],
             }));
     return { affinity: { nodeAffinity: requiredTerms(terms) }, tolerations: this.tolerations() };
   }
@@ -275,8 +153,8 @@ export class GpuNodePool extends Construct {
     const others = this.node.root.node.findAll().filter((c): c is GpuNodePool => c instanceof GpuNodePool && c !== this && c.plumbsEveryGpuNode);
     if (others.length === 0) return [];
     return [
-      `${this.describe()} and ${others.map((o) => o.describe()).join(', ')} install GPU plumbing on every NVIDIA node (no onPrem.nodeSelector): ` +
-        'two device plugins per node. Give each on-prem pool an onPrem.nodeSelector that matches only its servers.',
+      `${this.describe()} and ${others.map((o) => o.describe()).join(', ')} install GPU plumbing on every NVIDIA node (no provisioner.nodeSelector): ` +
+        'two device plugins per node. Give each on-prem pool a provisioner.nodeSelector that matches only its servers.',
     ];
   }
 
@@ -287,24 +165,32 @@ export class GpuNodePool extends Construct {
     const detail = this.claims.map((c) => `${c.worker}: ${c.maxReplicas} x ${c.acceleratorsPerReplica}`).join(', ');
     return [
       `${this.describe()} is over capacity: its workers claim ${claimed} accelerators at their maximum replicas (${detail}), ` +
-        `but it holds ${capacity}${this.sliceFactor > 1 ? ` (${this.capacity} GPUs x ${this.sliceFactor} time slices)` : ''}. Raise ${this.kind === 'karpenter' ? 'maxAccelerators' : 'onPrem.nodes'} or lower the workers' replicas.`,
+        `but it holds ${capacity}${this.sliceFactor > 1 ? ` (${this.capacity} GPUs x ${this.sliceFactor} time slices)` : ''}. Raise ${this.kind === 'karpenter' ? 'maxAccelerators' : 'provisioner.nodes'} or lower the workers' replicas.`,
     ];
   }
 
-  private installPlumbing(options: PlumbingOptions, amiAlias: string | undefined, target: PlumbingTarget, accelerator: Accelerator): void {
-    const al2023 = this.kind === 'karpenter' && !(amiAlias ?? 'al2023@latest').startsWith('bottlerocket@');
-    const wanted = (options.installDevicePlugin ?? al2023) || options.installDcgmExporter === true;
-    if (wanted && accelerator.vendor === 'amd') {
-      throw new ValidationError('no-amd-plumbing', `GpuNodePool ${this.node.id}: llm-constructs ships NVIDIA and Neuron plumbing, not AMD's`, {
-        field: 'installDevicePlugin',
-        suggestions: ['install the ROCm k8s-device-plugin and node labeller separately', 'installDevicePlugin: false'],
-      });
+  /** The device plugin (NVIDIA or Neuron) and the DCGM exporter on the pool's nodes, as `plumbing` asks. */
+  private installPlumbing(options: PlumbingOptions, target: PlumbingTarget): void {
+    const accelerator = this.accelerators[0];
+    const amiAlias = this.provisioner.type === 'karpenter' ? (this.provisioner.amiAlias ?? 'al2023@latest') : undefined;
+    const al2023 = amiAlias !== undefined && !amiAlias.startsWith('bottlerocket@');
+    const devicePlugin = options.installDevicePlugin ?? al2023;
+    if ((devicePlugin || options.installDcgmExporter === true) && accelerator.vendor === 'amd') {
+      throw invalid(this, 'GpuNodePool', 'no-amd-plumbing', 'plumbing.installDevicePlugin', "llm-constructs ships NVIDIA and Neuron plumbing, not AMD's", [
+        'install the ROCm k8s-device-plugin and node labeller separately',
+        'plumbing: { installDevicePlugin: false }',
+      ]);
     }
-    this.plumbsEveryGpuNode = wanted && this.kind === 'on-prem' && this.onPrem?.nodeSelector === undefined;
-    if (options.installDevicePlugin ?? al2023) {
+    this.plumbsEveryGpuNode = (devicePlugin || options.installDcgmExporter === true) && this.onPremSelector === undefined && this.kind === 'on-prem';
+    if (devicePlugin) {
       if (accelerator.kind === 'neuron') neuronDevicePlugin(this, target);
       else nvidiaDevicePlugin(this, target, { sharing: options.gpuSharing });
     }
     if (options.installDcgmExporter && accelerator.vendor === 'nvidia') dcgmExporter(this, target);
+  }
+
+  /** An on-prem pool's `nodeSelector`. */
+  private get onPremSelector(): OnPremProvisioner['nodeSelector'] {
+    return this.provisioner.type === 'on-prem' ? this.provisioner.nodeSelector : undefined;
   }
 }

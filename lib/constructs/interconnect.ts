@@ -70,19 +70,19 @@ export function interconnectFor(plan: ModelPlan, onPrem?: OnPremInterconnect): I
   return undefined;
 }
 
-/** Checks `onPrem.interconnect` where the pool is built. */
+/** Checks `provisioner.interconnect` of an on-prem pool. */
 export function checkOnPremInterconnect(value: unknown, fail: (field: string, message: string, suggestions: string[]) => Error): OnPremInterconnect | undefined {
   if (value === undefined) return undefined;
-  const hint = "onPrem.interconnect: { resource: 'rdma/rdma_shared_device_a', ibHca: 'mlx5_0,mlx5_1' }";
+  const hint = "provisioner.interconnect: { resource: 'rdma/rdma_shared_device_a', ibHca: 'mlx5_0,mlx5_1' }";
   const v = value as OnPremInterconnect;
   if (typeof value !== 'object' || value === null || typeof v.resource !== 'string' || !/^[a-z0-9.-]+\/[A-Za-z0-9_.-]+$/.test(v.resource)) {
-    throw fail('onPrem.interconnect', `onPrem.interconnect.resource must name the RDMA device plugin's extended resource (domain/name), got ${JSON.stringify(value)}`, [hint]);
+    throw fail('provisioner.interconnect', `provisioner.interconnect.resource must name the RDMA device plugin's extended resource (domain/name), got ${JSON.stringify(value)}`, [hint]);
   }
   if (v.perNode !== undefined && !(Number.isSafeInteger(v.perNode) && v.perNode > 0))
-    throw fail('onPrem.interconnect.perNode', `perNode must be a positive integer, got ${JSON.stringify(v.perNode)}`, [hint]);
+    throw fail('provisioner.interconnect.perNode', `perNode must be a positive integer, got ${JSON.stringify(v.perNode)}`, [hint]);
   if (v.ibHca !== undefined && !(typeof v.ibHca === 'string' && /^[\^=]?[\w:,.-]+$/.test(v.ibHca)))
-    throw fail('onPrem.interconnect.ibHca', `ibHca must be an NCCL_IB_HCA list, got ${JSON.stringify(v.ibHca)}`, [hint]);
+    throw fail('provisioner.interconnect.ibHca', `ibHca must be an NCCL_IB_HCA list, got ${JSON.stringify(v.ibHca)}`, [hint]);
   if (v.gidIndex !== undefined && !(Number.isSafeInteger(v.gidIndex) && v.gidIndex >= 0))
-    throw fail('onPrem.interconnect.gidIndex', `gidIndex must be a non-negative integer, got ${JSON.stringify(v.gidIndex)}`, [hint]);
+    throw fail('provisioner.interconnect.gidIndex', `gidIndex must be a non-negative integer, got ${JSON.stringify(v.gidIndex)}`, [hint]);
   return v;
 }

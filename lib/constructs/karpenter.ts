@@ -1,4 +1,4 @@
-import { Lazy } from 'cdk8s';
+import { Chart, Lazy } from 'cdk8s';
 import type { Construct } from 'constructs';
 import {
   Ec2NodeClass,
@@ -18,6 +18,9 @@ import type { Accelerator, InstanceType } from '../catalog/types';
 import { poolShape } from '../sizing/pool';
 import { clusterScoped } from './cluster-scoped';
 import { karpenterName } from '../catalog/accelerators';
+import type { GpuNodePoolProps, KarpenterProvisioner } from './gpu-node-pool-props';
+import type { PoolError } from './pool-props';
+import { requiredTerms, type PoolNodes } from './pool-nodes';
 
 /** How Karpenter may replace nodes. A loaded model takes minutes to come back: be conservative. */
 export interface KarpenterDisruption {
@@ -64,49 +67,52 @@ const DURATION = /^(([0-9]+(s|m|h))+|Never)$/;
 const BUDGET_NODES = /^((100|[0-9]{1,2})%|[0-9]+)$/;
 
 /** Checks what the CRD's CEL rules would reject at apply time (ajv cannot run CEL): fail at synth instead. */
-export function checkKarpenterOptions(options: KarpenterOptions, capacityTypes: readonly string[], fail: (field: string, message: string, suggestions: string[]) => Error): void {
+export function checkKarpenterOptions(options: KarpenterOptions, capacityTypes: readonly string[], fail: PoolError): void {
   const text = (value: unknown) => typeof value === 'string' && value.trim() !== '';
-  if (!text(options.clusterName)) throw fail('karpenter.clusterName', `karpenter.clusterName must name the EKS cluster, got ${JSON.stringify(options.clusterName)}`, ["karpenter.clusterName: 'prod'"]);
+  if (!text(options.clusterName))
+    throw fail('provisioner.clusterName', `provisioner.clusterName must name the EKS cluster, got ${JSON.stringify(options.clusterName)}`, ["provisioner.clusterName: 'prod'"]);
   if (!text(options.nodeRole))
-    throw fail('karpenter.nodeRole', `karpenter.nodeRole must name the nodes' IAM role, got ${JSON.stringify(options.nodeRole)}`, ["karpenter.nodeRole: 'KarpenterNodeRole-prod'"]);
+    throw fail('provisioner.nodeRole', `provisioner.nodeRole must name the nodes' IAM role, got ${JSON.stringify(options.nodeRole)}`, ["provisioner.nodeRole: 'KarpenterNodeRole-prod'"]);
   if (options.amiAlias !== undefined && !AMI_ALIAS.test(options.amiAlias)) {
-    throw fail('karpenter.amiAlias', `karpenter.amiAlias '${options.amiAlias}' is not <family>@<version> with family al2023 or bottlerocket`, [
-      "karpenter.amiAlias: 'al2023@latest'",
-      "karpenter.amiAlias: 'bottlerocket@latest'",
+    throw fail('provisioner.amiAlias', `provisioner.amiAlias '${options.amiAlias}' is not <family>@<version> with family al2023 or bottlerocket`, [
+      "provisioner.amiAlias: 'al2023@latest'",
+      "provisioner.amiAlias: 'bottlerocket@latest'",
     ]);
   }
   const root = options.rootVolumeGiB;
   if (root !== undefined && !(Number.isSafeInteger(root) && root > 0)) {
-    throw fail('karpenter.rootVolumeGiB', `karpenter.rootVolumeGiB must be a positive integer, got ${JSON.stringify(root)}`, [
-      `karpenter.rootVolumeGiB: ${IMAGE_VOLUME_GIB} or more, or omit it (sized from the workers' caches)`,
+    throw fail('provisioner.rootVolumeGiB', `provisioner.rootVolumeGiB must be a positive integer, got ${JSON.stringify(root)}`, [
+      `provisioner.rootVolumeGiB: ${IMAGE_VOLUME_GIB} or more, or omit it (sized from the workers' caches)`,
     ]);
   }
   const weight = options.weight;
   if (weight !== undefined && !(Number.isSafeInteger(weight) && weight >= 1 && weight <= 100)) {
-    throw fail('karpenter.weight', `karpenter.weight must be an integer from 1 to 100 (Karpenter's range), got ${JSON.stringify(weight)}`, ['karpenter.weight: 10', 'omit karpenter.weight']);
+    throw fail('provisioner.weight', `provisioner.weight must be an integer from 1 to 100 (Karpenter's range), got ${JSON.stringify(weight)}`, ['provisioner.weight: 10', 'omit provisioner.weight']);
   }
   const disruption: unknown = options.disruption;
   if (disruption !== undefined) {
     if (typeof disruption !== 'object' || disruption === null || Array.isArray(disruption)) {
-      throw fail('karpenter.disruption', `karpenter.disruption must be an object, got ${JSON.stringify(disruption)}`, ["karpenter.disruption: { consolidationPolicy: 'WhenEmpty' }"]);
+      throw fail('provisioner.disruption', `provisioner.disruption must be an object, got ${JSON.stringify(disruption)}`, ["provisioner.disruption: { consolidationPolicy: 'WhenEmpty' }"]);
     }
     const d = disruption as KarpenterDisruption;
     if (d.consolidationPolicy !== undefined && !CONSOLIDATION_POLICIES.includes(d.consolidationPolicy)) {
-      throw fail('karpenter.disruption.consolidationPolicy', `karpenter.disruption.consolidationPolicy must be ${CONSOLIDATION_POLICIES.join(' or ')}, got ${JSON.stringify(d.consolidationPolicy)}`, [
-        "karpenter.disruption.consolidationPolicy: 'WhenEmpty'",
-      ]);
+      throw fail(
+        'provisioner.disruption.consolidationPolicy',
+        `provisioner.disruption.consolidationPolicy must be ${CONSOLIDATION_POLICIES.join(' or ')}, got ${JSON.stringify(d.consolidationPolicy)}`,
+        ["provisioner.disruption.consolidationPolicy: 'WhenEmpty'"],
+      );
     }
     for (const key of ['consolidateAfter', 'expireAfter'] as const) {
       const value = d[key];
       if (value !== undefined && !(typeof value === 'string' && DURATION.test(value))) {
-        throw fail(`karpenter.disruption.${key}`, `karpenter.disruption.${key} must be a duration such as '10m', '720h' or 'Never', got ${JSON.stringify(value)}`, [
-          `karpenter.disruption.${key}: '${key === 'expireAfter' ? '720h' : '10m'}'`,
+        throw fail(`provisioner.disruption.${key}`, `provisioner.disruption.${key} must be a duration such as '10m', '720h' or 'Never', got ${JSON.stringify(value)}`, [
+          `provisioner.disruption.${key}: '${key === 'expireAfter' ? '720h' : '10m'}'`,
         ]);
       }
     }
     if (d.budgetNodes !== undefined && !(typeof d.budgetNodes === 'string' && BUDGET_NODES.test(d.budgetNodes))) {
-      throw fail('karpenter.disruption.budgetNodes', `karpenter.disruption.budgetNodes must be a count or a percentage such as '1' or '10%', got ${JSON.stringify(d.budgetNodes)}`, [
-        "karpenter.disruption.budgetNodes: '1'",
+      throw fail('provisioner.disruption.budgetNodes', `provisioner.disruption.budgetNodes must be a count or a percentage such as '1' or '10%', got ${JSON.stringify(d.budgetNodes)}`, [
+        "provisioner.disruption.budgetNodes: '1'",
       ]);
     }
   }
@@ -134,14 +140,19 @@ export interface KarpenterPoolInput {
 
 /** A karpenter.sh/v1 NodePool and its karpenter.k8s.aws/v1 EC2NodeClass. */
 export function karpenterPool(scope: Construct, input: KarpenterPoolInput): { nodePool: NodePool; nodeClass: Ec2NodeClass } {
-  const { name, accelerator, instanceTypes, options } = input;
+  return { nodeClass: nodeClass(scope, input), nodePool: nodePool(scope, input) };
+}
+
+/** The EC2NodeClass: AMI, role, subnets, disks (NVMe as RAID0 where every type has it), IMDSv2 only. */
+function nodeClass(scope: Construct, input: KarpenterPoolInput): Ec2NodeClass {
+  const { name, instanceTypes, options } = input;
   const bottlerocket = (options.amiAlias ?? 'al2023@latest').startsWith('bottlerocket@');
   // NVMe instance store becomes the kubelet/containerd disk (RAID0), so emptyDir caches land on it.
   const nvme = instanceTypes.every((it) => it.localNvmeGiB > 0);
   const discovery = [{ tags: { 'karpenter.sh/discovery': options.clusterName } }];
   const rootGiB = Lazy.any({ produce: () => `${options.rootVolumeGiB ?? IMAGE_VOLUME_GIB + (nvme ? 0 : input.cacheGiB())}Gi` });
   const ebs = { volumeSize: rootGiB as unknown as string, volumeType: Ec2NodeClassSpecBlockDeviceMappingsEbsVolumeType.GP3, encrypted: true, deleteOnTermination: true };
-  const nodeClass = clusterScoped(
+  return clusterScoped(
     new Ec2NodeClass(scope, 'node-class', {
       metadata: { name, labels: input.labels },
       spec: {
@@ -167,11 +178,15 @@ export function karpenterPool(scope: Construct, input: KarpenterPoolInput): { no
       },
     }),
   );
+}
 
+/** The NodePool: the pool's instance types and capacity types, tainted, limited, consolidated only when empty by default. */
+function nodePool(scope: Construct, input: KarpenterPoolInput): NodePool {
+  const { name, accelerator, instanceTypes, options } = input;
   const shape = poolShape(instanceTypes, input.maxAccelerators);
   const disruption = options.disruption ?? {};
   const inValues = (key: string, values: readonly string[]) => ({ key, operator: NodePoolSpecTemplateSpecRequirementsOperator.IN, values: [...new Set(values)] });
-  const nodePool = clusterScoped(
+  return clusterScoped(
     new NodePool(scope, 'node-pool', {
       metadata: { name, labels: input.labels },
       spec: {
@@ -215,5 +230,42 @@ export function karpenterPool(scope: Construct, input: KarpenterPoolInput): { no
       },
     }),
   );
-  return { nodePool, nodeClass };
+}
+
+/** What `karpenterNodes` reads of its pool. */
+export interface KarpenterPoolScope extends Construct {
+  readonly name: string;
+  readonly accelerators: readonly Accelerator[];
+  readonly instanceTypes: readonly InstanceType[];
+  readonly capacity: number;
+}
+
+/** A Karpenter pool's step: checks its options, emits its NodePool and EC2NodeClass (tainted for GPU workloads only). */
+export function karpenterNodes(
+  pool: KarpenterPoolScope,
+  props: GpuNodePoolProps,
+  provisioner: KarpenterProvisioner,
+  labels: Record<string, string>,
+  cacheGiB: () => number,
+  fail: PoolError,
+): PoolNodes {
+  const capacityTypes = props.capacityTypes ?? ['on-demand'];
+  checkKarpenterOptions(provisioner, capacityTypes, fail);
+  const accelerator = pool.accelerators[0];
+  karpenterPool(pool, {
+    name: pool.name,
+    accelerator,
+    acceleratorNames: [...new Set(pool.accelerators.flatMap((a) => karpenterName(a)?.value ?? []))],
+    instanceTypes: pool.instanceTypes,
+    capacityTypes,
+    maxAccelerators: pool.capacity,
+    labels,
+    // A stack's cost-allocation labels become EC2 tags of every instance the pool launches.
+    options: { ...provisioner, tags: { ...(Chart.of(pool) as { costAllocationTags?: Record<string, string> }).costAllocationTags, ...provisioner.tags } },
+    cacheGiB,
+  });
+  return {
+    taint: { key: accelerator.resourceName, effect: 'NoSchedule' },
+    plumbingAffinity: requiredTerms([{ matchExpressions: [{ key: 'karpenter.sh/nodepool', operator: 'In', values: [pool.name] }] }]),
+  };
 }

@@ -6,11 +6,11 @@ import type { Construct } from 'constructs';
 import { formFactorVariants, lookupAccelerator } from '../catalog/accelerators';
 import { INSTANCE_TYPES, instanceTypesInFamilies, lookupInstanceType } from '../catalog/instance-types';
 import type { Accelerator, InstanceType } from '../catalog/types';
-import { ValidationError } from '../errors';
 import { poolShape } from '../sizing/pool';
-import type { GpuNodePoolProps } from './gpu-node-pool';
+import type { GpuNodePoolProps, OnPremProvisioner, PoolProvisioner } from './gpu-node-pool-props';
+import type { PoolError } from './pool-props';
 import { checkOnPremInterconnect, type OnPremInterconnect } from './interconnect';
-import { describe, positiveInteger } from './validation';
+import { describe, invalid, positiveInteger } from './validation';
 
 export interface PoolCapacity {
   readonly instanceTypes: readonly InstanceType[];
@@ -21,10 +21,15 @@ export interface PoolCapacity {
   readonly interconnect?: OnPremInterconnect;
 }
 
+/** The pool's capacity step, by its provisioner. */
+export function poolCapacity(scope: Construct, props: GpuNodePoolProps, provisioner: PoolProvisioner, fail: PoolError): PoolCapacity {
+  return provisioner.type === 'karpenter' ? karpenterCapacity(scope, props) : onPremCapacity(scope, props, provisioner, fail);
+}
+
 /** A Karpenter pool: the catalog instance types it may launch, up to `maxAccelerators` devices. */
-export function karpenterCapacity(scope: Construct, props: GpuNodePoolProps): PoolCapacity {
-  const instanceTypes = resolveInstanceTypes(props);
-  const capacity = positiveInteger(scope, 'GpuNodePool', 'invalid-node-pool', props.maxAccelerators, 'maxAccelerators', 'maxAccelerators: 16 (the most accelerators this pool may run)');
+function karpenterCapacity(scope: Construct, props: GpuNodePoolProps): PoolCapacity {
+  const instanceTypes = resolveInstanceTypes(scope, props);
+  const capacity = positiveInteger(scope, 'GpuNodePool', 'invalid-node-pool', props.maxAccelerators, 'maxAccelerators', 'maxAccelerators: 16 (the most accelerators this Karpenter pool may run)');
   return {
     instanceTypes,
     accelerators: [...new Set(instanceTypes.map((it) => it.acceleratorId))].map(lookupAccelerator),
@@ -34,9 +39,8 @@ export function karpenterCapacity(scope: Construct, props: GpuNodePoolProps): Po
   };
 }
 
-/** An on-prem inventory: `onPrem.nodes` x `onPrem.acceleratorsPerNode` devices of one named form factor. */
-export function onPremCapacity(scope: Construct, props: GpuNodePoolProps, fail: (field: string, message: string, suggestions: string[]) => ValidationError): PoolCapacity {
-  const onPrem = props.onPrem!;
+/** An on-prem inventory: `provisioner.nodes` x `provisioner.acceleratorsPerNode` devices of one named form factor. */
+function onPremCapacity(scope: Construct, props: GpuNodePoolProps, onPrem: OnPremProvisioner, fail: PoolError): PoolCapacity {
   const interconnect = checkOnPremInterconnect(onPrem.interconnect, fail);
   if (!props.accelerator) throw fail('accelerator', `an on-prem pool needs its accelerator, got ${describe(props.accelerator)}`, ["accelerator: 'A100-40GB'"]);
   const variants = formFactorVariants(props.accelerator);
@@ -47,11 +51,11 @@ export function onPremCapacity(scope: Construct, props: GpuNodePoolProps, fail: 
       variants.map((v) => `accelerator: '${v}'`),
     );
   const accelerators = [lookupAccelerator(props.accelerator)];
-  const acceleratorsPerNode = positiveInteger(scope, 'GpuNodePool', 'invalid-node-pool', onPrem.acceleratorsPerNode, 'onPrem.acceleratorsPerNode', 'onPrem.acceleratorsPerNode: 8');
-  const nodes = positiveInteger(scope, 'GpuNodePool', 'invalid-node-pool', onPrem.nodes, 'onPrem.nodes', 'onPrem.nodes: 4');
+  const acceleratorsPerNode = positiveInteger(scope, 'GpuNodePool', 'invalid-node-pool', onPrem.acceleratorsPerNode, 'provisioner.acceleratorsPerNode', 'provisioner.acceleratorsPerNode: 8');
+  const nodes = positiveInteger(scope, 'GpuNodePool', 'invalid-node-pool', onPrem.nodes, 'provisioner.nodes', 'provisioner.nodes: 4');
   const capacity = nodes * acceleratorsPerNode;
   if (props.maxAccelerators !== undefined && props.maxAccelerators !== capacity) {
-    throw fail('maxAccelerators', `maxAccelerators ${describe(props.maxAccelerators)} contradicts the on-prem capacity, onPrem.nodes x onPrem.acceleratorsPerNode = ${capacity}`, [
+    throw fail('maxAccelerators', `maxAccelerators ${describe(props.maxAccelerators)} contradicts the on-prem capacity, provisioner.nodes x provisioner.acceleratorsPerNode = ${capacity}`, [
       'omit maxAccelerators on-prem',
       `maxAccelerators: ${capacity}`,
     ]);
@@ -60,13 +64,12 @@ export function onPremCapacity(scope: Construct, props: GpuNodePoolProps, fail: 
 }
 
 /** The catalog instance types a Karpenter pool may launch: its accelerator's, its families' or its list. */
-function resolveInstanceTypes(props: GpuNodePoolProps): InstanceType[] {
+function resolveInstanceTypes(scope: Construct, props: GpuNodePoolProps): InstanceType[] {
   const accelerator = props.accelerator === undefined ? undefined : lookupAccelerator(props.accelerator);
   if (props.instanceTypes !== undefined && !Array.isArray(props.instanceTypes)) {
-    throw new ValidationError('invalid-instance-types', `instanceTypes must be a list of EC2 instance type names, got ${JSON.stringify(props.instanceTypes)}`, {
-      field: 'instanceTypes',
-      suggestions: ["instanceTypes: ['g5.2xlarge', 'g5.12xlarge']"],
-    });
+    throw invalid(scope, 'GpuNodePool', 'invalid-instance-types', 'instanceTypes', `instanceTypes must be a list of EC2 instance type names, got ${JSON.stringify(props.instanceTypes)}`, [
+      "instanceTypes: ['g5.2xlarge', 'g5.12xlarge']",
+    ]);
   }
   let candidates: InstanceType[] =
     props.instanceTypes !== undefined
@@ -81,13 +84,13 @@ function resolveInstanceTypes(props: GpuNodePoolProps): InstanceType[] {
       ...(props.instanceTypes !== undefined ? [`instanceTypes ${describe(props.instanceTypes)}`] : []),
       ...(props.instanceFamilies !== undefined ? [`instanceFamilies ${describe(props.instanceFamilies)}`] : []),
     ];
-    throw new ValidationError(
+    throw invalid(
+      scope,
+      'GpuNodePool',
       'no-instance-types',
+      props.accelerator === undefined ? 'accelerator' : props.instanceTypes !== undefined ? 'instanceTypes' : props.instanceFamilies !== undefined ? 'instanceFamilies' : 'accelerator',
       `name the accelerator, instanceTypes or instanceFamilies (and make them agree); ${given.length > 0 ? `${given.join(' and ')} leave no instance type` : 'got none of them'}`,
-      {
-        field: props.accelerator === undefined ? 'accelerator' : props.instanceTypes !== undefined ? 'instanceTypes' : props.instanceFamilies !== undefined ? 'instanceFamilies' : 'accelerator',
-        suggestions: ["accelerator: 'A10G'", "instanceTypes: ['g5.2xlarge', 'g5.12xlarge']", "instanceFamilies: ['g5', 'g6']"],
-      },
+      ["accelerator: 'A10G'", "instanceTypes: ['g5.2xlarge', 'g5.12xlarge']", "instanceFamilies: ['g5', 'g6']"],
     );
   }
   return candidates;

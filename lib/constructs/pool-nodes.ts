@@ -1,7 +1,7 @@
 /** How a pool's nodes are found: taint, runtime class and the node affinity of its plumbing DaemonSets. */
 import type { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
-import type { OnPremOptions } from './gpu-node-pool';
+import type { OnPremProvisioner } from './gpu-node-pool-props';
 import { nvidiaRuntimeClass } from './plumbing';
 
 export interface PoolNodes {
@@ -22,7 +22,7 @@ export interface PoolNodes {
 export const NFD_NVIDIA_LABELS = ['feature.node.kubernetes.io/pci-0302_10de.present', 'feature.node.kubernetes.io/pci-0300_10de.present', 'feature.node.kubernetes.io/pci-10de.present'] as const;
 
 /** Existing servers: their taint, if any, and the NVIDIA RuntimeClass when asked for. */
-export function onPremNodes(scope: Construct, onPrem: OnPremOptions): PoolNodes {
+export function onPremNodes(scope: Construct, onPrem: OnPremProvisioner): PoolNodes {
   if (onPrem.runtimeClass) nvidiaRuntimeClass(scope);
   return {
     taint: onPrem.taint ? { key: onPrem.taint.key, value: onPrem.taint.value, effect: onPrem.taint.effect ?? 'NoSchedule' } : undefined,

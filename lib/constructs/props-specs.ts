@@ -11,7 +11,7 @@ import type { AutoscalingProps } from './autoscaling';
 import type { ParentRef } from './gateway/exposure';
 import type { FastChatImplementation, GatewayApiImplementation, InferenceGatewayProps, LiteLlmImplementation } from './gateway/gateway-props';
 import type { ExternalModelProps } from './external-model';
-import type { GpuNodePoolProps, KarpenterPoolOptions, OnPremOptions } from './gpu-node-pool';
+import type { GpuNodePoolProps, KarpenterProvisioner, OnPremProvisioner, PlumbingOptions } from './gpu-node-pool-props';
 import type { LeaderWorkerSetProps } from './leader-worker-set';
 import type { LlmWorkerProps } from './llm-worker';
 import type { ModelCache } from './model-cache';
@@ -63,10 +63,10 @@ export const LLM_WORKER_SPEC = propSpec<LlmWorkerProps>()({
   controllerUrl: true,
 });
 
-const PLUMBING = { installDevicePlugin: true, installDcgmExporter: true, gpuSharing: { timeSlicing: { replicas: true }, mig: { strategy: true } }, plumbingNamespace: true } as const;
+const PLUMBING = propSpec<PlumbingOptions>()({ installDevicePlugin: true, installDcgmExporter: true, gpuSharing: { timeSlicing: { replicas: true }, mig: { strategy: true } }, namespace: true });
 
-const KARPENTER = propSpec<KarpenterPoolOptions>()({
-  ...PLUMBING,
+export const KARPENTER_PROVISIONER_SPEC = propSpec<KarpenterProvisioner>()({
+  type: true,
   clusterName: true,
   nodeRole: true,
   amiAlias: true,
@@ -78,8 +78,8 @@ const KARPENTER = propSpec<KarpenterPoolOptions>()({
   weight: true,
 });
 
-const ON_PREM = propSpec<OnPremOptions>()({
-  ...PLUMBING,
+export const ON_PREM_PROVISIONER_SPEC = propSpec<OnPremProvisioner>()({
+  type: true,
   nodes: true,
   acceleratorsPerNode: true,
   nodeSelector: true,
@@ -89,11 +89,12 @@ const ON_PREM = propSpec<OnPremOptions>()({
 });
 
 export const GPU_NODE_POOL_SPEC = propSpec<GpuNodePoolProps>()({
+  // Checked against the spec of its type (pool-props.ts): the keys of one member, not of the union.
+  provisioner: true,
+  plumbing: PLUMBING,
   accelerator: true,
   instanceTypes: true,
   instanceFamilies: true,
-  karpenter: KARPENTER,
-  onPrem: ON_PREM,
   capacityTypes: true,
   maxAccelerators: true,
   name: true,

@@ -9,8 +9,8 @@ const app = new App({ outdir: 'dist-every-construct' });
 
 // A stack with a Karpenter pool, a worker, a multi-node worker (LeaderWorkerSet), an external endpoint and a LiteLLM gateway.
 const stack = new LlmStack(app, 'every', { namespace: 'every', team: 'ml' });
-const karpenter = { clusterName: 'prod', nodeRole: 'KarpenterNodeRole-prod' };
-const pool = new GpuNodePool(stack, 'l4', { accelerator: 'L4', karpenter, maxAccelerators: 8 });
+const karpenter = { type: 'karpenter' as const, clusterName: 'prod', nodeRole: 'KarpenterNodeRole-prod' };
+const pool = new GpuNodePool(stack, 'l4', { accelerator: 'L4', provisioner: karpenter, maxAccelerators: 8 });
 const chatProps: LlmWorkerProps = { model: 'meta-llama/Llama-3.1-8B-Instruct', nodePool: pool, hfTokenSecret: { name: 'hf', key: 'token' } };
 const chat = new LlmWorker(stack, 'chat', chatProps);
 const big = new LlmWorker(stack, 'big', { model: 'meta-llama/Llama-3.1-405B-Instruct', instanceType: 'p4de.24xlarge', hfTokenSecret: { name: 'hf', key: 'token' } });
@@ -19,7 +19,7 @@ new InferenceGateway(stack, 'gateway', { backends: [chat, big, hosted], apiKeySe
 
 // A plain Chart: an on-prem pool, Triton (no OpenAI API: Gateway API routes pass it through) and a Gateway API front door.
 const chart = new Chart(app, 'onprem', { namespace: 'onprem' });
-const onPrem = new GpuNodePool(chart, 'a100', { accelerator: 'A100-40GB', onPrem: { nodes: 2, acceleratorsPerNode: 8 } });
+const onPrem = new GpuNodePool(chart, 'a100', { accelerator: 'A100-40GB', provisioner: { type: 'on-prem', nodes: 2, acceleratorsPerNode: 8 } });
 const qwen = new LlmWorker(chart, 'qwen', { model: 'Qwen/Qwen2.5-7B', nodePool: onPrem });
 const triton = new AutoscaledTriton(chart, 'gpt2', { model: 'openai-community/gpt2', accelerator: 'A10G', maxReplicas: 2 });
 new InferenceGateway(chart, 'routes', { implementation: { type: 'gateway-api', parentRef: { name: 'gw', namespace: 'infra' } }, backends: [qwen, triton], allowUnauthenticated: true });
