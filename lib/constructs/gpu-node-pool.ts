@@ -1,4 +1,3 @@
-import { Chart } from 'cdk8s';
 import type { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { Accelerator, InstanceType } from '../catalog/types';
@@ -6,11 +5,12 @@ import type { PlanRequest } from '../sizing/types';
 import type { GpuNodePoolProps, OnPremProvisioner, PlumbingOptions, PoolClaim, PoolProvisioner } from './gpu-node-pool-props';
 import { type OnPremInterconnect } from './interconnect';
 import { karpenterNodes } from './karpenter';
-import { checkDnsLabel } from './names';
+import { objectName } from './names';
 import { acceleratorTerms, type Placement } from './placement';
 import { dcgmExporter, neuronDevicePlugin, nvidiaDevicePlugin, type GpuSharing, type PlumbingTarget } from './plumbing';
 import { checkSharing } from './plumbing/nvidia-config';
 import { poolCapacity } from './pool-capacity';
+import { onPool, type WorkerHardware } from './pool-constraints';
 import { onPremNodes, requiredTerms, selectorExpressions, type PoolNodes } from './pool-nodes';
 import { checkPoolProps, poolError } from './pool-props';
 import { checkNamesAppWide } from './unique-names';
@@ -54,7 +54,7 @@ export class GpuNodePool extends Construct {
     const provisioner = checkPoolProps(this, props);
     checkNamesAppWide(this);
     const step = <T>(run: () => T): T => constructStep(this, `GpuNodePool ${id}`, run, true);
-    this.name = step(() => checkDnsLabel(props.name ?? `${Chart.of(this).node.id}-${id}`, props.name ? 'name' : 'id'));
+    this.name = objectName(this, 'GpuNodePool', props.name);
     this.kind = provisioner.type;
     this.provisioner = provisioner;
     this.sharing = props.plumbing?.gpuSharing;
@@ -89,9 +89,14 @@ export class GpuNodePool extends Construct {
     return karpenterNodes(this, props, provisioner, labels, () => Math.max(0, ...this.claims.map((c) => c.nodeCacheGiB)), poolError(this));
   }
 
-  /** Sizing inputs of a worker on this pool: its instance types, or its accelerator and node size. */
-  public planRequest(): Pick<PlanRequest, 'instanceTypes' | 'accelerator' | 'acceleratorsPerNode'> {
+  /** The hardware this pool offers a plan: its instance types, or its accelerator and node size. */
+  public hardware(): Pick<PlanRequest, 'instanceTypes' | 'accelerator' | 'acceleratorsPerNode'> {
     return this.kind === 'karpenter' ? { instanceTypes: this.instanceTypes.map((it) => it.name) } : { accelerator: this.accelerators[0].id, acceleratorsPerNode: this.acceleratorsPerNode };
+  }
+
+  /** A worker's sizing request within this pool (its hardware, whole GPUs, one time slice): see pool-constraints.ts. */
+  public planRequest(request: PlanRequest, worker: WorkerHardware): PlanRequest {
+    return onPool(this, request, worker);
   }
 
   /**

@@ -18,13 +18,13 @@ export interface ConstrainingPool {
   readonly instanceTypes: readonly InstanceType[];
   readonly sharing?: GpuSharing;
   readonly sliceFactor: number;
-  planRequest(): Pick<PlanRequest, 'instanceTypes' | 'accelerator' | 'acceleratorsPerNode'>;
+  hardware(): Pick<PlanRequest, 'instanceTypes' | 'accelerator' | 'acceleratorsPerNode'>;
   describe(): string;
 }
 
 /** `request` (the worker's own sizing props) within `pool`'s hardware. */
 export function onPool(pool: ConstrainingPool, request: PlanRequest, worker: WorkerHardware): PlanRequest {
-  const hardware = pool.planRequest();
+  const hardware = pool.hardware();
   if (worker.instanceType !== undefined && !pool.instanceTypes.some((it) => it.name === worker.instanceType)) {
     throw new ValidationError('instance-type-not-in-pool', `instanceType ${worker.instanceType} is not one of the pool's (${pool.instanceTypes.map((it) => it.name).join(', ') || 'on-prem nodes'})`, {
       field: 'instanceType',

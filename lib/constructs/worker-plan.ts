@@ -13,7 +13,6 @@ import type { ModelPlan, PlanRequest } from '../sizing/types';
 import { pickProps } from '../unknown-props';
 import type { AutoscalingProps } from './autoscaling';
 import { GpuNodePool } from './gpu-node-pool';
-import { onPool } from './pool-constraints';
 import type { LlmWorkerProps } from './llm-worker-props';
 import { constructStep, describe, invalid } from './validation';
 
@@ -121,5 +120,5 @@ function planRequest(props: LlmWorkerProps): PlanRequest {
   const imageVersion = typeof props.image === 'string' && props.engineVersion === undefined ? versionOfImage(props.image) : undefined;
   const request = imageVersion ? { ...own, engineVersion: imageVersion } : own;
   if (!nodePool) return request;
-  return onPool(nodePool, request, props);
+  return nodePool.planRequest(request, props);
 }

@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { IInferenceBackend } from '../inference-backend';
 import { modelNameErrors } from '../model-names';
-import { checkDnsLabel } from '../names';
+import { objectName } from '../names';
 import { checkNamesAppWide } from '../unique-names';
 import { constructStep } from '../validation';
 import type { FrontDoor } from './front-door';
@@ -40,7 +40,7 @@ export class InferenceGateway extends Construct {
     checkNamesAppWide(this);
     checkRoutable(this, backends, implementation.type);
     this.requiresApiKey = props.allowUnauthenticated !== true;
-    this.name = checkDnsLabel(props.name ?? `${Chart.of(this).node.id}-${id}`, props.name ? 'name' : 'id');
+    this.name = objectName(this, 'InferenceGateway', props.name);
     this.modelNames = backends.map((b) => b.modelName);
     this.node.addValidation({ validate: () => modelNameErrors(`InferenceGateway ${id}`, backends) });
     this.labels = { 'app.kubernetes.io/managed-by': 'llm-constructs', 'app.kubernetes.io/part-of': this.name, 'llm-constructs.io/gateway': this.name };
