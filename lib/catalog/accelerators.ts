@@ -3,6 +3,7 @@
  * lookup by name. Every figure comes from test/fixtures/catalog-facts/catalog-facts.md (tables A1, A2, A3, B2 and D7);
  * `sources` names the rows, and a comment marks each value where the facts left a choice.
  */
+import { describe } from '../describe';
 import { SizingError } from '../errors';
 import { nearestNames, normalizeName } from './nearest';
 import { ACCELERATORS_TODAY, FORM_FACTOR_VARIANTS } from './accelerators-today';
@@ -572,14 +573,4 @@ export function lookupAccelerator(name: string | Accelerator): Accelerator {
     field: 'accelerator',
     suggestions: nearestNames(name, CANONICAL_IDS, 3),
   });
-}
-
-/** A safe description of a non-string input, for error messages (never throws). */
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (value === null) return 'null';
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
-    return `${typeof value} ${String(value)}`;
-  }
-  return typeof value;
 }
