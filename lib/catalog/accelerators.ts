@@ -3,6 +3,7 @@
  * lookup by name. Every figure comes from test/fixtures/catalog-facts/catalog-facts.md (tables A1, A2, A3, B2 and D7);
  * `sources` names the rows, and a comment marks each value where the facts left a choice.
  */
+import { describe } from '../describe';
 import { SizingError } from '../errors';
 import { nearestNames, normalizeName } from './nearest';
 import { ACCELERATORS_TODAY, FORM_FACTOR_VARIANTS } from './accelerators-today';
@@ -33,6 +34,18 @@ const H100_USABLE = gib(79.18); // vLLM logs (D7 also lists 79.11 PyTorch OOM, 7
 const H200_USABLE = gib(139.8);
 
 const NVIDIA = { vendor: 'nvidia', kind: 'gpu', resourceName: 'nvidia.com/gpu' } as const;
+
+/** The A100 40GB chip, the same in both form factors (A1: SXM4 and PCIe 40GB share memory, bandwidth and compute). */
+const A100_40GB = {
+  memoryBytes: 40 * GB,
+  usableMemoryBytes: A100_40_USABLE,
+  usableMemoryBasis: 'measured',
+  memoryBandwidthGBps: 1555,
+  denseTflops: { bf16: 312, fp16: 312 },
+  computeCapability: 8.0,
+  supportsBf16: true,
+  supportsFp8: false,
+} as const;
 
 /** Freezes the catalog, so that a caller cannot change an entry every later lookup returns. */
 function frozen(entries: Accelerator[]): readonly Accelerator[] {
@@ -154,14 +167,7 @@ export const ACCELERATORS: readonly Accelerator[] = frozen([
     id: 'A100-SXM4-40GB',
     displayName: 'NVIDIA A100 SXM4 40GB',
     aliases: ['A100-40GB', 'a100-40g', 'A100-SXM-40GB'],
-    memoryBytes: 40 * GB,
-    usableMemoryBytes: A100_40_USABLE,
-    usableMemoryBasis: 'measured',
-    memoryBandwidthGBps: 1555,
-    denseTflops: { bf16: 312, fp16: 312 },
-    computeCapability: 8.0,
-    supportsBf16: true,
-    supportsFp8: false,
+    ...A100_40GB,
     nvmlName: 'NVIDIA A100-SXM4-40GB',
     gfdProduct: 'NVIDIA-A100-SXM4-40GB',
     karpenterGpuName: 'a100', // p4d
@@ -192,15 +198,8 @@ export const ACCELERATORS: readonly Accelerator[] = frozen([
     id: 'A100-PCIE-40GB',
     displayName: 'NVIDIA A100 PCIe 40GB',
     aliases: ['A100-40GB-PCIe'],
-    memoryBytes: 40 * GB,
     // D7 has no PCIe figure: same 40 GB HBM2 part as the SXM4 40GB, so its measured total.
-    usableMemoryBytes: A100_40_USABLE,
-    usableMemoryBasis: 'measured',
-    memoryBandwidthGBps: 1555,
-    denseTflops: { bf16: 312, fp16: 312 },
-    computeCapability: 8.0,
-    supportsBf16: true,
-    supportsFp8: false,
+    ...A100_40GB,
     nvmlName: 'NVIDIA A100-PCIE-40GB',
     gfdProduct: 'NVIDIA-A100-PCIE-40GB',
     migProfiles: MIG_A1_40,
@@ -572,14 +571,4 @@ export function lookupAccelerator(name: string | Accelerator): Accelerator {
     field: 'accelerator',
     suggestions: nearestNames(name, CANONICAL_IDS, 3),
   });
-}
-
-/** A safe description of a non-string input, for error messages (never throws). */
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (value === null) return 'null';
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
-    return `${typeof value} ${String(value)}`;
-  }
-  return typeof value;
 }

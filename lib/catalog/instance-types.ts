@@ -15,10 +15,11 @@ import type { InstanceType } from './types';
 export const PRICE_DATE = '2026-07-06';
 export const PRICE_REGION = 'us-east-1';
 
-/** Per-family facts from B2 (category, generation, CPU manufacturer, GPU name and per-GPU memory). */
+/**
+ * Per-family facts from B2 (CPU manufacturer, GPU name and per-GPU memory). B2's category and generation
+ * are not repeated here: Karpenter derives them from the name (`karpenterCategoryAndGeneration`).
+ */
 interface FamilyFacts {
-  readonly category: string;
-  readonly generation: number;
   readonly cpuManufacturer: InstanceType['cpuManufacturer'];
   readonly acceleratorId: string;
   /** Per device, MiB: Karpenter `instance-gpu-memory` (GPUs) or 32 GiB HBM (Neuron, NEURON). */
@@ -26,26 +27,39 @@ interface FamilyFacts {
 }
 
 const FAMILIES: Readonly<Record<string, FamilyFacts>> = {
-  g4dn: { category: 'g', generation: 4, cpuManufacturer: 'intel', acceleratorId: 'T4', acceleratorMemoryMiB: 16384 },
-  g5: { category: 'g', generation: 5, cpuManufacturer: 'amd', acceleratorId: 'A10G', acceleratorMemoryMiB: 22888 },
-  g6: { category: 'g', generation: 6, cpuManufacturer: 'amd', acceleratorId: 'L4', acceleratorMemoryMiB: 22888 },
-  g6e: { category: 'g', generation: 6, cpuManufacturer: 'amd', acceleratorId: 'L40S', acceleratorMemoryMiB: 45776 },
-  gr6: { category: 'gr', generation: 6, cpuManufacturer: 'amd', acceleratorId: 'L4', acceleratorMemoryMiB: 22888 },
-  p3: { category: 'p', generation: 3, cpuManufacturer: 'intel', acceleratorId: 'V100-SXM2-16GB', acceleratorMemoryMiB: 16384 },
-  p3dn: { category: 'p', generation: 3, cpuManufacturer: 'intel', acceleratorId: 'V100-SXM2-32GB', acceleratorMemoryMiB: 32768 },
-  p4d: { category: 'p', generation: 4, cpuManufacturer: 'intel', acceleratorId: 'A100-SXM4-40GB', acceleratorMemoryMiB: 40960 },
-  p4de: { category: 'p', generation: 4, cpuManufacturer: 'intel', acceleratorId: 'A100-SXM4-80GB', acceleratorMemoryMiB: 81920 },
-  p5: { category: 'p', generation: 5, cpuManufacturer: 'amd', acceleratorId: 'H100-SXM5-80GB', acceleratorMemoryMiB: 81920 },
-  p5e: { category: 'p', generation: 5, cpuManufacturer: 'amd', acceleratorId: 'H200-SXM-141GB', acceleratorMemoryMiB: 144384 },
-  p5en: { category: 'p', generation: 5, cpuManufacturer: 'intel', acceleratorId: 'H200-SXM-141GB', acceleratorMemoryMiB: 144384 },
-  'p6-b200': { category: 'p', generation: 6, cpuManufacturer: 'intel', acceleratorId: 'B200', acceleratorMemoryMiB: 183359 },
-  inf2: { category: 'inf', generation: 2, cpuManufacturer: 'amd', acceleratorId: 'inferentia2', acceleratorMemoryMiB: 32768 },
-  trn1: { category: 'trn', generation: 1, cpuManufacturer: 'intel', acceleratorId: 'trainium', acceleratorMemoryMiB: 32768 },
+  g4dn: { cpuManufacturer: 'intel', acceleratorId: 'T4', acceleratorMemoryMiB: 16384 },
+  g5: { cpuManufacturer: 'amd', acceleratorId: 'A10G', acceleratorMemoryMiB: 22888 },
+  g6: { cpuManufacturer: 'amd', acceleratorId: 'L4', acceleratorMemoryMiB: 22888 },
+  g6e: { cpuManufacturer: 'amd', acceleratorId: 'L40S', acceleratorMemoryMiB: 45776 },
+  gr6: { cpuManufacturer: 'amd', acceleratorId: 'L4', acceleratorMemoryMiB: 22888 },
+  p3: { cpuManufacturer: 'intel', acceleratorId: 'V100-SXM2-16GB', acceleratorMemoryMiB: 16384 },
+  p3dn: { cpuManufacturer: 'intel', acceleratorId: 'V100-SXM2-32GB', acceleratorMemoryMiB: 32768 },
+  p4d: { cpuManufacturer: 'intel', acceleratorId: 'A100-SXM4-40GB', acceleratorMemoryMiB: 40960 },
+  p4de: { cpuManufacturer: 'intel', acceleratorId: 'A100-SXM4-80GB', acceleratorMemoryMiB: 81920 },
+  p5: { cpuManufacturer: 'amd', acceleratorId: 'H100-SXM5-80GB', acceleratorMemoryMiB: 81920 },
+  p5e: { cpuManufacturer: 'amd', acceleratorId: 'H200-SXM-141GB', acceleratorMemoryMiB: 144384 },
+  p5en: { cpuManufacturer: 'intel', acceleratorId: 'H200-SXM-141GB', acceleratorMemoryMiB: 144384 },
+  'p6-b200': { cpuManufacturer: 'intel', acceleratorId: 'B200', acceleratorMemoryMiB: 183359 },
+  inf2: { cpuManufacturer: 'amd', acceleratorId: 'inferentia2', acceleratorMemoryMiB: 32768 },
+  trn1: { cpuManufacturer: 'intel', acceleratorId: 'trainium', acceleratorMemoryMiB: 32768 },
   // B2 lists the CPU manufacturer of `trn1` only; trn1n is the network-enhanced trn1 (same Intel host).
-  trn1n: { category: 'trn', generation: 1, cpuManufacturer: 'intel', acceleratorId: 'trainium', acceleratorMemoryMiB: 32768 },
+  trn1n: { cpuManufacturer: 'intel', acceleratorId: 'trainium', acceleratorMemoryMiB: 32768 },
   // Not in table B: AWS-TRN2 (96 GiB HBM per Trainium2 chip; Intel Sapphire Rapids host).
-  trn2: { category: 'trn', generation: 2, cpuManufacturer: 'intel', acceleratorId: 'trainium2', acceleratorMemoryMiB: 98304 },
+  trn2: { cpuManufacturer: 'intel', acceleratorId: 'trainium2', acceleratorMemoryMiB: 98304 },
 };
+
+/**
+ * The `instance-category` and `instance-generation` labels as Karpenter derives them from the name
+ * (aws/karpenter-provider-aws pkg/providers/instancetype/types.go @ v1.14.1, `instanceTypeScheme` and
+ * `computeRequirements`): `g4dn.xlarge` -> g, 4; `gr6.4xlarge` -> gr, 6; `p6-b200.48xlarge` -> p, 6.
+ */
+const INSTANCE_TYPE_SCHEME = /^([a-z]+)(-[0-9]+tb)?([0-9]+).*\./;
+
+function karpenterCategoryAndGeneration(name: string): { category: string; generation: number } {
+  const parts = INSTANCE_TYPE_SCHEME.exec(name);
+  if (parts === null) throw new Error(`instance-types.ts: ${name} does not follow Karpenter's instance type scheme`);
+  return { category: parts[1], generation: Number(parts[3]) };
+}
 
 const KP = ['KP-IT', 'KP-PRICE'] as const;
 const KP_V111 = ['KP-IT v1.11', 'KP-PRICE'] as const;
@@ -66,11 +80,12 @@ function row(
   const family = name.slice(0, dot);
   const facts = FAMILIES[family];
   if (facts === undefined) throw new Error(`instance-types.ts: no family facts for ${name}`);
+  const { category, generation } = karpenterCategoryAndGeneration(name);
   return {
     name,
     family,
-    category: facts.category,
-    generation: facts.generation,
+    category,
+    generation,
     size: name.slice(dot + 1),
     vcpu,
     memoryMiB: memoryGiB * 1024,

@@ -6,11 +6,11 @@
  * config.json in `sources`. Any other Hugging Face model can be passed as a `ModelArchitecture`
  * object; `validateModelArchitecture()` checks such objects.
  */
+import { describe } from '../describe';
 import { SizingError } from '../errors';
 import { nearestNames } from './nearest';
 import { lookupModelRecord, modelsDirectory } from './model-records';
 import { MODELS_TODAY } from './today';
-import { describe } from './validate-model';
 import type { ModelArchitecture, ModelVariant } from './types';
 
 /** The config.json of a hub repo (the source cited by table C). */
@@ -39,6 +39,24 @@ function visionKvCaveat(selfAttentionLayers: number, layers: number): string {
     'request with images, which comes on top.'
   );
 }
+
+/** Llama-3.1-70B; Llama-3.3-70B-Instruct is the same architecture (spread below). */
+const LLAMA_3_1_70B: ModelArchitecture = {
+  id: 'meta-llama/Llama-3.1-70B',
+  gated: true, // https://huggingface.co/meta-llama/Llama-3.1-70B: gated (Llama license; accept it to download)
+  totalParams: 70_553_706_496,
+  layers: 80,
+  hiddenSize: 8192,
+  intermediateSize: 28672,
+  attentionHeads: 64,
+  kvHeads: 8,
+  headDim: 128,
+  vocabSize: 128256,
+  maxContextLength: 131072,
+  dtype: 'bfloat16',
+  tiedEmbeddings: false,
+  sources: [config('meta-llama/Llama-3.1-70B')],
+};
 
 export const MODELS: readonly ModelArchitecture[] = [
   // --- Mistral AI ---------------------------------------------------------------------------------
@@ -129,22 +147,7 @@ export const MODELS: readonly ModelArchitecture[] = [
     tiedEmbeddings: false,
     sources: [config('meta-llama/Llama-3.1-8B')],
   },
-  {
-    id: 'meta-llama/Llama-3.1-70B',
-    gated: true, // https://huggingface.co/meta-llama/Llama-3.1-70B: gated (Llama license; accept it to download)
-    totalParams: 70_553_706_496,
-    layers: 80,
-    hiddenSize: 8192,
-    intermediateSize: 28672,
-    attentionHeads: 64,
-    kvHeads: 8,
-    headDim: 128,
-    vocabSize: 128256,
-    maxContextLength: 131072,
-    dtype: 'bfloat16',
-    tiedEmbeddings: false,
-    sources: [config('meta-llama/Llama-3.1-70B')],
-  },
+  LLAMA_3_1_70B,
   {
     id: 'meta-llama/Llama-3.1-405B',
     gated: true, // https://huggingface.co/meta-llama/Llama-3.1-405B: gated (Llama license; accept it to download)
@@ -234,20 +237,12 @@ export const MODELS: readonly ModelArchitecture[] = [
     sources: [config('meta-llama/Llama-3.2-90B-Vision'), 'https://huggingface.co/meta-llama/Llama-3.2-90B-Vision'],
   },
   {
-    // Instruct-only release with the Llama-3.1-70B architecture.
+    // Instruct-only release with the Llama-3.1-70B architecture (table C: "same arch as Llama-3.1-70B"):
+    // its own id, config, context and licence gate; a base model of its own in table C, so not a MODEL_VARIANTS entry.
+    ...LLAMA_3_1_70B,
     id: 'meta-llama/Llama-3.3-70B-Instruct',
     gated: true, // https://huggingface.co/meta-llama/Llama-3.3-70B-Instruct: gated (Llama license; accept it to download)
-    totalParams: 70_553_706_496,
-    layers: 80,
-    hiddenSize: 8192,
-    intermediateSize: 28672,
-    attentionHeads: 64,
-    kvHeads: 8,
-    headDim: 128,
-    vocabSize: 128256,
     maxContextLength: 131072,
-    dtype: 'bfloat16',
-    tiedEmbeddings: false,
     sources: [config('meta-llama/Llama-3.3-70B-Instruct')],
   },
 

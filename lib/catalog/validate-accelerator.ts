@@ -3,6 +3,7 @@
  * checked field by field. Optional conveniences are filled in (aliases, sources, displayName, the
  * extended resource of the vendor, usable memory = datasheet memory).
  */
+import { describeField } from '../describe';
 import { SizingError } from '../errors';
 import type { Accelerator, AcceleratorResource } from './types';
 
@@ -14,8 +15,7 @@ const EXAMPLE =
   'denseTflops: { bf16: 130, fp16: 130, fp8: 261 }, computeCapability: 8.9, supportsBf16: true, supportsFp8: true }';
 
 function fail(field: string, value: unknown, expected: string): never {
-  const shown = typeof value === 'string' ? `'${value}'` : value === undefined ? 'missing' : JSON.stringify(value);
-  throw new SizingError('invalid-accelerator', `accelerator.${field} is ${shown}, expected ${expected}`, {
+  throw new SizingError('invalid-accelerator', `accelerator.${field} is ${describeField(value)}, expected ${expected}`, {
     field: `accelerator.${field}`,
     suggestions: [EXAMPLE, 'or a catalog name: llm-constructs catalog accelerators'],
   });

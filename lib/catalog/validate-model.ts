@@ -3,6 +3,7 @@
  * a record written by `llm-constructs model add`) and the weight split quantization needs. Kept apart
  * from the catalog data so that modules the catalog is built from can use it.
  */
+import { describe } from '../describe';
 import { SizingError } from '../errors';
 import type { ModelArchitecture } from './types';
 
@@ -38,22 +39,6 @@ const DTYPES: readonly string[] = ['bfloat16', 'float16', 'float32'];
 /** Optional layer-layout and checkpoint counts (positive integers when present). */
 const LAYOUT_COUNTS = ['slidingWindowLayers', 'attentionChunkSize', 'chunkedAttentionLayers', 'linearAttentionLayers', 'linearStateBytesPerLayer', 'visionParams', 'mtpParams'] as const;
 
-/** A value as it should appear in an error message. */
-export function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'bigint') return `${value}n`;
-  if (value === undefined || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'symbol') {
-    return String(value);
-  }
-  if (typeof value === 'function') return 'a function';
-  try {
-    const json = JSON.stringify(value);
-    return json.length > 80 ? `${json.slice(0, 77)}...` : json;
-  } catch {
-    return Object.prototype.toString.call(value);
-  }
-}
-
 function isPositiveInteger(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value > 0;
 }
@@ -70,7 +55,7 @@ export function validateModelArchitecture(arch: unknown, field = 'model'): Model
   const fail = (name: string, value: unknown, expected: string): never => {
     const key = name.slice(name.lastIndexOf('.') + 1);
     const origin = FIELD_ORIGINS[key];
-    throw new SizingError('invalid-model-architecture', `${name} is ${describe(value)}; expected ${expected}${origin ? ` (from ${origin})` : ''}.`, {
+    throw new SizingError('invalid-model-architecture', `${name} is ${describe(value, 'json')}; expected ${expected}${origin ? ` (from ${origin})` : ''}.`, {
       field: name,
       suggestions: [`${name}: ${expected}${origin ? ` (from ${origin})` : ''}`],
     });

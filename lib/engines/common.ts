@@ -53,6 +53,21 @@ export const NON_ROOT_UID = 1000;
 /** Every recipe lists it in `writablePaths` (an emptyDir) and points HOME at it (torch/Triton caches, Ollama's key...). */
 export const SCRATCH_DIR = '/tmp';
 
+/**
+ * The security of an image that runs as any UID once HOME is writable (`scratchHomeEnv`): non-root, a
+ * read-only root filesystem, the scratch directory as its only writable path besides the cache.
+ */
+export const NON_ROOT_READ_ONLY = { runAsUser: NON_ROOT_UID, readOnlyRootFilesystem: true, writablePaths: [SCRATCH_DIR] } as const;
+
+/**
+ * The HTTP surface of a server that answers `/health` (liveness and readiness: the server answers only
+ * once the model is loaded), exports Prometheus `/metrics` and speaks the OpenAI API under `/v1`
+ * (vLLM, TGI, llama.cpp, TEI; each cites its source where it uses this).
+ */
+export function openAiHealthSurface(http: number, metrics: number = http): Pick<ContainerRecipe, 'ports' | 'readyPath' | 'healthPath' | 'metricsPath' | 'openAiBasePath'> {
+  return { ports: { http, metrics }, readyPath: '/health', healthPath: '/health', metricsPath: '/metrics', openAiBasePath: '/v1' };
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Env helpers
 // ---------------------------------------------------------------------------------------------------

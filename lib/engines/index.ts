@@ -35,27 +35,20 @@ export function recipeFor(plan: ModelPlan, options: EngineOptions): ContainerRec
   return { ...recipe, downloadBytes: downloadPlan(plan, options).bytes, warnings: recipeWarnings(plan, options) };
 }
 
+/** One adapter per engine: a Record over the engine union, so a new engine without an adapter does not compile. */
+const ADAPTERS: Readonly<Record<ModelPlan['engine'], (plan: ModelPlan, options: EngineOptions) => ContainerRecipe>> = {
+  vllm: vllmRecipe,
+  tgi: tgiRecipe,
+  'tgi-neuron': tgiNeuronRecipe,
+  'fastchat-vllm': fastchatVllmRecipe,
+  'llama-cpp': llamaCppRecipe,
+  ollama: ollamaRecipe,
+  tei: teiRecipe,
+  'triton-trtllm': tritonTrtllmRecipe,
+};
+
 function engineRecipe(plan: ModelPlan, options: EngineOptions): ContainerRecipe {
-  switch (plan.engine) {
-    case 'vllm':
-      return vllmRecipe(plan, options);
-    case 'tgi':
-      return tgiRecipe(plan, options);
-    case 'tgi-neuron':
-      return tgiNeuronRecipe(plan, options);
-    case 'fastchat-vllm':
-      return fastchatVllmRecipe(plan, options);
-    case 'llama-cpp':
-      return llamaCppRecipe(plan, options);
-    case 'ollama':
-      return ollamaRecipe(plan, options);
-    case 'tei':
-      return teiRecipe(plan, options);
-    case 'triton-trtllm':
-      return tritonTrtllmRecipe(plan, options);
-    default: {
-      const unknown: never = plan.engine;
-      throw new Error(`no adapter for engine ${String(unknown)}`);
-    }
-  }
+  const adapter = ADAPTERS[plan.engine] as ((plan: ModelPlan, options: EngineOptions) => ContainerRecipe) | undefined;
+  if (adapter === undefined) throw new Error(`no adapter for engine ${String(plan.engine)}`);
+  return adapter(plan, options);
 }

@@ -1,5 +1,18 @@
 import type { ModelPlan } from '../sizing/types';
-import { LLAMA_CPP_IMAGE, NON_ROOT_UID, SCRATCH_DIR, acceleratorRequest, assertEngine, cacheDir, finishRecipe, hfTokenEnv, imageFor, literal, requireOption, scratchHomeEnv } from './common';
+import {
+  LLAMA_CPP_IMAGE,
+  NON_ROOT_READ_ONLY,
+  acceleratorRequest,
+  assertEngine,
+  cacheDir,
+  finishRecipe,
+  hfTokenEnv,
+  imageFor,
+  literal,
+  openAiHealthSurface,
+  requireOption,
+  scratchHomeEnv,
+} from './common';
 import type { ContainerRecipe, EngineOptions, EnvVar } from './types';
 
 /** llama-server's default port; the image's HEALTHCHECK probes http://localhost:8080/health (.devops/cuda.Dockerfile). */
@@ -59,19 +72,13 @@ export function llamaCppRecipe(plan: ModelPlan, options: EngineOptions): Contain
       engine: 'llama-cpp',
       args,
       env: [...scratchHomeEnv(), ...hfTokenEnv(options)],
-      ports: { http: LLAMA_CPP_PORT, metrics: LLAMA_CPP_PORT },
-      readyPath: '/health',
-      healthPath: '/health',
-      metricsPath: '/metrics',
-      openAiBasePath: '/v1',
+      ...openAiHealthSurface(LLAMA_CPP_PORT),
       cacheEnv,
       accelerator: acceleratorRequest(plan),
       // One process; multi-GPU layer split goes through CUDA peer copies, not NCCL over /dev/shm.
       needsSharedMemory: false,
       // The server image has no USER; llama-server is a native binary that writes only LLAMA_CACHE and HOME.
-      runAsUser: NON_ROOT_UID,
-      readOnlyRootFilesystem: true,
-      writablePaths: [SCRATCH_DIR],
+      ...NON_ROOT_READ_ONLY,
       initSteps: [],
       initSeconds: LLAMA_CPP_INIT_SECONDS,
     },

@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors';
 import type { ModelPlan } from '../sizing/types';
-import { NON_ROOT_UID, OLLAMA_IMAGE, SCRATCH_DIR, acceleratorRequest, assertEngine, cacheDir, finishRecipe, ggufQuantTag, imageFor, literal, scratchHomeEnv } from './common';
+import { NON_ROOT_READ_ONLY, OLLAMA_IMAGE, acceleratorRequest, assertEngine, cacheDir, finishRecipe, ggufQuantTag, imageFor, literal, scratchHomeEnv } from './common';
 import type { ContainerRecipe, EngineOptions, EnvVar, InitStep } from './types';
 
 /** Ollama's default port (envconfig: OLLAMA_HOST "default 127.0.0.1:11434"). */
@@ -96,9 +96,7 @@ export function ollamaRecipe(plan: ModelPlan, options: EngineOptions): Container
       cacheEnv,
       accelerator: acceleratorRequest(plan),
       needsSharedMemory: false,
-      runAsUser: NON_ROOT_UID,
-      readOnlyRootFilesystem: true,
-      writablePaths: [SCRATCH_DIR],
+      ...NON_ROOT_READ_ONLY,
       initSteps: [pull],
       initSeconds: OLLAMA_INIT_SECONDS,
     },

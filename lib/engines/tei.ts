@@ -1,8 +1,8 @@
 import { ValidationError } from '../errors';
 import type { Accelerator } from '../catalog/types';
 import type { ModelPlan } from '../sizing/types';
-import { NON_ROOT_UID, SCRATCH_DIR, TEI_IMAGE_REPOSITORY, TEI_VERSION, acceleratorRequest, assertEngine, finishRecipe, hfTokenEnv, scratchHomeEnv, weightsRepo } from './common';
-import { hfCacheEnv, hubCacheArgs } from './tgi';
+import { NON_ROOT_READ_ONLY, TEI_IMAGE_REPOSITORY, TEI_VERSION, acceleratorRequest, assertEngine, finishRecipe, hfTokenEnv, openAiHealthSurface, scratchHomeEnv, weightsRepo } from './common';
+import { hfCacheEnv, hubCacheArgs, listenArgs } from './tgi';
 import type { ContainerRecipe, EngineOptions } from './types';
 
 /** TEI images set PORT=80; we listen on 8080 so no NET_BIND_SERVICE is needed (router `--port`, default 3000). */
@@ -66,10 +66,7 @@ export function teiRecipe(plan: ModelPlan, options: EngineOptions): ContainerRec
     weightsRepo(plan, options),
     '--served-model-name',
     options.servedModelName,
-    '--hostname',
-    '0.0.0.0',
-    '--port',
-    String(TEI_PORT),
+    ...listenArgs(TEI_PORT),
     '--prometheus-port',
     String(TEI_METRICS_PORT),
     ...hubCacheArgs(options),
@@ -83,18 +80,12 @@ export function teiRecipe(plan: ModelPlan, options: EngineOptions): ContainerRec
       // TEI reads HF_TOKEN (router/src/main.rs `hf_token`, clap env @ v1.9.3); HUGGING_FACE_HUB_TOKEN is
       // read by Python huggingface_hub only, which this Rust router does not use.
       env: [...scratchHomeEnv(), ...hfTokenEnv(options)],
-      ports: { http: TEI_PORT, metrics: TEI_METRICS_PORT },
-      readyPath: '/health',
-      healthPath: '/health',
-      metricsPath: '/metrics',
-      openAiBasePath: '/v1',
+      ...openAiHealthSurface(TEI_PORT, TEI_METRICS_PORT),
       cacheEnv,
       accelerator: acceleratorRequest(plan),
       needsSharedMemory: false,
       // A native Rust router (no Python under /root) that writes only the hub cache and a /tmp socket.
-      runAsUser: NON_ROOT_UID,
-      readOnlyRootFilesystem: true,
-      writablePaths: [SCRATCH_DIR],
+      ...NON_ROOT_READ_ONLY,
       initSteps: [],
       initSeconds: TEI_INIT_SECONDS,
     },

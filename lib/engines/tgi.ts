@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors';
 import type { ModelPlan, Quantization } from '../sizing/types';
-import { SCRATCH_DIR, TGI_IMAGE, acceleratorRequest, assertEngine, cacheDir, finishRecipe, hfTokenEnv, imageFor, joinPath, literal, scratchHomeEnv, weightsRepo } from './common';
+import { SCRATCH_DIR, TGI_IMAGE, acceleratorRequest, assertEngine, cacheDir, finishRecipe, hfTokenEnv, imageFor, joinPath, literal, openAiHealthSurface, scratchHomeEnv, weightsRepo } from './common';
 import type { ContainerRecipe, EngineOptions, EnvVar } from './types';
 
 /**
@@ -9,18 +9,14 @@ import type { ContainerRecipe, EngineOptions, EnvVar } from './types';
  */
 export const TGI_PORT = 8080;
 
-/** The TGI router's HTTP surface, shared by the CUDA and Neuron launchers. */
-export const TGI_API = {
-  // Metrics share the API port (docs/source/reference/metrics.md: "the /metrics Prometheus endpoint").
-  ports: { http: TGI_PORT, metrics: TGI_PORT },
-  // The router serves only after the shards loaded and warmed up; /health then checks the shards.
-  readyPath: '/health',
-  healthPath: '/health',
-  metricsPath: '/metrics',
-  // The Messages API is OpenAI-compatible under /v1 (docs/source/messages_api.md); TGI serves one model
-  // and accepts any "model" value.
-  openAiBasePath: '/v1',
-} as const;
+/**
+ * The TGI router's HTTP surface, shared by the CUDA and Neuron launchers. Metrics share the API port
+ * (docs/source/reference/metrics.md: "the /metrics Prometheus endpoint"); the router serves only after
+ * the shards loaded and warmed up, and /health then checks the shards; the Messages API is
+ * OpenAI-compatible under /v1 (docs/source/messages_api.md), and TGI serves one model and accepts any
+ * "model" value.
+ */
+export const TGI_API = openAiHealthSurface(TGI_PORT);
 
 /**
  * TGI falls back to 4096 prefill tokens when it cannot compute a better default (launcher/src/main.rs
@@ -43,6 +39,11 @@ export function tgiTokenLimits(plan: ModelPlan): { maxInputTokens: number; maxTo
     });
   }
   return { maxInputTokens: plan.maxContextLength - 1, maxTotalTokens: plan.maxContextLength };
+}
+
+/** `--hostname 0.0.0.0 --port <port>`: TGI's launcher flags, which TEI's router shares (both checked in the engine contracts). */
+export function listenArgs(port: number): string[] {
+  return ['--hostname', '0.0.0.0', '--port', String(port)];
 }
 
 /** The hub cache on the model cache volume, in the `<HF_HOME>/hub` layout every HF-based engine shares. */
@@ -104,10 +105,7 @@ export function tgiRecipe(plan: ModelPlan, options: EngineOptions): ContainerRec
     // >= max-input-tokens (router validation); 4096 when the context is shorter, as TGI would choose.
     '--max-batch-prefill-tokens',
     String(Math.max(maxInputTokens, TGI_DEFAULT_PREFILL_TOKENS)),
-    '--hostname',
-    '0.0.0.0',
-    '--port',
-    String(TGI_PORT),
+    ...listenArgs(TGI_PORT),
     ...hubCacheArgs(options),
   ];
 

@@ -1,8 +1,7 @@
 import { ValidationError } from '../errors';
 import type { ModelPlan } from '../sizing/types';
 import {
-  NON_ROOT_UID,
-  SCRATCH_DIR,
+  NON_ROOT_READ_ONLY,
   VLLM_IMAGE,
   acceleratorRequest,
   assertEngine,
@@ -12,6 +11,7 @@ import {
   imageFor,
   joinPath,
   literal,
+  openAiHealthSurface,
   requireOption,
   scratchHomeEnv,
   weightsRepo,
@@ -205,13 +205,9 @@ export function vllmRecipe(plan: ModelPlan, options: EngineOptions): ContainerRe
       command: [...VLLM_SERVE_COMMAND],
       args,
       env: baseEnv,
-      ports: { http: VLLM_PORT, metrics: VLLM_PORT },
       // /health answers once the engine is up: the API server starts after the engine has loaded the
       // weights and captured graphs, so it doubles as readiness.
-      readyPath: '/health',
-      healthPath: '/health',
-      metricsPath: '/metrics',
-      openAiBasePath: '/v1',
+      ...openAiHealthSurface(VLLM_PORT),
       cacheEnv,
       accelerator: acceleratorRequest(plan),
       // NCCL between ranks (and PyTorch multiprocessing) uses /dev/shm (vLLM docker docs: --ipc=host or
@@ -219,9 +215,7 @@ export function vllmRecipe(plan: ModelPlan, options: EngineOptions): ContainerRe
       needsSharedMemory: ranks > 1,
       // The image has no USER (root by default) but runs as any UID since v0.8.2 moved Python out of
       // /root (issue #15174/#16402), given a writable HOME and USER (see pythonNonRootEnv).
-      runAsUser: NON_ROOT_UID,
-      readOnlyRootFilesystem: true,
-      writablePaths: [SCRATCH_DIR],
+      ...NON_ROOT_READ_ONLY,
       initSteps,
       initSeconds: VLLM_INIT_SECONDS + (ranks > 1 ? VLLM_MULTI_RANK_EXTRA_SECONDS : 0),
     },

@@ -3,7 +3,7 @@
  * SLO, and what that costs per million output tokens.
  */
 import { SizingError } from '../errors';
-import { describe } from '../sizing/validate';
+import { describe } from '../describe';
 import type { ModelPlan } from '../sizing/types';
 import { estimatePerformance } from './estimate';
 import type { Load, PerformanceEstimate, Workload } from './types';

@@ -1,6 +1,6 @@
 import { VLLM_IMAGE } from '../engines/common';
 import { SizingError } from '../errors';
-import { describe } from './validate';
+import { describe } from '../describe';
 
 /** A release number `major.minor.patch` (pre-release and build suffixes are ignored). */
 export type Version = readonly [number, number, number];

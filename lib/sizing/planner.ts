@@ -2,7 +2,7 @@ import { GiB, formatGiB } from '../catalog/units';
 import { SizingError } from '../errors';
 import { isGguf } from './quantization';
 import { resolveRequest, type ResolvedRequest } from './request';
-import { compareLayouts, describeHardware, searchOption, type Layout, type OptionResult } from './search';
+import { describeHardware, findBestLayout, type Layout, type OptionResult } from './search';
 import { suggestAlternatives } from './suggestions';
 import type { ModelPlan, PlanRequest } from './types';
 import { rejectUnknownProps } from '../unknown-props';
@@ -27,13 +27,6 @@ export function planModel(request: PlanRequest): ModelPlan {
   const best = findBestLayout(resolved);
   if (!best.fit) throw doesNotFit(resolved, best.results);
   return toPlan(resolved, best.fit);
-}
-
-/** Searches every hardware option; returns the best fitting layout (if any) and every option's result. */
-export function findBestLayout(request: ResolvedRequest): { fit?: Layout; results: OptionResult[] } {
-  const results = request.hardware.map((option) => searchOption(request, option));
-  const fits = results.flatMap((result) => (result.fit ? [result.fit] : []));
-  return { fit: fits.sort(compareLayouts)[0], results };
 }
 
 function toPlan(request: ResolvedRequest, fit: Layout): ModelPlan {

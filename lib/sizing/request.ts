@@ -8,7 +8,8 @@ import { tensorParallelIncompatibility, validTensorParallelSizes } from './paral
 import { PINNED_VLLM_VERSION, resolveVersion, type Version } from './engine-version';
 import { isGguf, modelQuantizationIncompatibility, quantizationIncompatibility } from './quantization';
 import { ENGINES, KV_CACHE_DTYPES, QUANTIZATIONS, type Engine, type KvCacheDtype, type PlanRequest, type Quantization } from './types';
-import { describe, fraction, oneOf, positiveInteger } from './validate';
+import { describe } from '../describe';
+import { fraction, oneOf, positiveInteger } from './validate';
 
 /** Default node size when no instance type says otherwise: an 8-GPU HGX/DGX server. */
 export const DEFAULT_ACCELERATORS_PER_NODE = 8;

@@ -167,6 +167,13 @@ function hasFastInterconnect(option: HardwareOption): boolean {
   return option.instanceType === undefined || option.instanceType.efa > 0;
 }
 
+/** Searches every hardware option; returns the best fitting layout (if any, by `compareLayouts`) and every option's result. */
+export function findBestLayout(request: ResolvedRequest): { fit?: Layout; results: OptionResult[] } {
+  const results = request.hardware.map((option) => searchOption(request, option));
+  const fits = results.flatMap((result) => (result.fit ? [result.fit] : []));
+  return { fit: fits.sort(compareLayouts)[0], results };
+}
+
 /** `g5.12xlarge (4 x A10G)` or `A100-SXM4-40GB nodes (8 per node)`. */
 export function describeHardware(option: HardwareOption): string {
   return option.instanceType ? `${option.instanceType.name} (${option.devicesPerNode} x ${option.accelerator.id})` : `${option.accelerator.id} nodes (${option.devicesPerNode} per node)`;

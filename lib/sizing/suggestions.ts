@@ -4,13 +4,14 @@ import type { InstanceType } from '../catalog/types';
 import { formatGiB } from '../catalog/units';
 import { isGguf, weightBytes } from './quantization';
 import { hardwareIncompatibility, type HardwareOption, type ResolvedRequest } from './request';
-import { compareLayouts, describeHardware, searchOption, type Layout } from './search';
+import { describeHardware, findBestLayout, searchOption, type Layout } from './search';
 import type { Quantization } from './types';
 
 /**
  * When nothing fits, what would: a smaller weight format on the same hardware, more accelerators (a
  * larger instance type with the same accelerator), other hardware, a shorter context, fewer
- * concurrent sequences. Each suggestion is checked by planning it, so none of them is a guess.
+ * concurrent sequences. Each suggestion is checked by planning it (the planner's own `findBestLayout`),
+ * so none of them is a guess.
  */
 export function suggestAlternatives(request: ResolvedRequest): string[] {
   const suggestions: string[] = [];
@@ -19,12 +20,12 @@ export function suggestAlternatives(request: ResolvedRequest): string[] {
 
   if (request.hardwareField) {
     const accelerator = request.hardware[0].accelerator;
-    const sameAccelerator = best({ ...request, hardware: ec2Options(request, (it) => it.acceleratorId === accelerator.id) });
+    const sameAccelerator = findBestLayout({ ...request, hardware: ec2Options(request, (it) => it.acceleratorId === accelerator.id) }).fit;
     if (sameAccelerator && sameAccelerator.option.instanceType?.name !== request.hardware[0].instanceType?.name) {
       suggestions.push(`more accelerators: ${describeLayout(sameAccelerator)}`);
     }
   }
-  const anywhere = best({ ...request, hardware: ec2Options(request, () => true) });
+  const anywhere = findBestLayout({ ...request, hardware: ec2Options(request, () => true) }).fit;
   if (anywhere && request.hardwareField) suggestions.push(`other hardware: ${describeLayout(anywhere)}`);
 
   const shorter = shorterContext(request);
@@ -33,20 +34,13 @@ export function suggestAlternatives(request: ResolvedRequest): string[] {
   if (fewer) suggestions.push(fewer);
   if (request.tensorParallel !== undefined || request.pipelineParallel !== undefined) {
     // A forced split can be what fails (e.g. TP 16 on 8-GPU nodes): say what the planner's own choice is.
-    const free = best({ ...request, tensorParallel: undefined, pipelineParallel: undefined });
+    const free = findBestLayout({ ...request, tensorParallel: undefined, pipelineParallel: undefined }).fit;
     if (free) suggestions.push(`omit tensorParallel/pipelineParallel: fits ${describeLayout(free)}`);
   }
   if (suggestions.length === 0) {
     suggestions.push(`${request.model.id} needs ${formatGiB(weightBytes(request.model, request.quantization))} of weights alone: no catalog hardware holds it with ${request.engine}`);
   }
   return suggestions;
-}
-
-function best(request: ResolvedRequest): Layout | undefined {
-  return request.hardware
-    .map((option) => searchOption(request, option).fit)
-    .filter((fit): fit is Layout => fit !== undefined)
-    .sort(compareLayouts)[0];
 }
 
 function describeLayout(layout: Layout): string {
@@ -77,7 +71,7 @@ function tryQuantizations(request: ResolvedRequest): string | undefined {
     .sort((a, b) => weightBytes(request.model, b) - weightBytes(request.model, a));
   for (const quantization of formats) {
     const hardware = request.hardware.filter((h) => hardwareIncompatibility(request.engine, request.profile, quantization as Quantization, h.accelerator) === undefined);
-    const fit = best({ ...request, quantization, hardware });
+    const fit = findBestLayout({ ...request, quantization, hardware }).fit;
     if (fit) return `quantization '${quantization}' (${formatGiB(weightBytes(request.model, quantization))} of weights): fits ${describeLayout(fit)}`;
   }
   return undefined;
@@ -101,7 +95,7 @@ function shorterContext(request: ResolvedRequest): string | undefined {
 /** The number of full-length sequences the best layout holds, when fewer than asked. */
 function fewerSequences(request: ResolvedRequest): string | undefined {
   if (request.concurrency <= 1) return undefined;
-  const fit = best({ ...request, concurrency: 1 });
+  const fit = findBestLayout({ ...request, concurrency: 1 }).fit;
   if (!fit) return undefined;
   const held = fit.memory.maxConcurrentSequences;
   if (held < 1 || held >= request.concurrency) return undefined;

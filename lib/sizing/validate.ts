@@ -1,3 +1,4 @@
+import { describe } from '../describe';
 import { SizingError } from '../errors';
 
 /**
@@ -5,15 +6,8 @@ import { SizingError } from '../errors';
  * the value received and what is expected — never a TypeError from deep inside.
  */
 
-export function describe(value: unknown): string {
-  if (typeof value === 'string') return `'${value}'`;
-  if (typeof value === 'number' || typeof value === 'boolean' || value === undefined || value === null) return String(value);
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return Object.prototype.toString.call(value);
-  }
-}
+/** Re-exported for the constructs that import it from here; `lib/describe.ts` is the one definition. */
+export { describe };
 
 /** A positive safe integer, or a SizingError naming `field`. */
 export function positiveInteger(value: unknown, field: string, hint: string): number {

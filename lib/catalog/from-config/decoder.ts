@@ -2,12 +2,12 @@
  * Decoder-only text models (and the text half of multimodal ones): config.json -> layer layout and
  * parameter count. One table row per `model_type`, each citing the transformers class it follows.
  */
-import type { MlaConfig, MoeConfig } from '../types';
+import type { MlaConfig, ModelArchitecture } from '../types';
 import { attentionParams, gatedMlpParams, mlaParams, moeParams, type AttentionShape, type MoeShape } from './blocks';
 import type { ConfigSection, Json } from './read';
 
-/** What a decoder config says, normalized. */
-export interface DecoderLayout {
+/** What a decoder config says, normalized; the attention-layout and MoE fields as the architecture holds them. */
+export interface DecoderLayout extends Pick<ModelArchitecture, 'moe' | 'mla' | 'slidingWindow' | 'slidingWindowLayers' | 'attentionChunkSize' | 'chunkedAttentionLayers' | 'attentionSinks'> {
   readonly hidden: number;
   readonly layers: number;
   readonly heads: number;
@@ -18,13 +18,6 @@ export interface DecoderLayout {
   readonly maxContext: number;
   /** Dense MLP size (`intermediate_size`), or the per-expert size for all-MoE models. */
   readonly intermediate?: number;
-  readonly moe?: MoeConfig;
-  readonly mla?: MlaConfig;
-  readonly slidingWindow?: number;
-  readonly slidingWindowLayers?: number;
-  readonly attentionChunkSize?: number;
-  readonly chunkedAttentionLayers?: number;
-  readonly attentionSinks?: boolean;
   /** Parameters: the main model, the part a token uses, and multi-token-prediction layers. */
   readonly params: number;
   readonly activeParams: number;
@@ -50,6 +43,7 @@ interface Family {
 
 const plain = (bias: (c: ConfigSection) => boolean) => (c: ConfigSection) => ({ qkvBias: bias(c), oBias: bias(c), qkNorm: 'none' as const, sinks: false });
 const attentionBias = plain((c) => c.bool('attention_bias', false));
+const noBias = plain(() => false);
 
 /** `layer_types` (transformers >= 4.53) when present: how many layers are `sliding_attention`. */
 function slidingFromLayerTypes(c: ConfigSection): number | undefined {
@@ -102,6 +96,22 @@ function qwenMoe(shared: boolean) {
   };
 }
 
+/** Routed experts of `intermediate_size` on every layer, no shared expert (Mixtral; gpt-oss, whose router and experts carry biases). */
+function everyLayerExperts(keys: { readonly experts: readonly string[]; readonly perToken: readonly string[] }, biased: boolean) {
+  return (c: ConfigSection) => ({
+    shape: {
+      experts: c.int(...keys.experts),
+      expertsPerToken: c.int(...keys.perToken),
+      expertIntermediate: c.int('intermediate_size'),
+      sharedIntermediate: 0,
+      routerBias: biased,
+      expertBias: biased,
+      sharedExpertGate: false,
+    },
+    isMoe: () => true,
+  });
+}
+
 /** DeepSeek-V3, Kimi K2, GLM-4.5: the first `first_k_dense_replace` layers dense, then experts every `moe_layer_freq`. */
 function deepseekMoe(c: ConfigSection) {
   const firstDense = c.optInt('first_k_dense_replace') ?? 0;
@@ -125,7 +135,7 @@ function deepseekMoe(c: ConfigSection) {
 const DEEPSEEK: Family = {
   tiedDefault: false,
   normsPerLayer: 2,
-  attention: () => ({ qkvBias: false, oBias: false, qkNorm: 'none', sinks: false }),
+  attention: noBias,
   moe: deepseekMoe,
   mla: true,
   mtpLayers: (c) => c.optInt('num_nextn_predict_layers') ?? 0,
@@ -134,9 +144,9 @@ const DEEPSEEK: Family = {
 /** Keyed by `model_type` (of `text_config` for multimodal wrappers). Sources: transformers `models/<type>/modeling_<type>.py`. */
 export const DECODER_FAMILIES: Readonly<Record<string, Family>> = {
   llama: { tiedDefault: false, normsPerLayer: 2, attention: attentionBias },
-  mistral: { tiedDefault: false, normsPerLayer: 2, attention: () => ({ qkvBias: false, oBias: false, qkNorm: 'none', sinks: false }), attentionLayout: windowOnAllLayers },
+  mistral: { tiedDefault: false, normsPerLayer: 2, attention: noBias, attentionLayout: windowOnAllLayers },
   granite: { tiedDefault: true, normsPerLayer: 2, attention: attentionBias },
-  phi3: { tiedDefault: false, normsPerLayer: 2, attention: () => ({ qkvBias: false, oBias: false, qkNorm: 'none', sinks: false }), attentionLayout: windowOnAllLayers },
+  phi3: { tiedDefault: false, normsPerLayer: 2, attention: noBias, attentionLayout: windowOnAllLayers },
   qwen2: { tiedDefault: false, normsPerLayer: 2, attention: () => ({ qkvBias: true, oBias: false, qkNorm: 'none', sinks: false }), attentionLayout: qwenWindow },
   qwen3: { tiedDefault: false, normsPerLayer: 2, attention: (c) => ({ ...attentionBias(c), qkNorm: 'head' }), attentionLayout: qwenWindow },
   qwen2_moe: { tiedDefault: false, normsPerLayer: 2, attention: () => ({ qkvBias: true, oBias: false, qkNorm: 'none', sinks: false }), moe: qwenMoe(true), attentionLayout: qwenWindow },
@@ -144,19 +154,8 @@ export const DECODER_FAMILIES: Readonly<Record<string, Family>> = {
   mixtral: {
     tiedDefault: false,
     normsPerLayer: 2,
-    attention: () => ({ qkvBias: false, oBias: false, qkNorm: 'none', sinks: false }),
-    moe: (c) => ({
-      shape: {
-        experts: c.int('num_local_experts'),
-        expertsPerToken: c.int('num_experts_per_tok'),
-        expertIntermediate: c.int('intermediate_size'),
-        sharedIntermediate: 0,
-        routerBias: false,
-        expertBias: false,
-        sharedExpertGate: false,
-      },
-      isMoe: () => true,
-    }),
+    attention: noBias,
+    moe: everyLayerExperts({ experts: ['num_local_experts'], perToken: ['num_experts_per_tok'] }, false),
     attentionLayout: windowOnAllLayers,
   },
   gemma2: {
@@ -179,18 +178,7 @@ export const DECODER_FAMILIES: Readonly<Record<string, Family>> = {
     tiedDefault: false,
     normsPerLayer: 2,
     attention: () => ({ qkvBias: true, oBias: true, qkNorm: 'none', sinks: true }),
-    moe: (c) => ({
-      shape: {
-        experts: c.int('num_local_experts', 'num_experts'),
-        expertsPerToken: c.int('num_experts_per_tok', 'experts_per_token'),
-        expertIntermediate: c.int('intermediate_size'),
-        sharedIntermediate: 0,
-        routerBias: true,
-        expertBias: true,
-        sharedExpertGate: false,
-      },
-      isMoe: () => true,
-    }),
+    moe: everyLayerExperts({ experts: ['num_local_experts', 'num_experts'], perToken: ['num_experts_per_tok', 'experts_per_token'] }, true),
     attentionLayout: (c, layers) => ({ slidingWindow: c.int('sliding_window'), slidingWindowLayers: slidingFromLayerTypes(c) ?? Math.ceil(layers / 2), attentionSinks: true }),
   },
   // transformers models/llama4/modeling_llama4.py: routed experts + one shared expert on every

@@ -2,20 +2,13 @@
  * Reading a Hugging Face config.json: typed field access whose errors name the field (with its path,
  * e.g. `text_config.num_key_value_heads`), what was found, and what to pass instead.
  */
+import { describeField } from '../../describe';
 import { SizingError } from '../../errors';
 
 export type Json = Readonly<Record<string, unknown>>;
 
 export function isRecord(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return 'missing';
-  if (value === null) return 'null';
-  if (typeof value === 'string') return `'${value}'`;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return Array.isArray(value) ? 'an array' : 'an object';
 }
 
 /** Fields one config section (the root, `text_config`, `vision_config`) holds, with fallbacks for the keys it omits. */
@@ -35,7 +28,7 @@ export class ConfigSection {
 
   fail(key: string, expected: string): never {
     const field = this.fieldName(key);
-    throw new SizingError('invalid-model-config', `config.json of ${this.modelId}: field ${field} is ${describe(this.data[key])}, expected ${expected}`, {
+    throw new SizingError('invalid-model-config', `config.json of ${this.modelId}: field ${field} is ${describeField(this.data[key])}, expected ${expected}`, {
       field: `config.${field}`,
       suggestions: [`a config.json with ${field} (the file from the model's Hub repository, unedited)`, 'or pass a ModelArchitecture object instead of a config.json'],
     });
