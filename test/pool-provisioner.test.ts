@@ -4,23 +4,14 @@
  * for JavaScript callers, with errors that name the prop, say what works, and carry the pool's path.
  */
 import { Chart, Testing } from 'cdk8s';
-import { GpuNodePool, LlmConstructsError, ValidationError, type GpuNodePoolProps, type PoolProvisioner } from '../lib';
+import { thrownValidationError } from './support/thrown';
+import { GpuNodePool, ValidationError, type GpuNodePoolProps, type PoolProvisioner } from '../lib';
 
 const KARPENTER = { type: 'karpenter', clusterName: 'prod', nodeRole: 'KarpenterNodeRole-prod' } as const;
 const ON_PREM = { type: 'on-prem', nodes: 2, acceleratorsPerNode: 8 } as const;
 
 /** What a JavaScript caller may pass: anything. */
 const build = (props: unknown, id = 'gpus') => new GpuNodePool(new Chart(Testing.app(), 'stack'), id, props as GpuNodePoolProps);
-
-function errorOf(run: () => unknown): LlmConstructsError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof LlmConstructsError) return error;
-    throw error;
-  }
-  throw new Error('expected an error');
-}
 
 describe('the types', () => {
   test('an on-prem provisioner needs nodes; a Karpenter provisioner has none', () => {
@@ -52,7 +43,7 @@ describe('JavaScript callers with the earlier props', () => {
     ['karpenter', { accelerator: 'A10G', karpenter: { clusterName: 'prod', nodeRole: 'r' }, maxAccelerators: 8 }, "provisioner: { type: 'karpenter'"],
     ['onPrem', { accelerator: 'A100-40GB', onPrem: { nodes: 2, acceleratorsPerNode: 8 } }, "provisioner: { type: 'on-prem'"],
   ])('%s: an unknown prop that points to provisioner: { type: ... }', (old, props, pointer) => {
-    const error = errorOf(() => build(props));
+    const error = thrownValidationError(() => build(props));
     expect(error).toBeInstanceOf(ValidationError);
     expect({ code: error.code, field: error.field, path: error.path }).toEqual({ code: 'unknown-prop', field: old, path: 'stack/gpus' });
     expect(error.message).toContain(`unknown prop '${old}'`);
@@ -66,7 +57,7 @@ describe('JavaScript callers with the earlier props', () => {
     ['gpuSharing', 'gpuSharing'],
     ['plumbingNamespace', 'namespace'],
   ])('plumbing inside the provisioner (%s): points to plumbing.%s', (old, now) => {
-    const error = errorOf(() => build({ accelerator: 'A100-40GB', provisioner: { ...ON_PREM, [old]: true } }));
+    const error = thrownValidationError(() => build({ accelerator: 'A100-40GB', provisioner: { ...ON_PREM, [old]: true } }));
     expect({ code: error.code, field: error.field, path: error.path }).toEqual({ code: 'unknown-prop', field: `provisioner.${old}`, path: 'stack/gpus' });
     expect(error.suggestions).toEqual([`plumbing: { ${now}: ... }`]);
   });
@@ -108,13 +99,13 @@ describe('runtime checks of the union, with the prop and the path', () => {
   ];
 
   test('an error of the plumbing step (a name too long for its DaemonSets) carries the path too', () => {
-    const error = errorOf(() => build({ accelerator: 'A100-40GB', provisioner: ON_PREM, plumbing: { installDevicePlugin: true }, name: 'a'.repeat(50) }));
+    const error = thrownValidationError(() => build({ accelerator: 'A100-40GB', provisioner: ON_PREM, plumbing: { installDevicePlugin: true }, name: 'a'.repeat(50) }));
     expect({ code: error.code, field: error.field, path: error.path }).toEqual({ code: 'name-too-long', field: 'name', path: 'stack/gpus' });
     expect(error.message).toMatch(/^GpuNodePool gpus: name 'a{50}' is too long/);
   });
 
   test.each(cases)('%s', (_title, props, field, message) => {
-    const error = errorOf(() => build(props));
+    const error = thrownValidationError(() => build(props));
     expect(error).toBeInstanceOf(ValidationError);
     expect({ field: error.field, path: error.path }).toEqual({ field, path: 'stack/gpus' });
     expect(error.message).toMatch(/^GpuNodePool gpus: /);

@@ -5,7 +5,7 @@ import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../imports
 import { adapterMetricName, ENGINE_METRICS, INSTANCE_SERIES_LABEL, recordedName, signalExpression } from '../engines/metrics';
 import { invalid } from './validation';
 import type { Engine } from '../sizing/types';
-import { describe } from '../sizing/validate';
+import { describe } from '../describe';
 import { warnAtSynth } from './warnings';
 
 /** Replicas driven by the engine's own load signal (queue depth by default). */

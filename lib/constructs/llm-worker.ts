@@ -9,7 +9,7 @@ import { LeaderWorkerSet, LWS_WORKER_INDEX_LABEL, rayLeaderWorkerSet } from './l
 import { cacheVolume } from './model-cache';
 import { DEFAULT_MONITORING, type Peer } from './gateway/network-policies';
 import { closeWorkerPolicies, workerPolicies } from './worker-policies';
-import { describe } from '../sizing/validate';
+import { describe } from '../describe';
 import { checkAutoscaling, metricAutoscaler, type AutoscalingProps } from './autoscaling';
 import { objectName, toDnsLabel } from './names';
 import { planPlacement } from './placement';

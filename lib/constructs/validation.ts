@@ -4,7 +4,7 @@
  */
 import type { Construct } from 'constructs';
 import { LlmConstructsError, SizingError, ValidationError } from '../errors';
-import { describe } from '../sizing/validate';
+import { describe } from '../describe';
 
 export { describe };
 

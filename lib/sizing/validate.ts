@@ -6,9 +6,6 @@ import { SizingError } from '../errors';
  * the value received and what is expected — never a TypeError from deep inside.
  */
 
-/** Re-exported for the constructs that import it from here; `lib/describe.ts` is the one definition. */
-export { describe };
-
 /** A positive safe integer, or a SizingError naming `field`. */
 export function positiveInteger(value: unknown, field: string, hint: string): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {

@@ -7,7 +7,7 @@ import { denyAllIngress } from '../gateway/network-policies';
 import { LlmWorker } from '../llm-worker';
 import { modelNameErrors } from '../model-names';
 import { checkDnsLabel } from '../names';
-import { describe } from '../../sizing/validate';
+import { describe } from '../../describe';
 import { namespaceSecurityLevel, podTemplatesOf } from './pod-security';
 import { formatSummary, summarize, type StackSummary } from './summary';
 import { applyImages, checkImages, type StackImages } from './images';
